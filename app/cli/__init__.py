@@ -1,0 +1,63 @@
+"""The ``hearth`` command: every capability, headless, through the same core as the desktop app.
+
+Each sub-command lives in its own module under ``app/cli/`` and exposes
+``register(subparsers)``; the module list below is the whole command surface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from app import __version__
+from app.events import HearthError
+
+COMMAND_MODULES = (
+    "app.cli.ask",  # ask, chat
+    "app.cli.models_cmd",  # models list|import|use|pull|remove
+    "app.cli.doctor",  # doctor
+    "app.cli.memory_cmd",  # memory ingest|search|forget|stats
+    "app.cli.audit_cmd",  # audit, audit undo
+    "app.cli.voice_cmd",  # voice
+    "app.cli.gui",  # gui (also what a bare `hearth` runs)
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hearth",
+        description="Hearth: a local, private personal AI agent. With no command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"hearth {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a command not built yet
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        if "gui" in parser._subparsers._group_actions[0].choices:  # type: ignore[union-attr]
+            args = parser.parse_args(["gui"])
+            handler = args.handler
+        else:
+            parser.print_help()
+            return 0
+    try:
+        return int(handler(args) or 0)
+    except HearthError as exc:
+        print(f"hearth: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("hearth: interrupted", file=sys.stderr)
+        return 130
