@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hearth {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.set_defaults(handler=None)
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
@@ -45,14 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        if "gui" in parser._subparsers._group_actions[0].choices:  # type: ignore[union-attr]
+    handler = args.handler
+    if handler is None:  # a bare `hearth` opens the desktop app, like double-clicking it
+        try:
             args = parser.parse_args(["gui"])
-            handler = args.handler
-        else:
+        except SystemExit:  # the desktop app is not part of this build
             parser.print_help()
             return 0
+        handler = args.handler
     try:
         return int(handler(args) or 0)
     except HearthError as exc:

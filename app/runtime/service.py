@@ -1,0 +1,288 @@
+"""ModelService: the one thread that owns the MLX model and serves generation requests.
+
+MLX streams belong to the thread that created them, so loading, prefill and decoding all happen
+on a single long-lived thread (as mlx-lm's own server does). Callers on any thread submit a
+:class:`GenerationRequest` and get a :class:`GenerationHandle` that streams typed events.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from app.config import Settings, load_settings
+from app.events import (
+    ContextUsed,
+    ErrorEvent,
+    Event,
+    GenerationDone,
+    GenerationStarted,
+    HearthError,
+    ModelLoading,
+    ModelReady,
+    Token,
+)
+from app.paths import Paths, get_paths
+from app.runtime.api import GenerationRequest, Message
+from app.runtime.generation import GenerationHandle
+from app.runtime.loader import LoadedModel, load_model_dir
+from app.runtime.prompt_cache import PromptCachePool
+from app.runtime.registry import locate_model
+from app.runtime.stops import StopMatcher
+
+Listener = Callable[[Event], None]
+_ids = itertools.count(1)
+
+
+class ModelService:
+    """Owns the model on a dedicated thread; implements :class:`app.runtime.api.ChatModel`."""
+
+    def __init__(
+        self,
+        paths: Paths | None = None,
+        settings: Settings | None = None,
+        listener: Listener | None = None,
+        model_name: str | None = None,
+    ) -> None:
+        self.paths = paths or get_paths()
+        self.settings = settings or load_settings(self.paths)
+        self.name = model_name or self.settings.model.name
+        self._listeners: list[Listener] = [listener] if listener else []
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._loaded: LoadedModel | None = None
+        self._pool: PromptCachePool | None = None
+
+    # -- public API (any thread) --------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    @property
+    def loaded(self) -> LoadedModel | None:
+        return self._loaded
+
+    def ensure_loaded(self, timeout: float | None = None) -> LoadedModel:
+        """Load the selected model (importing the embedded default on first use) and wait."""
+        return self._call(self._load_selected, timeout)
+
+    def use_model(self, name: str, timeout: float | None = None) -> LoadedModel:
+        """Switch to another model; conversation caches are dropped."""
+
+        def switch() -> LoadedModel:
+            self.name = name
+            self._loaded = None
+            self._pool = None
+            return self._load_selected()
+
+        return self._call(switch, timeout)
+
+    def generate(self, request: GenerationRequest) -> GenerationHandle:
+        handle = GenerationHandle(request.request_id or f"gen-{next(_ids)}")
+        self._submit(lambda: self._generate(request, handle))
+        return handle
+
+    def count_tokens(self, text: str) -> int:
+        loaded = self.ensure_loaded()
+        return len(loaded.tokenizer.encode(text, add_special_tokens=False))
+
+    def render_prompt(self, messages: list[Message], tools: list[dict] | None = None) -> str:
+        """The prompt text the chat template makes of these messages."""
+        loaded = self.ensure_loaded()
+        return _apply_template(loaded.tokenizer, messages, tools)
+
+    def forget_conversation(self, conversation_id: str) -> None:
+        self._submit(lambda: self._pool.drop(conversation_id) if self._pool else None)
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        if self._thread and self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout)
+
+    # -- the model thread ---------------------------------------------------------------------
+
+    def _submit(self, job: Callable[[], None]) -> None:
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._serve, name="hearth-mlx", daemon=True)
+                self._thread.start()
+        self._jobs.put(job)
+
+    def _call(self, fn: Callable[[], Any], timeout: float | None) -> Any:
+        future: Future[Any] = Future()
+
+        def job() -> None:
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # delivered to the caller
+                future.set_exception(exc)
+
+        self._submit(job)
+        return future.result(timeout)
+
+    def _serve(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            job()
+
+    def _emit(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not take the model thread down
+                pass
+
+    def _load_selected(self) -> LoadedModel:
+        if self._loaded is not None:
+            return self._loaded
+        started = time.perf_counter()
+        name = self.name
+        self._emit(ModelLoading(name=name, progress=0.0, message="finding the model"))
+        try:
+            path = locate_model(
+                self.paths,
+                name,
+                progress=lambda f, msg: self._emit(ModelLoading(name=name, progress=0.8 * f, message=msg)),
+            )
+            self._emit(ModelLoading(name=name, progress=0.85, message="loading weights"))
+            self._loaded = load_model_dir(path)
+        except HearthError as exc:
+            self._emit(ErrorEvent(stage="model", message=str(exc)))
+            raise
+        self._pool = PromptCachePool(self._loaded.model)
+        self._emit(
+            ModelReady(
+                name=name,
+                path=str(path),
+                device=f"{self._loaded.device}, {self._loaded.precision}",
+                load_seconds=time.perf_counter() - started,
+            )
+        )
+        return self._loaded
+
+    def _generate(self, request: GenerationRequest, handle: GenerationHandle) -> None:
+        try:
+            self._run_generation(request, handle)
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, HearthError) else f"generation failed: {exc}"
+            handle.put(ErrorEvent(stage="model", message=message, request_id=handle.request_id))
+        finally:
+            handle.end()
+
+    def _run_generation(self, request: GenerationRequest, handle: GenerationHandle) -> None:
+        started = time.perf_counter()
+        loaded = self._load_selected()
+        assert self._pool is not None
+        tokenizer = loaded.tokenizer
+        limit = min(self.settings.model.context_limit, loaded.context_length)
+        prompt, trimmed = _fit_prompt(tokenizer, request, limit)
+        handle.put(ContextUsed(tokens=len(prompt), limit=limit, trimmed_tokens=trimmed))
+        cache, feed, reused = self._pool.prepare(request.conversation_id, prompt)
+        handle.put(GenerationStarted(request_id=handle.request_id, prompt_tokens=len(prompt), cached_tokens=reused))
+
+        gen_mod = importlib.import_module("mlx_lm.generate")
+        sample_utils = importlib.import_module("mlx_lm.sample_utils")
+        sampler = sample_utils.make_sampler(temp=request.temperature, top_p=request.top_p)
+        processors = list(request.logits_processors(tokenizer)) if request.logits_processors else None
+        max_tokens = max(1, min(request.max_tokens, limit - len(prompt)))
+
+        stops = StopMatcher(request.stop)
+        pieces: list[str] = []
+        generated: list[int] = []
+        first_token_at: float | None = None
+        finish = "length"
+        last: Any = None
+        stream = gen_mod.stream_generate(
+            loaded.model,
+            tokenizer,
+            feed,
+            max_tokens=max_tokens,
+            sampler=sampler,
+            logits_processors=processors,
+            prompt_cache=cache,
+        )
+        try:
+            for response in stream:
+                last = response
+                if first_token_at is None:
+                    first_token_at = time.perf_counter()
+                if response.finish_reason is None or response.finish_reason == "stop":
+                    generated.append(int(response.token))
+                if handle.cancelled:
+                    finish = "cancelled"
+                    break
+                text = stops.feed(response.text)
+                if text:
+                    pieces.append(text)
+                    handle.put(Token(request_id=handle.request_id, text=text))
+                if stops.stopped:
+                    finish = "stop"
+                    break
+                if response.finish_reason is not None:
+                    finish = response.finish_reason
+        finally:
+            stream.close()
+        tail = stops.flush()
+        if tail and finish != "cancelled":
+            pieces.append(tail)
+            handle.put(Token(request_id=handle.request_id, text=tail))
+        offset = cache[0].offset if cache and hasattr(cache[0], "offset") else 0
+        if request.conversation_id is not None:
+            if len(prompt) <= offset <= len(prompt) + len(generated):
+                self._pool.record(request.conversation_id, generated[: offset - len(prompt)])
+            else:  # the cache holds tokens we cannot account for: start this conversation over
+                self._pool.drop(request.conversation_id)
+        now = time.perf_counter()
+        handle.put(
+            GenerationDone(
+                request_id=handle.request_id,
+                text="".join(pieces),
+                finish_reason=finish,
+                prompt_tokens=len(prompt),
+                cached_tokens=reused,
+                generation_tokens=len(generated),
+                time_to_first_token_s=(first_token_at or now) - started,
+                prompt_tps=float(last.prompt_tps) if last is not None else 0.0,
+                generation_tps=float(last.generation_tps) if last is not None else 0.0,
+                peak_memory_gb=float(last.peak_memory) if last is not None else 0.0,
+            )
+        )
+
+
+def _apply_template(tokenizer: Any, messages: list[Message], tools: list[dict] | None) -> str:
+    kwargs: dict[str, Any] = {"add_generation_prompt": True, "tokenize": False}
+    if tools:
+        kwargs["tools"] = tools
+    return str(tokenizer.apply_chat_template(messages, **kwargs))
+
+
+def _encode(tokenizer: Any, request: GenerationRequest, messages: list[Message]) -> list[int]:
+    text = _apply_template(tokenizer, messages, request.tools) + request.assistant_prefix
+    return list(tokenizer.encode(text, add_special_tokens=False))
+
+
+def _fit_prompt(tokenizer: Any, request: GenerationRequest, limit: int) -> tuple[list[int], int]:
+    """Encode the conversation; drop the oldest turns (never the system prompt or the last message)
+    until the prompt leaves room for the answer. Returns (tokens, tokens trimmed away)."""
+    messages = list(request.messages)
+    prompt = _encode(tokenizer, request, messages)
+    full = len(prompt)
+    budget = max(limit - min(request.max_tokens, limit // 2), 1)
+    while len(prompt) > budget:
+        droppable = [i for i, m in enumerate(messages[:-1]) if m.get("role") != "system"]
+        if not droppable:
+            break
+        del messages[droppable[0]]
+        prompt = _encode(tokenizer, request, messages)
+    if len(prompt) > budget:  # one message alone is too long: keep its end
+        prompt = prompt[-budget:]
+    return prompt, full - len(prompt)
