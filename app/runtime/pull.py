@@ -1,0 +1,42 @@
+"""``hearth models pull``: fetch an mlx-community (or any mlx-lm) model — only when the user asks.
+
+This is the one place Hearth touches a model hub, and only on an explicit user command.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from app.events import HearthError
+from app.paths import Paths
+
+ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "tokenizer*"]
+
+
+class PullError(HearthError):
+    pass
+
+
+def pull_model(paths: Paths, repo_id: str, name: str | None = None) -> Path:
+    """Download ``repo_id`` into the models folder atomically (temp folder, then rename)."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
+    target = paths.models_dir / (name or repo_id.split("/")[-1])
+    if target.exists():
+        raise PullError(f"a model named {target.name!r} already exists; remove it first or pass --name")
+    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    staging = paths.models_dir / f".pull-{target.name}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        snapshot_download(repo_id, local_dir=staging, allow_patterns=ALLOW_PATTERNS)
+        if not (staging / "config.json").exists():
+            raise PullError(f"{repo_id} has no config.json: not an mlx-lm model")
+        (staging / ".cache").exists() and shutil.rmtree(staging / ".cache")
+        staging.rename(target)
+    except (LocalEntryNotFoundError, OSError, HfHubHTTPError) as exc:
+        raise PullError(f"could not download {repo_id} (is the network on?): {exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
