@@ -1,8 +1,12 @@
-"""Shared test set-up: every test gets its own HEARTH_HOME, Qt runs offscreen, no network."""
+"""Shared test set-up: every test gets its own HEARTH_HOME, Qt runs offscreen, no network.
+
+Session fixtures import the embedded default model once per run and share one ModelService.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,9 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
-
-# A session-wide home holding the imported default model, so it is converted once per run.
-_SESSION_HOME = Path(os.environ.get("HEARTH_TEST_SESSION_HOME", "/tmp/hearth-test-session")).resolve()
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +27,45 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def session_home() -> Path:
+def session_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A HEARTH_HOME shared by the whole run (the imported default model lives here)."""
-    _SESSION_HOME.mkdir(parents=True, exist_ok=True)
-    return _SESSION_HOME
+    return tmp_path_factory.mktemp("session-home")
+
+
+@pytest.fixture(scope="session")
+def default_model_dir(session_home: Path) -> Path:
+    """The embedded SmolLM2 default, imported from its GGUF once per test run."""
+    from app.runtime.registry import ensure_default_model
+
+    paths = _paths_for(session_home)
+    return ensure_default_model(paths)
+
+
+@pytest.fixture(scope="session")
+def model_service(default_model_dir: Path) -> Iterator[object]:
+    """One ModelService (one MLX thread) on the default model, shared by the run."""
+    from app.config import Settings
+    from app.runtime.service import ModelService
+
+    service = ModelService(
+        paths=_paths_for(default_model_dir.parent.parent),
+        settings=Settings(),
+        model_name=str(default_model_dir),
+    )
+    service.ensure_loaded()
+    yield service
+    service.shutdown()
+
+
+def _paths_for(home: Path):  # noqa: ANN202 - a Paths, imported lazily
+    from app.paths import HOME_ENV, get_paths
+
+    old = os.environ.get(HOME_ENV)
+    os.environ[HOME_ENV] = str(home)
+    try:
+        return get_paths()
+    finally:
+        if old is None:
+            del os.environ[HOME_ENV]
+        else:
+            os.environ[HOME_ENV] = old

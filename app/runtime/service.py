@@ -215,8 +215,7 @@ class ModelService:
                 last = response
                 if first_token_at is None:
                     first_token_at = time.perf_counter()
-                if response.finish_reason is None or response.finish_reason == "stop":
-                    generated.append(int(response.token))
+                generated.append(int(response.token))  # each response carries a new token
                 if handle.cancelled:
                     finish = "cancelled"
                     break
