@@ -1,0 +1,305 @@
+"""The memory's one entry point: ``open_memory()`` returns a :class:`Memory`.
+
+Everything else in Hearth (agent, UI, CLI) codes against this interface. A Memory owns its store
+for the life of the process (a file lock keeps a second Hearth out); close it when done.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.config import MemorySettings, load_settings
+from app.events import Citation, Event, HearthError, IngestFinished
+from app.paths import Paths, get_paths
+from memory import store
+from memory.connectors import conversation
+from memory.embed_choice import choose
+from memory.embeddings import HearthEmbeddingFunction
+from memory.filters import DateLike, build_where, person_keys, to_timestamp
+from memory.ingest import Ingestor
+from memory.items import SOURCE_TYPES
+from memory.lock import MemoryLock
+from memory.sources import KINDS, detect_kind, scan_path
+from memory.state import State, digest
+
+SNIPPET_CHARS = 300
+STORE_SUBDIR = "chroma"
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1].rstrip() + "…"
+
+
+class Memory:
+    """The user's life context: search it, add to it, forget parts of it."""
+
+    def __init__(self, paths: Paths, settings: MemorySettings) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.folder = paths.memory_dir
+        self.store_dir = self.folder / STORE_SUBDIR
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._file_lock = MemoryLock(self.folder).acquire()
+        self._lock = threading.RLock()
+        self._closed = False
+        try:
+            self.backend = choose(settings.embedding, paths.cache_dir)
+            self.embedding_function = HearthEmbeddingFunction(self.backend)
+            self.client = store.make_client(self.store_dir, settings)
+            self.collection = store.open_collection(self.client, self.embedding_function)
+        except BaseException:
+            self._file_lock.release()
+            raise
+        self.state = State(self.folder)
+
+    # -- reading ---------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 4,
+        source_types: list[str] | tuple[str, ...] | str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        person: str | None = None,
+    ) -> list[Citation]:
+        """The ``k`` best chunks for ``query`` (one per item or event series), as citations."""
+        self._check_open()
+        if not query.strip() or k <= 0:
+            return []
+        where = build_where(source_types=source_types, since=since, until=until, person=person)
+        with self._lock:
+            total = self.collection.count()
+            if total == 0:
+                return []
+            result = self.collection.query(
+                query_texts=[query],
+                n_results=min(total, max(k * 4, 10)),
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
+        citations: list[Citation] = []
+        groups: set[str] = set()
+        for chunk_id, doc, meta, dist in zip(
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            strict=False,
+        ):
+            group = str(meta.get("group") or meta.get("item_id"))
+            if group in groups:
+                continue
+            groups.add(group)
+            citations.append(self._citation(chunk_id, doc or "", meta, 1.0 - float(dist)))
+            if len(citations) >= k:
+                break
+        return citations
+
+    @staticmethod
+    def _citation(chunk_id: str, doc: str, meta: dict[str, Any], score: float) -> Citation:
+        return Citation(
+            chunk_id=chunk_id,
+            item_id=str(meta.get("item_id", "")),
+            source_type=str(meta.get("source_type", "")),
+            title=str(meta.get("title", "")),
+            date=str(meta.get("date", "")),
+            snippet=_snippet(doc),
+            path=str(meta.get("path", "")),
+            people=tuple(str(p) for p in (meta.get("people") or ())),
+            trusted=bool(meta.get("trusted", False)),
+            score=round(score, 4),
+        )
+
+    def item_text(self, item_id: str) -> str:
+        """The full stored text of one item, its chunks in order (overlaps included)."""
+        self._check_open()
+        with self._lock:
+            got = self.collection.get(where={"item_id": item_id}, include=["documents", "metadatas"])
+        parts = sorted(
+            zip(got["metadatas"], got["documents"], strict=False), key=lambda p: int(p[0].get("chunk", 0))
+        )
+        return "\n".join(doc for _, doc in parts)
+
+    # -- writing ---------------------------------------------------------------------------
+    def remember(self, text: str, *, source: str = "conversation", title: str = "") -> str:
+        """Store a fact the user stated; returns its item id."""
+        self._check_open()
+        if not text.strip():
+            raise HearthError("nothing to remember: the text is empty")
+        item = conversation.fact_item(text, source=source, title=title)
+        from memory.connectors import Scan
+
+        ingestor = Ingestor(self.collection, self._embed, self._lock, {})
+        root = "conversation"
+        with self._lock:
+            # one item at a time: feed it through the same path as every connector, without a sweep
+            ingestor.run(root, Scan(1, iter([item]), complete=False))
+        return item.item_id
+
+    def ingest_path(
+        self, path: str | Path, *, kind: str | None = None, on_event: Callable[[Event], None] | None = None
+    ) -> IngestFinished:
+        """Ingest a folder or file (incremental: unchanged items are skipped)."""
+        self._check_open()
+        target = Path(path).expanduser()
+        if kind is not None and kind not in KINDS:
+            raise HearthError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+        if not target.exists():
+            raise HearthError(f"no such file or folder: {target}")
+        kind = kind or detect_kind(target)
+        root = str(target.resolve())
+        ingestor = Ingestor(self.collection, self._embed, self._lock, self.state.tombstones(), on_event)
+        started = time.time()
+        finished = ingestor.run(root, scan_path(target, kind))
+        self.state.record_source(
+            root,
+            {
+                "kind": kind,
+                "last_ingest": datetime.now(UTC).isoformat(timespec="seconds"),
+                "seconds": round(time.time() - started, 2),
+                "added": finished.added,
+                "updated": finished.updated,
+                "removed": finished.removed,
+                "skipped": finished.skipped,
+            },
+        )
+        return finished
+
+    def _embed(self, texts: list[str]) -> Any:
+        return self.embedding_function(texts)
+
+    # -- forgetting ------------------------------------------------------------------------
+    def forget(
+        self,
+        *,
+        item_id: str | None = None,
+        source_type: str | None = None,
+        person: str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        source_path: str | None = None,
+    ) -> int:
+        """Delete matching chunks and scrub their text from the store's files; returns chunks removed.
+
+        Forgetting by item, person or date is remembered (as ids and digests, never text) so a
+        later ingest of the same source does not bring it back.
+        """
+        self._check_open()
+        if not any(v not in (None, "") for v in (item_id, source_type, person, since, until, source_path)):
+            raise HearthError(
+                "say what to forget: an item, a source type, a person, a date range or a source path"
+            )
+        if source_path:
+            source_path = (
+                str(Path(source_path).expanduser().resolve())
+                if source_path != "conversation"
+                else source_path
+            )
+        where = build_where(
+            source_types=source_type,
+            since=since,
+            until=until,
+            person=person,
+            item_id=item_id,
+            source_path=source_path,
+        )
+        with self._lock:
+            ids: list[str] = []
+            item_ids: set[str] = set()
+            offset = 0
+            while True:
+                page = self.collection.get(where=where, include=["metadatas"], limit=5000, offset=offset)
+                ids.extend(page["ids"])
+                item_ids.update(str(m.get("item_id")) for m in page["metadatas"] or [])
+                if len(page["ids"]) < 5000:
+                    break
+                offset += 5000
+            for start in range(0, len(ids), 1000):
+                self.collection.delete(ids=ids[start : start + 1000])
+            rule = None
+            if person or since or until:
+                rule = {
+                    "source_types": [source_type] if source_type else None,
+                    "person": digest(person_keys([person])[0] if person_keys([person]) else person)
+                    if person
+                    else None,
+                    "since": to_timestamp(since),
+                    "until": to_timestamp(until, end_of_day=True),
+                }
+            if item_id or rule:
+                self.state.add_tombstones(sorted(item_ids | ({item_id} if item_id else set())), rule)
+            if source_path:
+                self.state.drop_source(source_path)
+            if ids and self.settings.backend == "embedded":
+                store.purge_forgotten(self.store_dir, ids)
+        return len(ids)
+
+    # -- overview --------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        self._check_open()
+        with self._lock:
+            by_type = {}
+            for source_type in SOURCE_TYPES:
+                got = self.collection.get(where={"source_type": source_type}, include=[])
+                if got["ids"]:
+                    by_type[source_type] = len(got["ids"])
+            chunks = self.collection.count()
+        disk = 0
+        if self.settings.backend == "embedded" and self.store_dir.exists():
+            disk = sum(f.stat().st_size for f in self.store_dir.rglob("*") if f.is_file())
+        return {
+            "backend": self.settings.backend,
+            "location": str(self.store_dir)
+            if self.settings.backend == "embedded"
+            else f"http://{self.settings.server_host}:{self.settings.server_port}",
+            "embedding": f"all-MiniLM-L6-v2 ({self.backend})",
+            "chunks": chunks,
+            "chunks_by_source_type": by_type,
+            "sources": len(self.state.sources()),
+            "disk_bytes": disk,
+        }
+
+    def sources(self) -> list[dict[str, Any]]:
+        return [{"path": root, **info} for root, info in sorted(self.state.sources().items())]
+
+    # -- lifetime --------------------------------------------------------------------------
+    def _check_open(self) -> None:
+        if self._closed:
+            raise HearthError("the memory is closed")
+
+    def close(self) -> None:
+        """Let go of the store and the lock. Every acknowledged write is already on disk."""
+        if self._closed:
+            return
+        with self._lock:
+            self._closed = True
+            self.collection = None
+            self.client = None
+            try:
+                from chromadb.api.client import SharedSystemClient
+
+                SharedSystemClient.clear_system_cache()
+            except Exception:
+                pass
+            self._file_lock.release()
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_memory(paths: Paths | None = None, settings: MemorySettings | None = None) -> Memory:
+    """Open (creating if needed) the user's memory. Raises HearthError if another Hearth holds it."""
+    paths = paths or get_paths()
+    if settings is None:
+        settings = load_settings(paths).memory
+    return Memory(paths, settings)

