@@ -1,0 +1,289 @@
+"""What the windows ask of the core, in one Qt-free place: every method here may block and is
+called from :func:`ui.worker.run_task` or a stream thread, never from the GUI thread.
+
+It wraps :class:`app.core.HearthCore` (model, memory, agent, audit) plus the model registry, the
+conversation list, settings and the keychain, so widgets never reach into the core directly.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app import events as ev
+from app.config import Settings, load_settings, save_settings
+from app.paths import Paths, get_paths
+
+Post = Callable[[ev.Event, str], None]
+KEYRING_SERVICE = "Hearth"
+
+
+@dataclass
+class ConversationInfo:
+    id: str
+    title: str
+    updated: float = field(default_factory=time.time)
+
+
+class ConversationIndex:
+    """Titles and order of the conversation list (the messages themselves live with the agent)."""
+
+    def __init__(self, paths: Paths) -> None:
+        self.file = paths.conversations_dir / "index.json"
+        self._lock = threading.Lock()
+
+    def _read(self) -> list[ConversationInfo]:
+        try:
+            raw = json.loads(self.file.read_text(encoding="utf-8"))
+            return [ConversationInfo(**item) for item in raw]
+        except (OSError, ValueError, TypeError):
+            return []
+
+    def _write(self, items: list[ConversationInfo]) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = self.file.with_suffix(".tmp")
+        tmp.write_text(json.dumps([item.__dict__ for item in items], indent=1), encoding="utf-8")
+        tmp.replace(self.file)
+
+    def list(self) -> list[ConversationInfo]:
+        with self._lock:
+            return sorted(self._read(), key=lambda c: c.updated, reverse=True)
+
+    def create(self, title: str = "New conversation", conversation_id: str | None = None) -> ConversationInfo:
+        with self._lock:
+            items = self._read()
+            info = ConversationInfo(id=conversation_id or f"c-{uuid.uuid4().hex[:10]}", title=title)
+            items.append(info)
+            self._write(items)
+            return info
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        self._update(conversation_id, title=title.strip() or "Untitled")
+
+    def touch(self, conversation_id: str, title: str | None = None) -> None:
+        self._update(conversation_id, updated=time.time(), title=title, create=True)
+
+    def _update(self, conversation_id: str, create: bool = False, **changes: Any) -> None:
+        with self._lock:
+            items = self._read()
+            for item in items:
+                if item.id == conversation_id:
+                    for key, value in changes.items():
+                        if value is not None:
+                            setattr(item, key, value)
+                    break
+            else:
+                if not create:
+                    return
+                items.append(ConversationInfo(id=conversation_id, title=changes.get("title") or "New conversation"))
+            self._write(items)
+
+    def delete(self, conversation_id: str) -> None:
+        with self._lock:
+            self._write([item for item in self._read() if item.id != conversation_id])
+
+
+class Services:
+    """The core, as the desktop app uses it. Thread-safe; every call may block."""
+
+    def __init__(
+        self,
+        post: Post,
+        approver: Callable[[ev.ApprovalRequested], Any] | None = None,
+        paths: Paths | None = None,
+        settings: Settings | None = None,
+        core: Any = None,
+    ) -> None:
+        self.paths = (paths or get_paths()).ensure()
+        self.settings = settings or load_settings(self.paths)
+        self.post = post
+        self.approver = approver
+        self._core = core
+        self._lock = threading.RLock()
+        self.conversations = ConversationIndex(self.paths)
+        self._listening_model: Any = None
+
+    # --- the core ----------------------------------------------------------------------------
+
+    @property
+    def core(self) -> Any:
+        with self._lock:
+            if self._core is None:
+                from app.core import HearthCore
+
+                self._core = HearthCore(paths=self.paths, settings=self.settings)
+                if self.approver is not None and hasattr(self._core, "approver"):
+                    self._core.approver = self.approver
+            return self._core
+
+    @property
+    def model(self) -> Any:
+        model = self.core.model
+        with self._lock:
+            if model is not self._listening_model and hasattr(model, "add_listener"):
+                model.add_listener(lambda event: self.post(event, "model"))
+                self._listening_model = model
+        return model
+
+    def load_model(self) -> str:
+        """Load (importing the embedded default on first run) and return the model's name."""
+        model = self.model
+        model.ensure_loaded()
+        return str(model.name)
+
+    def model_name(self) -> str:
+        return str(self.settings.model.name)
+
+    def list_models(self) -> list[Any]:
+        from app.runtime.registry import list_models
+
+        return list_models(self.paths)
+
+    def use_model(self, name: str) -> str:
+        model = self.model
+        model.use_model(name)
+        self.settings.model.name = name
+        save_settings(self.settings, self.paths)
+        return name
+
+    def import_gguf(self, path: str, progress: Callable[[float, str], None] | None = None) -> str:
+        from app.runtime.gguf_import import import_gguf
+
+        target = import_gguf(Path(path), self.paths.models_dir, progress=progress)
+        return Path(target).name
+
+    def pull_model(self, repo: str, progress: Callable[[float, str], None] | None = None) -> str:
+        from app.runtime import pull
+
+        target = pull.pull_model(repo, self.paths, progress=progress)  # type: ignore[attr-defined]
+        return Path(target).name
+
+    # --- turns -------------------------------------------------------------------------------
+
+    def start_turn(self, text: str, conversation_id: str, source: str = "text") -> Any:
+        self.conversations.touch(conversation_id)
+        return self.core.agent.start_turn(text, conversation_id=conversation_id, source=source)
+
+    def history(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The stored messages of a conversation ({"role", "content"}), oldest first."""
+        store = getattr(self.core, "conversations", None)
+        for name in ("messages", "load", "history"):
+            fn = getattr(store, name, None)
+            if callable(fn):
+                try:
+                    result = fn(conversation_id)
+                except (KeyError, FileNotFoundError):
+                    return []
+                return [m if isinstance(m, dict) else dict(m.__dict__) for m in (result or [])]
+        return []
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        store = getattr(self.core, "conversations", None)
+        fn = getattr(store, "delete", None)
+        if callable(fn):
+            fn(conversation_id)
+        model = self._core.model if self._core is not None else None
+        if model is not None and hasattr(model, "forget_conversation"):
+            model.forget_conversation(conversation_id)
+        self.conversations.delete(conversation_id)
+
+    # --- memory ------------------------------------------------------------------------------
+
+    @property
+    def memory(self) -> Any:
+        return self.core.memory
+
+    def memory_overview(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        memory = self.memory
+        return memory.stats(), memory.sources()
+
+    def search(self, query: str, **filters: Any) -> list[ev.Citation]:
+        return self.memory.search(query, **{k: v for k, v in filters.items() if v not in (None, "", ())})
+
+    def forget(self, **what: Any) -> int:
+        return int(self.memory.forget(**{k: v for k, v in what.items() if v not in (None, "")}))
+
+    def wipe_memory(self) -> int:
+        memory = self.memory
+        fn = getattr(memory, "wipe", None)
+        if callable(fn):
+            return int(fn() or 0)
+        removed = 0
+        for source in memory.sources():
+            kind = source.get("source_type") or source.get("type")
+            if kind:
+                removed += int(memory.forget(source_type=kind) or 0)
+        return removed
+
+    def ingest(self, path: str, kind: str | None = None) -> ev.IngestFinished:
+        return self.memory.ingest_path(Path(path), kind=kind, on_event=lambda e: self.post(e, "memory"))
+
+    # --- audit -------------------------------------------------------------------------------
+
+    def audit_entries(self, limit: int = 200) -> list[dict[str, Any]]:
+        audit = self.core.audit
+        for name in ("entries", "read", "tail", "records"):
+            fn = getattr(audit, name, None)
+            if callable(fn):
+                rows = list(fn())
+                return [r if isinstance(r, dict) else dict(r.__dict__) for r in rows][-limit:]
+        return _read_jsonl(self.paths.audit_log)[-limit:]
+
+    def undo(self, action_id: str) -> Any:
+        return self.core.audit.undo(action_id)
+
+    # --- settings, secrets -------------------------------------------------------------------
+
+    def save_settings(self, settings: Settings) -> None:
+        save_settings(settings, self.paths)
+        self.settings = settings
+
+    def store_secret(self, account: str, secret: str) -> None:
+        """Put a secret in the OS keychain; raises HearthError when no keychain is available."""
+        try:
+            from app import secrets
+
+            secrets.set_secret(account, secret)  # type: ignore[attr-defined]
+            return
+        except (ImportError, AttributeError):
+            pass
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            keyring.set_password(KEYRING_SERVICE, account, secret)
+        except KeyringError as exc:
+            raise ev.HearthError(f"no keychain is available to store the password: {exc}") from exc
+
+    def has_secret(self, account: str) -> bool:
+        try:
+            import keyring
+
+            return keyring.get_password(KEYRING_SERVICE, account) is not None
+        except Exception:
+            return False
+
+    def shutdown(self) -> None:
+        core = self._core
+        if core is not None and hasattr(core, "shutdown"):
+            core.shutdown()
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    try:
+        lines: Iterable[str] = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return rows
+    for line in lines:
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            continue
+    return rows

@@ -1,0 +1,116 @@
+"""Push-to-talk for the windows: builds the voice pipeline lazily (off the GUI thread) and forwards
+press/release to it. Its events reach the windows through the bridge on the "voice" channel."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from app import events as ev
+from ui.services import Services
+
+
+class VoiceControl:
+    """Thread-safe; every method returns at once, the work happens on a background thread."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._pipeline: Any = None
+        self._lock = threading.Lock()
+        self._pressed = threading.Event()
+        self.paused = False
+
+    def _post(self, event: ev.Event) -> None:
+        self.services.post(event, "voice")
+
+    def _build(self) -> Any:
+        with self._lock:
+            if self._pipeline is not None:
+                return self._pipeline
+            from voice.audio_io import SpeakerSink
+            from voice.pipeline import VoicePipeline
+            from voice.stt import SpeechToText
+            from voice.tts import TextToSpeech
+
+            settings = self.services.settings.voice
+            stt = SpeechToText(settings.stt_model)
+            tts = TextToSpeech(settings.voice)
+            sink = SpeakerSink(tts.sample_rate, settings.output_device)
+            self._pipeline = VoicePipeline(
+                stt,
+                tts,
+                _Answerer(self.services),
+                sink,
+                listener=self._post,
+                cue_sounds=settings.cue_sounds,
+                speak_replies=settings.speak_replies and not self.paused,
+                conversation_id="voice",
+            )
+            return self._pipeline
+
+    def _run(self, fn) -> None:
+        def target() -> None:
+            try:
+                fn()
+            except Exception as exc:  # noqa: BLE001 - a missing microphone is reported, not raised
+                self._post(ev.ErrorEvent(stage="audio", message=str(exc) or type(exc).__name__))
+
+        threading.Thread(target=target, name="hearth-ui-voice", daemon=True).start()
+
+    def press(self) -> None:
+        if self._pressed.is_set():
+            return
+        self._pressed.set()
+
+        def go() -> None:
+            from voice.audio_io import MicrophoneSource
+
+            pipeline = self._build()
+            if not self._pressed.is_set():  # released before the models were ready
+                return
+            pipeline.press(MicrophoneSource(self.services.settings.voice.input_device))
+
+        self._run(go)
+
+    def release(self) -> None:
+        if not self._pressed.is_set():
+            return
+        self._pressed.clear()
+
+        def go() -> None:
+            pipeline = self._pipeline
+            if pipeline is not None and pipeline.listening:
+                pipeline.release()
+
+        self._run(go)
+
+    def toggle(self) -> None:
+        """The tray's Push to talk: the first click listens, the second stops."""
+        if self._pressed.is_set():
+            self.release()
+        else:
+            self.press()
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause voice: stop speaking replies (and whatever is being said now)."""
+        self.paused = paused
+        pipeline = self._pipeline
+        if pipeline is not None:
+            pipeline.speak_replies = self.services.settings.voice.speak_replies and not paused
+            if paused:
+                self._run(pipeline.barge_in)
+
+    def close(self) -> None:
+        pipeline = self._pipeline
+        if pipeline is not None:
+            pipeline.close()
+
+
+class _Answerer:
+    """Voice turns go through the same agent as typed ones (so approvals still apply)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def start_turn(self, text: str, *, conversation_id: str = "voice", source: str = "voice") -> Any:
+        return self.services.start_turn(text, conversation_id, source)
