@@ -1,0 +1,318 @@
+"""The agent loop. A turn: retrieve from memory → prompt → stream → parse a tool call → gate →
+execute → feed the result back → repeat until an answer or the step limit. Everything is emitted
+as typed events; a turn runs on its own thread and can be cancelled at any point."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from app.audit import AuditLog
+from app.config import Settings, load_settings
+from app.conversations import ConversationStore
+from app.events import (
+    ActionResult,
+    ContextUsed,
+    ErrorEvent,
+    Event,
+    FinalAnswer,
+    GenerationDone,
+    HearthError,
+    MemoryRetrieved,
+    Token,
+    TurnCancelled,
+    TurnStarted,
+)
+from app.paths import Paths, get_paths
+from app.policy.allow_rules import AllowRules
+from app.policy.approval import ApprovalRefused, Approver, Gate
+from app.policy.taint import Taint
+from app.runtime.api import ChatModel, GenerationRequest, Message
+from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, validate
+from app.tools.registry import ToolRegistry, default_tools
+
+from . import grammar, prompt, toolcall
+
+CANCELLED_BY_USER = "cancelled by the user"
+_END = object()
+
+
+class Turn:
+    """One running turn: iterate it for events, ``cancel()`` it, ``wait()`` for it."""
+
+    def __init__(self, turn_id: str, text: str) -> None:
+        self.turn_id = turn_id
+        self.text = text
+        self.events: list[Event] = []
+        self.final: FinalAnswer | None = None
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+        self._generation: Any = None
+        self._thread: threading.Thread | None = None
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+        if isinstance(event, FinalAnswer):
+            self.final = event
+        self._queue.put(event)
+
+    def _finish(self) -> None:
+        self._done.set()
+        self._queue.put(_END)
+
+    def __iter__(self) -> Iterator[Event]:
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                self._queue.put(_END)  # later iterations end at once too
+                return
+            yield item
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        generation = self._generation
+        if generation is not None:
+            generation.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the turn ends; True when it did within ``timeout``."""
+        return self._done.wait(timeout)
+
+
+class Agent:
+    """``Agent(model, *, memory=None, tools=None, approver=None, audit=None, settings=None)``."""
+
+    def __init__(
+        self,
+        model: ChatModel,
+        *,
+        memory: Any = None,
+        tools: ToolRegistry | Iterable[Tool] | None = None,
+        approver: Approver | None = None,
+        audit: AuditLog | None = None,
+        settings: Settings | None = None,
+        paths: Paths | None = None,
+        conversations: ConversationStore | None = None,
+        cwd: str | Path | None = None,
+    ) -> None:
+        self.model = model
+        self.memory = memory
+        self.paths = paths or get_paths()
+        self.settings = settings or load_settings(self.paths)
+        if tools is None:
+            self.tools = default_tools(self.settings, memory=memory)
+        elif isinstance(tools, ToolRegistry):
+            self.tools = tools
+        else:
+            self.tools = ToolRegistry(tools)
+        self.approver = approver
+        self.audit = audit if audit is not None else AuditLog(paths=self.paths)
+        self.allow_rules = AllowRules(self.settings, self.paths)
+        self.context = ToolContext(self.paths, self.settings, memory)
+        if cwd is not None:
+            self.context.cwd = Path(cwd)
+        self.conversations = conversations if conversations is not None else ConversationStore(self.paths)
+        self._lock = threading.Lock()  # one turn at a time: the model serves one generation anyway
+
+    # -- public ------------------------------------------------------------------------------
+    def start_turn(self, text: str, *, conversation_id: str = "default", source: str = "text") -> Turn:
+        turn = Turn(f"t-{uuid.uuid4().hex[:10]}", text)
+        thread = threading.Thread(target=self._run, args=(turn, text, conversation_id, source),
+                                  name=f"hearth-turn-{turn.turn_id}", daemon=True)
+        turn._thread = thread
+        thread.start()
+        return turn
+
+    def ask(self, text: str, *, conversation_id: str = "default", timeout: float | None = None) -> Turn:
+        """Run a turn to the end (for scripts and tests)."""
+        turn = self.start_turn(text, conversation_id=conversation_id)
+        turn.wait(timeout)
+        return turn
+
+    # -- the turn ----------------------------------------------------------------------------
+    def _run(self, turn: Turn, text: str, conversation_id: str, source: str) -> None:
+        try:
+            with self._lock:
+                turn.emit(TurnStarted(turn_id=turn.turn_id, text=text, source=source))
+                self._turn(turn, text, conversation_id)
+        except Exception as exc:  # one clear line, never a dead thread
+            message = str(exc) if isinstance(exc, HearthError) else f"the agent failed: {exc}"
+            turn.emit(ErrorEvent(stage="agent", message=message))
+        finally:
+            turn._finish()
+
+    def _native(self) -> bool:
+        flag = getattr(self.model, "supports_tools", None)
+        if isinstance(flag, bool):
+            return flag
+        ensure = getattr(self.model, "ensure_loaded", None)
+        loaded = ensure() if callable(ensure) else getattr(self.model, "loaded", None)
+        tok = getattr(loaded, "tokenizer", None)
+        template = getattr(tok, "chat_template", None) or getattr(getattr(tok, "_tokenizer", None), "chat_template", None)
+        return isinstance(template, str) and "tools" in template and "tool_call" in template
+
+    def _history(self, conversation_id: str, *, native: bool) -> tuple[list[Message], Taint]:
+        if not self.conversations.exists(conversation_id):
+            return [], Taint()
+        data = self.conversations.load(conversation_id)
+        messages: list[Message] = []
+        for m in data.get("messages", []):
+            role, content = m.get("role"), str(m.get("content", ""))
+            if role == "user":
+                messages.append({"role": "user", "content": content})
+            elif role == "assistant" and m.get("tool"):
+                messages.append(prompt.call_message(m["tool"], m.get("arguments", {}), native=native))
+            elif role == "assistant":
+                messages.append({"role": "assistant", "content": content if native else f"Action: answer\n{content}"})
+            elif role == "tool":
+                messages.append(prompt.tool_result_message(str(m.get("tool", "")), content, native=native))
+        return messages, Taint(data.get("untrusted_sources", []))
+
+    def _turn(self, turn: Turn, text: str, conversation_id: str) -> None:
+        settings = self.settings
+        native = self._native()
+        history, taint = self._history(conversation_id, native=native)
+        citations: tuple = ()
+        if self.memory is not None:
+            try:
+                citations = tuple(self.memory.search(text, k=settings.memory.retrieve_top_k))
+            except Exception as exc:
+                turn.emit(ErrorEvent(stage="memory", message=f"memory search failed, answering without it: {exc}"))
+        turn.emit(MemoryRetrieved(turn_id=turn.turn_id, citations=citations))
+        taint.add_citations(citations)
+        self.conversations.append(conversation_id, {"role": "user", "content": text}, untrusted_sources=taint.sources)
+
+        tools = list(self.tools)
+        schemas = {t.name: t.parameters for t in tools}
+        gate = Gate(context=self.context, approver=self.approver, audit=self.audit, allow_rules=self.allow_rules,
+                    timeout_s=settings.agent.approval_timeout_s)
+        new: list[Message] = [{"role": "user", "content": prompt.user_message(text, citations)}]
+        steps = max(1, settings.agent.max_steps)
+        for step in range(steps):
+            offer = bool(tools) and step < steps - 1
+            routed = not native
+            prefix = (toolcall.ROUTE_PREFIX if offer else "Action: answer\n") if routed else ""
+            factory = None
+            if offer:
+                elems = (lambda: grammar.routed_call_grammar(schemas)) if routed else (lambda: grammar.native_call_grammar(schemas))
+                factory = grammar.processor_factory(elems)
+            system = prompt.system_prompt(tools if offer else [], routed=routed,
+                                          override_file=settings.model.system_prompt_file)
+            request = GenerationRequest(
+                messages=[{"role": "system", "content": system}, *history, *new],
+                max_tokens=settings.model.max_tokens,
+                temperature=settings.model.temperature,
+                top_p=settings.model.top_p,
+                conversation_id=conversation_id,
+                tools=[t.schema() for t in tools] if native and offer else None,
+                logits_processors=factory,
+                assistant_prefix=prefix,
+                request_id=f"{turn.turn_id}-{step}",
+            )
+            done = self._generate(turn, request, toolcall.AnswerStream(routed and offer))
+            if done is None:
+                return
+            if offer:
+                parsed = toolcall.parse_routed(prefix + done.text) if routed else toolcall.parse_native(done.text)
+            else:
+                parsed = toolcall.Answer(done.text.strip())
+            if isinstance(parsed, toolcall.Answer):
+                self.conversations.append(conversation_id, {"role": "assistant", "content": parsed.text},
+                                          untrusted_sources=taint.sources)
+                turn.emit(FinalAnswer(turn_id=turn.turn_id, text=parsed.text, citations=citations))
+                return
+            if isinstance(parsed, toolcall.Invalid):
+                new += [{"role": "assistant", "content": parsed.raw},
+                        {"role": "user", "content": f"That tool call was not valid: {parsed.problem}."}]
+                continue
+            tool = self.tools.get(parsed.tool)
+            problems = [f"there is no tool named {parsed.tool}"] if tool is None else validate(tool.parameters, parsed.arguments)
+            if tool is None or problems:
+                new += [{"role": "assistant", "content": parsed.raw or parsed.tool},
+                        {"role": "user", "content": "That tool call was not valid: " + "; ".join(problems) + "."}]
+                continue
+            outcome = self._act(turn, gate, tool, parsed.arguments, taint)
+            if outcome is None:
+                return
+            args, output = outcome
+            self.conversations.append(conversation_id, {"role": "assistant", "content": "", "tool": tool.name,
+                                                        "arguments": args}, untrusted_sources=taint.sources)
+            self.conversations.append(conversation_id, {"role": "tool", "tool": tool.name, "content": output},
+                                      untrusted_sources=taint.sources)
+            new += [prompt.call_message(tool.name, args, native=native),
+                    prompt.tool_result_message(tool.name, output, native=native)]
+        turn.emit(ErrorEvent(stage="agent", message="the step limit was reached without an answer"))
+
+    def _generate(self, turn: Turn, request: GenerationRequest, stream: toolcall.AnswerStream) -> GenerationDone | None:
+        if turn.cancelled:
+            turn.emit(TurnCancelled(turn_id=turn.turn_id))
+            return None
+        generation = self.model.generate(request)
+        turn._generation = generation
+        if turn.cancelled:
+            generation.cancel()
+        done: GenerationDone | None = None
+        for event in generation:
+            if isinstance(event, Token):
+                shown = stream.feed(event.text)
+                if shown:
+                    turn.emit(Token(request_id=event.request_id, text=shown))
+            elif isinstance(event, GenerationDone):
+                done = event
+            elif isinstance(event, ContextUsed):
+                turn.emit(event)
+            elif isinstance(event, ErrorEvent):
+                turn.emit(event)
+                return None
+        turn._generation = None
+        if turn.cancelled or (done is not None and done.finish_reason == "cancelled"):
+            turn.emit(TurnCancelled(turn_id=turn.turn_id))
+            return None
+        if done is None:
+            turn.emit(ErrorEvent(stage="model", message="the model stopped without finishing its answer"))
+            return None
+        tail = stream.flush()
+        if tail:
+            turn.emit(Token(request_id=request.request_id, text=tail))
+        return done
+
+    def _act(self, turn: Turn, gate: Gate, tool: Tool, arguments: dict[str, Any],
+             taint: Taint) -> tuple[dict[str, Any], str] | None:
+        """Gate and run one call; returns (arguments that ran or were refused, output for the model)."""
+        action_id = f"a-{uuid.uuid4().hex[:8]}"
+        verdict = gate.review(turn_id=turn.turn_id, action_id=action_id, tool=tool, arguments=arguments, taint=taint,
+                              emit=turn.emit, cancelled=turn._cancel)
+        if verdict.by == "cancelled" or turn.cancelled:
+            turn.emit(TurnCancelled(turn_id=turn.turn_id))
+            return None
+        undo = None
+        if not verdict.approved:
+            ok, output = False, CANCELLED_BY_USER if not verdict.message else f"not run: {verdict.message}"
+        else:
+            try:
+                result: ToolOutput = gate.execute(verdict, tool, verdict.arguments)
+                ok, output, undo = result.ok, result.output, result.undo
+                taint.add(result.untrusted_sources)
+            except (ApprovalRefused, ToolError, HearthError, OSError) as exc:
+                ok, output = False, f"failed: {exc}"
+            except Exception as exc:
+                ok, output = False, f"failed unexpectedly: {exc}"
+        can_undo = bool(ok and undo and tool.undo is not None)
+        self.audit.append("result", turn_id=turn.turn_id, action_id=action_id, tool=tool.name, ok=ok,
+                          executed=verdict.approved, output=output[:4000], undo=undo if can_undo else None)
+        turn.emit(ActionResult(turn_id=turn.turn_id, action_id=action_id, tool=tool.name, ok=ok, output=output,
+                               undo_available=can_undo))
+        return verdict.arguments, output

@@ -1,0 +1,111 @@
+"""Conversations on disk: one JSON file each under ``paths.conversations_dir``, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from app.events import HearthError
+from app.paths import Paths, get_paths
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+
+
+class ConversationStore:
+    """``list() / create(title) / load(id) / append(id, message) / rename(id, title) / delete(id)``."""
+
+    def __init__(self, paths: Paths | None = None) -> None:
+        self.folder = (paths or get_paths()).conversations_dir
+        self._lock = threading.Lock()
+
+    def _file(self, conversation_id: str) -> Path:
+        if not _ID.match(conversation_id) or ".." in conversation_id:
+            raise HearthError(f"{conversation_id!r} is not a valid conversation id")
+        return self.folder / f"{conversation_id}.json"
+
+    def _write(self, data: dict[str, Any]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = self._file(data["id"])
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".conv-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False, indent=1)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def list(self) -> list[dict[str, Any]]:
+        """Summaries (id, title, created, updated, messages count), newest first; unreadable files skipped."""
+        out: list[dict[str, Any]] = []
+        if not self.folder.exists():
+            return out
+        for path in self.folder.glob("*.json"):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            out.append({k: data.get(k) for k in ("id", "title", "created", "updated")}
+                       | {"messages": len(data.get("messages", []))})
+        return sorted(out, key=lambda d: d.get("updated") or 0, reverse=True)
+
+    def create(self, title: str = "New conversation", conversation_id: str | None = None) -> str:
+        with self._lock:
+            cid = conversation_id or time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+            if self._file(cid).exists():
+                raise HearthError(f"conversation {cid} already exists")
+            now = time.time()
+            self._write({"id": cid, "title": title, "created": now, "updated": now, "messages": [],
+                         "untrusted_sources": []})
+            return cid
+
+    def exists(self, conversation_id: str) -> bool:
+        return self._file(conversation_id).exists()
+
+    def load(self, conversation_id: str) -> dict[str, Any]:
+        path = self._file(conversation_id)
+        try:
+            return dict(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError as exc:
+            raise HearthError(f"no conversation {conversation_id}") from exc
+        except ValueError as exc:
+            raise HearthError(f"conversation {conversation_id} is unreadable: {exc}") from exc
+
+    def append(self, conversation_id: str, message: dict[str, Any], *, untrusted_sources: tuple[str, ...] = ()) -> None:
+        """Add a message, creating the conversation (titled from its first words) when new."""
+        with self._lock:
+            if self._file(conversation_id).exists():
+                data = self.load(conversation_id)
+            else:
+                title = str(message.get("content", ""))[:60] or "New conversation"
+                data = {"id": conversation_id, "title": title, "created": time.time(), "messages": [],
+                        "untrusted_sources": []}
+            data["messages"].append({"ts": time.time(), **message})
+            known = data.setdefault("untrusted_sources", [])
+            known.extend(s for s in untrusted_sources if s not in known)
+            data["updated"] = time.time()
+            self._write(data)
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        with self._lock:
+            data = self.load(conversation_id)
+            data["title"] = title.strip() or data["title"]
+            data["updated"] = time.time()
+            self._write(data)
+
+    def delete(self, conversation_id: str) -> bool:
+        with self._lock:
+            path = self._file(conversation_id)
+            if not path.exists():
+                return False
+            path.unlink()
+            return True

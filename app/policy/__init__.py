@@ -1,0 +1,1 @@
+"""Risk policy: deterministic tiers, the shell classifier, path resolution, taint and the approval gate."""

@@ -1,0 +1,133 @@
+"""Calendar events and reminders: an .ics file everywhere, plus macOS Calendar/Reminders via AppleScript."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from app.policy.tiers import Risk, Tier
+from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string
+
+
+def _when(text: str, what: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ToolError(f"{what} must be a date and time like 2025-06-01T14:30, not {text!r}") from exc
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _stamp(when: dt.datetime) -> str:
+    return when.strftime("%Y%m%dT%H%M%S")
+
+
+def _ics(kind: str, args: dict[str, Any]) -> tuple[str, str]:
+    uid = f"{uuid.uuid4()}@hearth"
+    now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Hearth//EN", f"BEGIN:{kind}", f"UID:{uid}", f"DTSTAMP:{now}",
+             f"SUMMARY:{_escape(str(args['title']))}"]
+    if kind == "VEVENT":
+        start = _when(str(args["start"]), "start")
+        end = _when(str(args["end"]), "end") if args.get("end") else start + dt.timedelta(hours=1)
+        if end <= start:
+            raise ToolError("the event must end after it starts")
+        lines += [f"DTSTART:{_stamp(start)}", f"DTEND:{_stamp(end)}"]
+        if args.get("location"):
+            lines.append(f"LOCATION:{_escape(str(args['location']))}")
+    elif args.get("due"):
+        lines.append(f"DUE:{_stamp(_when(str(args['due']), 'due'))}")
+    if args.get("notes"):
+        lines.append(f"DESCRIPTION:{_escape(str(args['notes']))}")
+    lines += [f"END:{kind}", "END:VCALENDAR"]
+    return uid, "\r\n".join(lines) + "\r\n"
+
+
+def _folder(ctx: ToolContext) -> Path:
+    folder = ctx.paths.data_dir / "calendar"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _applescript_date(var: str, when: dt.datetime) -> str:
+    return (f"set {var} to current date\nset day of {var} to 1\nset year of {var} to {when.year}\n"
+            f"set month of {var} to {when.month}\nset day of {var} to {when.day}\n"
+            f"set time of {var} to {when.hour * 3600 + when.minute * 60}\n")
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _osascript(script: str) -> str:
+    if sys.platform != "darwin" or not shutil.which("osascript"):
+        return ""
+    done = subprocess.run(["osascript", "-e", script], capture_output=True, text=True, timeout=30, check=False)
+    return "" if done.returncode == 0 else done.stderr.strip()
+
+
+def _event_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
+    r = Risk(Tier.REVERSIBLE, explanation=f"This adds the event \"{args.get('title', '')}\" on {args.get('start', '')} "
+             "to your calendar.")
+    r.reasons.append("It adds a calendar entry that can be removed again.")
+    return r
+
+
+def _reminder_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
+    due = f" due {args['due']}" if args.get("due") else ""
+    r = Risk(Tier.REVERSIBLE, explanation=f"This adds the reminder \"{args.get('title', '')}\"{due}.")
+    r.reasons.append("It adds a reminder that can be removed again.")
+    return r
+
+
+def _create(kind: str, args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
+    uid, text = _ics(kind, args)
+    path = _folder(ctx) / f"{uid.split('@')[0]}.ics"
+    path.write_text(text, encoding="utf-8")
+    note = ""
+    title = str(args["title"])
+    if kind == "VEVENT":
+        start = _when(str(args["start"]), "start")
+        end = _when(str(args["end"]), "end") if args.get("end") else start + dt.timedelta(hours=1)
+        err = _osascript(_applescript_date("s", start) + _applescript_date("e", end)
+                         + f'tell application "Calendar" to tell calendar 1 to make new event with properties '
+                           f"{{summary:{_quote(title)}, start date:s, end date:e}}")
+    else:
+        err = _osascript(f'tell application "Reminders" to make new reminder with properties {{name:{_quote(title)}}}')
+    if err:
+        note = f" (the macOS app did not accept it: {err}; the .ics file is there)"
+    what = "event" if kind == "VEVENT" else "reminder"
+    return ToolOutput(True, f"created the {what} \"{title}\" ({path.name}){note}",
+                      undo={"ics": str(path), "kind": kind, "title": title})
+
+
+def _undo(undo: dict[str, Any], ctx: ToolContext) -> str:
+    Path(undo["ics"]).unlink(missing_ok=True)
+    title = _quote(str(undo.get("title", "")))
+    if undo.get("kind") == "VEVENT":
+        _osascript(f'tell application "Calendar" to delete (every event of calendar 1 whose summary is {title})')
+    else:
+        _osascript(f'tell application "Reminders" to delete (every reminder whose name is {title})')
+    return f"removed \"{undo.get('title', '')}\""
+
+
+TOOLS = [
+    Tool("create_event", "Add an event to the calendar.",
+         obj({"title": string("What the event is."), "start": string("Start, like 2025-06-01T14:30."),
+              "end": string("End, like 2025-06-01T15:30."), "location": string("Where."), "notes": string("Notes.")},
+             ["title", "start"]),
+         _event_risk, lambda a, c: _create("VEVENT", a, c), preview=lambda a, c: _ics("VEVENT", a)[1], undo=_undo,
+         family="calendar"),
+    Tool("create_reminder", "Add a reminder.",
+         obj({"title": string("What to remember."), "due": string("When, like 2025-06-01T09:00."),
+              "notes": string("Notes.")}, ["title"]),
+         _reminder_risk, lambda a, c: _create("VTODO", a, c), preview=lambda a, c: _ics("VTODO", a)[1], undo=_undo,
+         family="calendar"),
+]
