@@ -176,14 +176,20 @@ class ApprovalCard(QFrame):
         layout.addLayout(buttons)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
-        # Keyboard: Esc denies; Ctrl+Return approves what is shown (never a bare Return).
-        deny_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        deny_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        deny_key.activated.connect(self.deny)
+        # Keyboard: Esc denies (keyPressEvent); Ctrl+Return approves what is shown (never a bare Return).
         approve_key = QShortcut(QKeySequence("Ctrl+Return"), self)
         approve_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         approve_key.activated.connect(self.approve)
         self.editing = False
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Esc on a card denies it
+        if event.key() == Qt.Key.Key_Escape and not self.editing:
+            self.deny()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.editing:
+            self.toggle_edit()
+            return
+        super().keyPressEvent(event)
 
     @property
     def action_id(self) -> str:

@@ -11,12 +11,16 @@ from ui import theme
 
 class _Edit(QPlainTextEdit):
     submitted = Signal()
+    escaped = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
             self.submitted.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
             return
         super().keyPressEvent(event)
 
@@ -46,6 +50,7 @@ class Composer(QWidget):
         self.edit.setTabChangesFocus(True)
         self.edit.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.edit.submitted.connect(self._submit)
+        self.edit.escaped.connect(self.stop.emit)
         self.edit.textChanged.connect(self._fit)
         self.talk_button = QToolButton()
         self.talk_button.setObjectName("TalkButton")

@@ -106,7 +106,6 @@ class MainWindow(QMainWindow):
         bridge.action.connect(self._on_action_event)
 
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_conversation)
-        QShortcut(QKeySequence("Esc"), self, activated=self.stop)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.composer.edit.setFocus())
         self.installEventFilter(self)
         self.composer.edit.installEventFilter(self)

@@ -115,9 +115,12 @@ class Services:
     def core(self) -> Any:
         with self._lock:
             if self._core is None:
-                from app.core import HearthCore
-
-                self._core = HearthCore(paths=self.paths, settings=self.settings)
+                try:
+                    from app.core import HearthCore
+                except ImportError:  # the wiring has not landed: the model and memory directly
+                    self._core = InterimCore(self.paths, self.settings)
+                else:
+                    self._core = HearthCore(paths=self.paths, settings=self.settings)
                 if self.approver is not None and hasattr(self._core, "approver"):
                     self._core.approver = self.approver
             return self._core
@@ -159,10 +162,9 @@ class Services:
         return Path(target).name
 
     def pull_model(self, repo: str, progress: Callable[[float, str], None] | None = None) -> str:
-        from app.runtime import pull
+        from app.runtime.pull import pull_model
 
-        target = pull.pull_model(repo, self.paths, progress=progress)  # type: ignore[attr-defined]
-        return Path(target).name
+        return Path(pull_model(self.paths, repo)).name
 
     # --- turns -------------------------------------------------------------------------------
 
@@ -210,16 +212,21 @@ class Services:
         return int(self.memory.forget(**{k: v for k, v in what.items() if v not in (None, "")}))
 
     def wipe_memory(self) -> int:
+        """Forget everything: every source, then every remaining source type (facts, conversations)."""
         memory = self.memory
         fn = getattr(memory, "wipe", None)
         if callable(fn):
             return int(fn() or 0)
         removed = 0
         for source in memory.sources():
-            kind = source.get("source_type") or source.get("type")
-            if kind:
-                removed += int(memory.forget(source_type=kind) or 0)
+            if source.get("path"):
+                removed += int(memory.forget(source_path=source["path"]) or 0)
+        for source_type in (memory.stats().get("chunks_by_source_type") or {}):
+            removed += int(memory.forget(source_type=source_type) or 0)
         return removed
+
+    def item_text(self, item_id: str) -> str:
+        return str(self.memory.item_text(item_id))
 
     def ingest(self, path: str, kind: str | None = None) -> ev.IngestFinished:
         return self.memory.ingest_path(Path(path), kind=kind, on_event=lambda e: self.post(e, "memory"))
@@ -228,15 +235,20 @@ class Services:
 
     def audit_entries(self, limit: int = 200) -> list[dict[str, Any]]:
         audit = self.core.audit
-        for name in ("entries", "read", "tail", "records"):
-            fn = getattr(audit, name, None)
-            if callable(fn):
-                rows = list(fn())
-                return [r if isinstance(r, dict) else dict(r.__dict__) for r in rows][-limit:]
+        fn = getattr(audit, "read", None)
+        if callable(fn):
+            result = fn()
+            rows = getattr(result, "entries", result)
+            return [r if isinstance(r, dict) else dict(r.__dict__) for r in rows][-limit:]
         return _read_jsonl(self.paths.audit_log)[-limit:]
 
     def undo(self, action_id: str) -> Any:
-        return self.core.audit.undo(action_id)
+        core = self.core
+        for owner in (core, getattr(core, "agent", None), getattr(core, "audit", None)):
+            fn = getattr(owner, "undo", None)
+            if callable(fn):
+                return fn(action_id)
+        raise ev.HearthError("undo is not available in this build")
 
     # --- settings, secrets -------------------------------------------------------------------
 
@@ -273,6 +285,67 @@ class Services:
         core = self._core
         if core is not None and hasattr(core, "shutdown"):
             core.shutdown()
+
+
+class InterimCore:
+    """Until ``app.core.HearthCore`` exists: the real model, memory and audit log, and turns that
+    go straight to the model (no tools, so nothing to approve). Lazily built, like the core."""
+
+    def __init__(self, paths: Paths, settings: Settings) -> None:
+        self.paths = paths
+        self.settings = settings
+        self._lock = threading.RLock()
+        self._model: Any = None
+        self._memory: Any = None
+        self._agent: Any = None
+        self._audit: Any = None
+        self.approver: Any = None
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from app.runtime.service import ModelService
+
+                self._model = ModelService(self.paths, self.settings)
+            return self._model
+
+    @property
+    def memory(self) -> Any:
+        with self._lock:
+            if self._memory is None:
+                from memory.api import open_memory
+
+                self._memory = open_memory(self.paths, self.settings.memory)
+            return self._memory
+
+    @property
+    def agent(self) -> Any:
+        with self._lock:
+            if self._agent is None:
+                from voice.answerer import ModelAnswerer
+
+                self._agent = ModelAnswerer(
+                    self.model,
+                    system_prompt="You are Hearth, a helpful, concise assistant running on the user's Mac.",
+                    max_tokens=self.settings.model.max_tokens,
+                )
+            return self._agent
+
+    @property
+    def audit(self) -> Any:
+        with self._lock:
+            if self._audit is None:
+                from app.audit import AuditLog
+
+                self._audit = AuditLog(paths=self.paths)
+            return self._audit
+
+    def shutdown(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
+        if self._model is not None:
+            self._model.shutdown()
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -1,0 +1,68 @@
+"""UI test fixtures: one themed QApplication (pytest-qt's), and one real core per session built on
+the shared default-model service, so the model is loaded once per run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def themed_qapp(qapp):  # noqa: ANN001 - pytest-qt's QApplication
+    from ui import theme
+
+    theme.apply(qapp, "light")
+    return qapp
+
+
+@pytest.fixture(scope="session")
+def real_core(model_service, session_home: Path) -> Iterator[object]:
+    """The real core (model, memory, agent, audit) on the session's HEARTH_HOME."""
+    from app.config import Settings
+    from app.paths import HOME_ENV, get_paths
+
+    old = os.environ.get(HOME_ENV)
+    os.environ[HOME_ENV] = str(session_home)
+    try:
+        paths = get_paths().ensure()
+    finally:
+        if old is None:
+            del os.environ[HOME_ENV]
+        else:
+            os.environ[HOME_ENV] = old
+    settings = Settings()
+    settings.model.max_tokens = 48
+    try:
+        from app.core import HearthCore
+    except ImportError:
+        from ui.services import InterimCore
+
+        core = InterimCore(paths, settings)
+    else:
+        core = HearthCore(paths=paths, settings=settings)
+    core._model = model_service  # share the session's loaded model (never loaded twice)
+    yield core
+    memory = getattr(core, "_memory", None)
+    if memory is not None:
+        memory.close()
+
+
+@pytest.fixture
+def hearth(themed_qapp, real_core, qtbot):  # noqa: ANN001
+    """A HearthApp on the real core, without the global hotkey; torn down after the test."""
+    from ui.app import HearthApp
+
+    app = HearthApp(themed_qapp, paths=real_core.paths, settings=real_core.settings, core=real_core,
+                    start_hotkey=False)
+    if hasattr(real_core, "approver"):
+        real_core.approver = app.center
+    qtbot.addWidget(app.main)
+    qtbot.addWidget(app.quick)
+    yield app
+    app.center.close()
+    app.main.runner.cancel()
+    app.quick.runner.cancel()
+    qtbot.waitUntil(lambda: not app.main.runner.busy and not app.quick.runner.busy, timeout=30000)

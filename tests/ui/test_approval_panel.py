@@ -1,0 +1,112 @@
+"""The approval panel with a scripted agent (the agent's own tests cover its gate; here: the UI).
+
+Approve, deny, edit-then-approve, always-allow only where allowed, keyboard operation, and
+closing the panel counting as a denial.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fakes import FakeCore, ScriptedAgent
+from PySide6.QtCore import Qt
+
+from ui.app import HearthApp
+
+
+@pytest.fixture
+def scripted(themed_qapp, qtbot, tmp_path):
+    agent = ScriptedAgent("Done, the file is written.")
+    agent.action = ("write_file", {"path": "~/notes/a.md", "content": "hello"}, "reversible")
+    agent.preview = "--- a.md\n+++ a.md\n@@ -0,0 +1 @@\n+hello"
+    agent.untrusted = ("mail: “Invoice” from billing@example.com",)
+    core = FakeCore(agent)
+    app = HearthApp(themed_qapp, core=core, start_hotkey=False)
+    agent.approver = app.center
+    qtbot.addWidget(app.main)
+    yield app, agent
+    app.center.close()
+
+
+def _pending_card(app, qtbot):
+    qtbot.waitUntil(lambda: bool(app.main.approvals.list.cards), timeout=5000)
+    return app.main.approvals.list.first_card()
+
+
+def test_card_shows_exactly_what_would_run(scripted, qtbot):
+    app, agent = scripted
+    app.main.send("write the note")
+    card = _pending_card(app, qtbot)
+    assert json.loads(card.arguments.toPlainText()) == {"path": "~/notes/a.md", "content": "hello"}
+    assert card.arguments.isReadOnly()
+    assert "+hello" in card.preview.toPlainText()
+    assert "billing@example.com" in card.untrusted_label.text()
+    assert card.badge.tier == "reversible"
+    assert not card.approve_button.isDefault() and not card.approve_button.autoDefault()
+    card.approve_button.click()
+    qtbot.waitUntil(lambda: not app.main.runner.busy, timeout=5000)
+    assert agent.decisions[0].decision == "approved"
+    assert "file is written" in app.main.view.current().text()
+
+
+def test_deny_by_keyboard_escape(scripted, qtbot):
+    app, agent = scripted
+    app.main.send("write the note")
+    card = _pending_card(app, qtbot)
+    card.setFocus()
+    qtbot.keyClick(card, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: bool(agent.decisions), timeout=5000)
+    assert agent.decisions[0].decision == "denied"
+
+
+def test_keyboard_tab_reaches_approve_and_space_presses_it(scripted, qtbot):
+    app, agent = scripted
+    app.main.send("write the note")
+    card = _pending_card(app, qtbot)
+    card.approve_button.setFocus()
+    qtbot.keyClick(card.approve_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: bool(agent.decisions), timeout=5000)
+    assert agent.decisions[0].decision == "approved"
+
+
+def test_edit_then_approve_sends_the_edited_arguments(scripted, qtbot):
+    app, agent = scripted
+    app.main.send("write the note")
+    card = _pending_card(app, qtbot)
+    card.edit_button.click()
+    assert not card.arguments.isReadOnly()
+    card.arguments.setPlainText("{not json")
+    card.approve_button.click()
+    assert card.error.isVisible() and not agent.decisions  # bad JSON is refused, nothing runs
+    card.arguments.setPlainText(json.dumps({"path": "~/notes/b.md", "content": "hello"}))
+    card.approve_button.click()
+    qtbot.waitUntil(lambda: bool(agent.decisions), timeout=5000)
+    assert agent.decisions[0].decision == "edited"
+    assert agent.decisions[0].edited_arguments == {"path": "~/notes/b.md", "content": "hello"}
+
+
+def test_always_allow_only_where_the_tier_allows(scripted, qtbot):
+    app, agent = scripted
+    agent.action = ("send_mail", {"to": "sam@example.com"}, "external")
+    app.main.send("mail sam")
+    card = _pending_card(app, qtbot)
+    assert not card.always_button.isVisibleTo(card)
+    card.deny_button.click()
+    qtbot.waitUntil(lambda: not app.main.runner.busy, timeout=5000)
+    agent.action = ("write_file", {"path": "x"}, "reversible")
+    app.main.send("write x")
+    card = _pending_card(app, qtbot)
+    assert card.always_button.isVisibleTo(card)
+    card.always_button.click()
+    qtbot.waitUntil(lambda: len(agent.decisions) == 2, timeout=5000)
+    assert agent.decisions[1].allow_always is True
+
+
+def test_closing_the_panel_denies(scripted, qtbot):
+    app, agent = scripted
+    app.main.send("write the note")
+    _pending_card(app, qtbot)
+    app.main.approvals.close()
+    qtbot.waitUntil(lambda: bool(agent.decisions), timeout=5000)
+    assert agent.decisions[0].decision == "denied"
