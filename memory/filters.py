@@ -24,8 +24,9 @@ def person_keys(people: tuple[str, ...] | list[str]) -> list[str]:
             value = value.strip().strip('"').lower()
             if value:
                 keys[value] = None
-        for part in re.split(r"[\s,]+", name.lower()):
-            if len(part) > 1:
+        local = addr.split("@", 1)[0] if "@" in addr else ""
+        for part in re.split(r"[\s,]+", name.lower()) + re.split(r"[._+-]+", local.lower()):
+            if len(part) > 1 and not part.isdigit():
                 keys[part] = None
     return list(keys)
 

@@ -100,14 +100,14 @@ class Ingestor:
         lock: threading.RLock,
         tombstones: dict[str, Any],
         on_event: Callable[[Event], None] | None = None,
-        batch_chunks: int = BATCH_CHUNKS,
+        batch_chunks: int | None = None,
     ) -> None:
         self.collection = collection
         self.embed = embed
         self.lock = lock
         self.tombstones = tombstones
         self.on_event = on_event
-        self.batch_chunks = batch_chunks
+        self.batch_chunks = batch_chunks or BATCH_CHUNKS
         self.chunks_written = 0
 
     def _emit(self, event: Event) -> None:
