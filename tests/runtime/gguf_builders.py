@@ -53,11 +53,13 @@ def write_tiny_llama(
     arch: str = "llama",
     q_type: GGMLQuantizationType = GGMLQuantizationType.Q8_0,
     extra_tensor: str | None = None,
+    spm_model: bytes | None = None,
     seed: int = 0,
 ) -> dict[str, np.ndarray]:
-    """A one-layer Llama GGUF with a byte-level BPE vocabulary; returns the HF-order float weights."""
+    """A one-layer Llama GGUF with a byte-level BPE vocabulary (or the SentencePiece model given,
+    written the way llama.cpp's converter does); returns the HF-order float weights."""
     rng = np.random.default_rng(seed)
-    tokens = bpe_vocab()
+    tokens = bpe_vocab() if spm_model is None else _spm_vocab(spm_model)[0]
     vocab = len(tokens)
     hf: dict[str, np.ndarray] = {
         "embed": rng.standard_normal((vocab, HIDDEN)).astype(np.float32) * 0.1,
@@ -79,11 +81,22 @@ def write_tiny_llama(
     w.add_rope_dimension_count(HEAD_DIM)
     w.add_rope_freq_base(10000.0)
     w.add_layer_norm_rms_eps(1e-5)
-    w.add_tokenizer_model("gpt2")
-    w.add_tokenizer_pre("default")
-    w.add_token_list(tokens)
-    w.add_token_types([3] * len(SPECIALS) + [1] * (vocab - len(SPECIALS)))
-    w.add_token_merges(MERGES)
+    if spm_model is None:
+        w.add_tokenizer_model("gpt2")
+        w.add_tokenizer_pre("default")
+        w.add_token_list(tokens)
+        w.add_token_types([3] * len(SPECIALS) + [1] * (vocab - len(SPECIALS)))
+        w.add_token_merges(MERGES)
+    else:
+        _, scores, types = _spm_vocab(spm_model)
+        w.add_tokenizer_model("llama")
+        w.add_tokenizer_pre("default")
+        w.add_token_list(tokens)
+        w.add_token_scores(scores)
+        w.add_token_types(types)
+        w.add_unk_token_id(0)
+        w.add_add_bos_token(True)
+        w.add_add_eos_token(False)
     w.add_bos_token_id(1)
     w.add_eos_token_id(2)
     w.add_chat_template(TEMPLATE)
@@ -118,6 +131,50 @@ def write_tiny_llama(
     w.write_tensors_to_file()
     w.close()
     return hf
+
+
+def _spm_vocab(model: bytes) -> tuple[list[str], list[float], list[int]]:
+    """Pieces, scores and llama.cpp token types, as ``_set_vocab_sentencepiece`` computes them."""
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_proto=model)
+    tokens, scores, types = [], [], []
+    for i in range(sp.get_piece_size()):
+        tokens.append(sp.id_to_piece(i))
+        scores.append(sp.get_score(i))
+        if sp.is_unknown(i):
+            types.append(2)
+        elif sp.is_control(i):
+            types.append(3)
+        elif sp.is_unused(i):
+            types.append(5)
+        elif sp.is_byte(i):
+            types.append(6)
+        else:
+            types.append(1)
+    return tokens, scores, types
+
+
+def train_spm(lines: list[str], vocab_size: int = 400) -> bytes:
+    """A small SentencePiece BPE model with byte fallback, trained in memory."""
+    import io
+
+    import sentencepiece as spm
+
+    out = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=out,
+        vocab_size=vocab_size,
+        model_type="bpe",
+        byte_fallback=True,
+        character_coverage=1.0,
+        split_digits=True,
+        remove_extra_whitespaces=False,  # as in Llama's tokenizer.model
+        normalization_rule_name="identity",
+        minloglevel=2,
+    )
+    return out.getvalue()
 
 
 def write_other_arch(path: Path, arch: str = "mamba") -> None:

@@ -211,3 +211,34 @@ def test_source_file_is_left_untouched(tmp_path, tiny_gguf):
     shutil.copy(path, copy)
     import_gguf(copy, tmp_path / "models")
     assert file_sha256(copy) == before
+
+
+SPM_TEXTS = [
+    "Hello world, how are you?",
+    "The quick brown fox jumps over the lazy dog.",
+    "Numbers like 2024 and 3.14159 split into digits.",
+    "Unseen bytes: café, Zürich, 東京, 🙂!",
+    "  two leading spaces and\na new line",
+    "tabs\tand trailing space ",
+]
+
+
+def test_sentencepiece_vocabulary_matches_sentencepiece_itself(tmp_path):
+    import sentencepiece as spm
+    from gguf_builders import train_spm
+    from mlx_lm import load
+
+    corpus = Path(__file__).read_text(encoding="utf-8").splitlines() * 2
+    model = train_spm(corpus)
+    sp = spm.SentencePieceProcessor(model_proto=model)
+    path = tmp_path / "spm-llama.gguf"
+    write_tiny_llama(path, spm_model=model)
+    out = import_gguf(path, tmp_path / "models")
+    _, tokenizer = load(str(out))
+    for text in SPM_TEXTS:
+        expected = sp.encode(text)
+        assert tokenizer.encode(text, add_special_tokens=False) == expected, text
+        assert tokenizer.encode(text) == [1, *expected]  # add_bos_token from the GGUF
+        assert tokenizer.decode(expected) == sp.decode(expected)
+    # Control tokens written in the text are the special tokens, as chat templates need.
+    assert tokenizer.encode("<s>", add_special_tokens=False) == [1]
