@@ -82,7 +82,7 @@ class ActivityView(QWidget):
         self.rows = list(reversed(rows))
         self.table.setRowCount(len(self.rows))
         for index, row in enumerate(self.rows):
-            action = _get(row, "tool", "action", "event")
+            action = _get(row, "tool", "action", "kind")
             args = _get(row, "arguments", default=None)
             if isinstance(args, dict) and args:
                 action = f"{action}  {json.dumps(args, ensure_ascii=False)[:120]}"
@@ -90,7 +90,7 @@ class ActivityView(QWidget):
                 _when(row),
                 str(action),
                 str(_get(row, "tier")),
-                str(_get(row, "decision", "by")),
+                str(_get(row, "decision", "kind")),
                 str(_get(row, "output", "result", "message"))[:160].replace("\n", " "),
             )
             for column, value in enumerate(values):
@@ -105,7 +105,9 @@ class ActivityView(QWidget):
 
     def _selection(self) -> None:
         row = self._selected()
-        self.undo_button.setEnabled(bool(row and _get(row, "undo_available", "undoable", default=False)))
+        undoable = bool(row and (_get(row, "undo_available", default=False)
+                                 or (row.get("kind") == "result" and row.get("ok") and row.get("undo"))))
+        self.undo_button.setEnabled(undoable)
 
     def undo_selected(self) -> None:
         row = self._selected()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,61 +31,39 @@ class ConversationInfo:
 
 
 class ConversationIndex:
-    """Titles and order of the conversation list (the messages themselves live with the agent)."""
+    """The conversation list, over the agent's :class:`app.conversations.ConversationStore` (one
+    JSON file per conversation; the agent appends the messages, the list renames and deletes)."""
 
     def __init__(self, paths: Paths) -> None:
-        self.file = paths.conversations_dir / "index.json"
-        self._lock = threading.Lock()
+        from app.conversations import ConversationStore
 
-    def _read(self) -> list[ConversationInfo]:
-        try:
-            raw = json.loads(self.file.read_text(encoding="utf-8"))
-            return [ConversationInfo(**item) for item in raw]
-        except (OSError, ValueError, TypeError):
-            return []
-
-    def _write(self, items: list[ConversationInfo]) -> None:
-        self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = self.file.with_suffix(".tmp")
-        tmp.write_text(json.dumps([item.__dict__ for item in items], indent=1), encoding="utf-8")
-        tmp.replace(self.file)
+        self.store = ConversationStore(paths)
 
     def list(self) -> list[ConversationInfo]:
-        with self._lock:
-            return sorted(self._read(), key=lambda c: c.updated, reverse=True)
+        return [
+            ConversationInfo(id=str(c["id"]), title=str(c.get("title") or "Untitled"), updated=float(c.get("updated") or 0))
+            for c in self.store.list()
+            if c.get("id")
+        ]
 
     def create(self, title: str = "New conversation", conversation_id: str | None = None) -> ConversationInfo:
-        with self._lock:
-            items = self._read()
-            info = ConversationInfo(id=conversation_id or f"c-{uuid.uuid4().hex[:10]}", title=title)
-            items.append(info)
-            self._write(items)
-            return info
+        cid = self.store.create(title, conversation_id)
+        return ConversationInfo(id=cid, title=title)
 
     def rename(self, conversation_id: str, title: str) -> None:
-        self._update(conversation_id, title=title.strip() or "Untitled")
+        self.store.rename(conversation_id, title.strip() or "Untitled")
 
     def touch(self, conversation_id: str, title: str | None = None) -> None:
-        self._update(conversation_id, updated=time.time(), title=title, create=True)
-
-    def _update(self, conversation_id: str, create: bool = False, **changes: Any) -> None:
-        with self._lock:
-            items = self._read()
-            for item in items:
-                if item.id == conversation_id:
-                    for key, value in changes.items():
-                        if value is not None:
-                            setattr(item, key, value)
-                    break
-            else:
-                if not create:
-                    return
-                items.append(ConversationInfo(id=conversation_id, title=changes.get("title") or "New conversation"))
-            self._write(items)
+        """Nothing to do: the store updates a conversation's time whenever the agent appends."""
 
     def delete(self, conversation_id: str) -> None:
-        with self._lock:
-            self._write([item for item in self._read() if item.id != conversation_id])
+        self.store.delete(conversation_id)
+
+    def messages(self, conversation_id: str) -> list[dict[str, Any]]:
+        try:
+            return list(self.store.load(conversation_id).get("messages", []))
+        except ev.HearthError:
+            return []
 
 
 class Services:
@@ -108,6 +85,11 @@ class Services:
         self._lock = threading.RLock()
         self.conversations = ConversationIndex(self.paths)
         self._listening_model: Any = None
+        if core is not None and approver is not None:  # an injected core answers to this app's panel
+            core.approver = approver
+            agent = getattr(core, "_agent", None)
+            if agent is not None and hasattr(agent, "approver"):
+                agent.approver = approver
 
     # --- the core ----------------------------------------------------------------------------
 
@@ -174,26 +156,13 @@ class Services:
 
     def history(self, conversation_id: str) -> list[dict[str, Any]]:
         """The stored messages of a conversation ({"role", "content"}), oldest first."""
-        store = getattr(self.core, "conversations", None)
-        for name in ("messages", "load", "history"):
-            fn = getattr(store, name, None)
-            if callable(fn):
-                try:
-                    result = fn(conversation_id)
-                except (KeyError, FileNotFoundError):
-                    return []
-                return [m if isinstance(m, dict) else dict(m.__dict__) for m in (result or [])]
-        return []
+        return self.conversations.messages(conversation_id)
 
     def delete_conversation(self, conversation_id: str) -> None:
-        store = getattr(self.core, "conversations", None)
-        fn = getattr(store, "delete", None)
-        if callable(fn):
-            fn(conversation_id)
-        model = self._core.model if self._core is not None else None
+        self.conversations.delete(conversation_id)
+        model = getattr(self._core, "_model", None) if self._core is not None else None
         if model is not None and hasattr(model, "forget_conversation"):
             model.forget_conversation(conversation_id)
-        self.conversations.delete(conversation_id)
 
     # --- memory ------------------------------------------------------------------------------
 
@@ -244,11 +213,13 @@ class Services:
 
     def undo(self, action_id: str) -> Any:
         core = self.core
-        for owner in (core, getattr(core, "agent", None), getattr(core, "audit", None)):
-            fn = getattr(owner, "undo", None)
-            if callable(fn):
-                return fn(action_id)
-        raise ev.HearthError("undo is not available in this build")
+        fn = getattr(core, "undo", None)
+        if callable(fn):
+            return fn(action_id)
+        from app.audit import undo_action
+
+        agent = core.agent
+        return undo_action(core.audit, action_id, getattr(agent, "tools", None), getattr(agent, "context", None))
 
     # --- settings, secrets -------------------------------------------------------------------
 
@@ -288,8 +259,8 @@ class Services:
 
 
 class InterimCore:
-    """Until ``app.core.HearthCore`` exists: the real model, memory and audit log, and turns that
-    go straight to the model (no tools, so nothing to approve). Lazily built, like the core."""
+    """Until ``app.core.HearthCore`` exists: the same wiring (real model, memory, agent, audit),
+    built lazily like the core."""
 
     def __init__(self, paths: Paths, settings: Settings) -> None:
         self.paths = paths
@@ -323,13 +294,10 @@ class InterimCore:
     def agent(self) -> Any:
         with self._lock:
             if self._agent is None:
-                from voice.answerer import ModelAnswerer
+                from app.agent.loop import Agent
 
-                self._agent = ModelAnswerer(
-                    self.model,
-                    system_prompt="You are Hearth, a helpful, concise assistant running on the user's Mac.",
-                    max_tokens=self.settings.model.max_tokens,
-                )
+                self._agent = Agent(self.model, memory=self.memory, approver=self.approver, audit=self.audit,
+                                    settings=self.settings, paths=self.paths)
             return self._agent
 
     @property

@@ -86,3 +86,42 @@ class FakeCore:
 
     def shutdown(self) -> None:
         pass
+
+
+class ScriptedChatModel:
+    """A ChatModel whose replies are written in advance (drives the real Agent deterministically)."""
+
+    name = "scripted"
+    supports_tools = False
+
+    def __init__(self, replies: list[str]) -> None:
+        self.replies = list(replies)
+
+    def generate(self, request):  # noqa: ANN001, ANN201
+        text = self.replies.pop(0) if self.replies else "Action: answer\nNothing more."
+        if request.assistant_prefix and text.startswith(request.assistant_prefix):
+            text = text[len(request.assistant_prefix):]
+        return _Generation(request.request_id or "g", text)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+class _Generation:
+    def __init__(self, request_id: str, text: str) -> None:
+        self.request_id = request_id
+        self.text = text
+
+    def __iter__(self):
+        yield ev.GenerationStarted(request_id=self.request_id, prompt_tokens=10)
+        for i in range(0, len(self.text), 4):
+            yield ev.Token(request_id=self.request_id, text=self.text[i:i + 4])
+        yield self.result()
+
+    def cancel(self) -> None:
+        pass
+
+    def result(self, timeout: float | None = None) -> ev.GenerationDone:
+        return ev.GenerationDone(request_id=self.request_id, text=self.text, finish_reason="stop", prompt_tokens=10,
+                                 cached_tokens=0, generation_tokens=len(self.text) // 4, time_to_first_token_s=0.0,
+                                 prompt_tps=0.0, generation_tps=0.0, peak_memory_gb=0.0)
