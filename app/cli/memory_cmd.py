@@ -59,26 +59,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     targets: list[tuple[str, str | None]] = []
     for path in args.paths:
         targets.append((path, args.kind))
-    for flag, kind in (
-        ("mbox", "mbox"),
-        ("maildir", "maildir"),
-        ("eml", "eml"),
-        ("ics", "ics"),
-        ("vcf", "vcf"),
-    ):
+    for flag in ("mbox", "maildir", "eml", "ics", "vcf"):
         for path in getattr(args, flag) or []:
-            targets.append((path, kind))
+            targets.append((path, flag))
     if args.imessage is not None:
         targets.append((args.imessage or str(DEFAULT_DB), "imessage"))
     if not targets:
         raise HearthError("say what to ingest: a PATH, or --mbox/--maildir/--eml/--ics/--vcf/--imessage")
     memory = _open()
     try:
-        for path, kind in targets:
+        for path, chosen in targets:
             bar = ProgressBar()
             started = time.monotonic()
             try:
-                finished = memory.ingest_path(path, kind=kind, on_event=bar)
+                finished = memory.ingest_path(path, kind=chosen, on_event=bar)
             finally:
                 bar.close()
             if args.json:

@@ -70,10 +70,7 @@ def apple_ns(when: datetime) -> int:
 def attributed_body(text: str) -> bytes:
     """An NSAttributedString archived the way Messages does (typedstream), holding ``text``."""
     data = text.encode("utf-8")
-    if len(data) < 0x80:
-        length = bytes([len(data)])
-    else:
-        length = b"\x81" + len(data).to_bytes(2, "little")
+    length = bytes([len(data)]) if len(data) < 128 else b"\x81" + len(data).to_bytes(2, "little")
     return (
         b"\x04\x0bstreamtyped\x81\xe8\x03\x84\x01@\x84\x84\x84\x12NSAttributedString\x00\x84\x84\x08NSObject\x00"
         b"\x85\x92\x84\x84\x84\x08NSString\x01\x94\x84\x01+"
