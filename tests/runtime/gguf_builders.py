@@ -112,8 +112,15 @@ def write_tiny_llama(
     add_quant("output_norm.weight", np.ones(HIDDEN, np.float32), GGMLQuantizationType.F32)
     add_quant("blk.0.attn_norm.weight", np.ones(HIDDEN, np.float32), GGMLQuantizationType.F32)
     add_quant("blk.0.ffn_norm.weight", np.ones(HIDDEN, np.float32), GGMLQuantizationType.F32)
-    add_quant("blk.0.attn_q.weight", llama_permute(hf["q"], HEADS), q_type)
-    add_quant("blk.0.attn_k.weight", llama_permute(hf["k"], KV_HEADS), q_type)
+    if arch == "llama":  # llama.cpp permutes Llama's Q/K rows; Qwen2 keeps them (NEOX RoPE)
+        add_quant("blk.0.attn_q.weight", llama_permute(hf["q"], HEADS), q_type)
+        add_quant("blk.0.attn_k.weight", llama_permute(hf["k"], KV_HEADS), q_type)
+    else:
+        add_quant("blk.0.attn_q.weight", hf["q"], q_type)
+        add_quant("blk.0.attn_k.weight", hf["k"], q_type)
+        for name in ("q", "k", "v"):
+            hf[f"{name}_bias"] = rng.standard_normal(hf[name].shape[0]).astype(np.float32) * 0.1
+            w.add_tensor(f"blk.0.attn_{name}.bias", hf[f"{name}_bias"])
     add_quant("blk.0.attn_v.weight", hf["v"], GGMLQuantizationType.Q4_0)
     add_quant("blk.0.attn_output.weight", hf["o"], GGMLQuantizationType.F16)
     add_quant("blk.0.ffn_gate.weight", hf["gate"], GGMLQuantizationType.Q4_1)

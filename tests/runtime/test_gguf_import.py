@@ -242,3 +242,42 @@ def test_sentencepiece_vocabulary_matches_sentencepiece_itself(tmp_path):
         assert tokenizer.decode(expected) == sp.decode(expected)
     # Control tokens written in the text are the special tokens, as chat templates need.
     assert tokenizer.encode("<s>", add_special_tokens=False) == [1]
+
+
+def test_qwen2_keeps_its_rows_and_biases(tmp_path):
+    import mlx.core as mx
+    from mlx_lm import load
+
+    path = tmp_path / "tiny-qwen2.gguf"
+    hf = write_tiny_llama(path, arch="qwen2")
+    out = import_gguf(path, tmp_path / "models")
+    config = json.loads((out / "config.json").read_text())
+    assert config["model_type"] == "qwen2"
+    weights = mx.load(str(out / "model.safetensors"))
+    q = _dequantized(weights, "model.layers.0.self_attn.q_proj", config)
+    assert np.abs(q - hf["q"]).max() < 0.01
+    for name in ("q", "k", "v"):
+        bias = np.array(weights[f"model.layers.0.self_attn.{name}_proj.bias"].astype(mx.float32))
+        assert np.abs(bias - hf[f"{name}_bias"]).max() < 1e-3
+    model, _ = load(str(out))
+    assert model(mx.array([[1, 2, 3]])).shape == (1, 3, len(bpe_vocab()))
+
+
+@pytest.mark.parametrize(
+    "q_type", [GGMLQuantizationType.Q4_0, GGMLQuantizationType.Q4_1, GGMLQuantizationType.F16]
+)
+def test_rotary_rows_are_restored_for_every_storage_type(tmp_path, q_type):
+    import mlx.core as mx
+
+    path = tmp_path / "tiny.gguf"
+    hf = write_tiny_llama(path, q_type=q_type)
+    out = import_gguf(path, tmp_path / "models")
+    config = json.loads((out / "config.json").read_text())
+    weights = mx.load(str(out / "model.safetensors"))
+    for name, key in (("q_proj", "q"), ("k_proj", "k")):
+        got = _dequantized(weights, f"model.layers.0.self_attn.{name}", config)
+        if q_type == GGMLQuantizationType.F16:
+            expected = hf[key].astype(np.float16).astype(np.float32)
+        else:
+            expected = quants.dequantize(quants.quantize(hf[key], q_type), q_type)
+        assert np.abs(got - expected).max() < 2e-3, name
