@@ -4,10 +4,11 @@ as typed events; a turn runs on its own thread and can be cancelled at any point
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,13 @@ from . import grammar, prompt, toolcall
 
 CANCELLED_BY_USER = "cancelled by the user"
 _END = object()
+
+
+def _grammar_for(schemas: dict[str, dict[str, Any]], routed: bool) -> Callable[[], list[grammar.Elem]]:
+    def build() -> list[grammar.Elem]:
+        return grammar.routed_call_grammar(schemas) if routed else grammar.native_call_grammar(schemas)
+
+    return build
 
 
 class Turn:
@@ -201,14 +209,14 @@ class Agent:
                     timeout_s=settings.agent.approval_timeout_s)
         new: list[Message] = [{"role": "user", "content": prompt.user_message(text, citations)}]
         steps = max(1, settings.agent.max_steps)
+        seen: set[str] = set()
         for step in range(steps):
             offer = bool(tools) and step < steps - 1
             routed = not native
             prefix = (toolcall.ROUTE_PREFIX if offer else "Action: answer\n") if routed else ""
             factory = None
             if offer:
-                elems = (lambda: grammar.routed_call_grammar(schemas)) if routed else (lambda: grammar.native_call_grammar(schemas))
-                factory = grammar.processor_factory(elems)
+                factory = grammar.processor_factory(_grammar_for(dict(schemas), routed))
             system = prompt.system_prompt(tools if offer else [], routed=routed,
                                           override_file=settings.model.system_prompt_file)
             request = GenerationRequest(
@@ -244,6 +252,12 @@ class Agent:
                 new += [{"role": "assistant", "content": parsed.raw or parsed.tool},
                         {"role": "user", "content": "That tool call was not valid: " + "; ".join(problems) + "."}]
                 continue
+            key = json.dumps([tool.name, parsed.arguments], sort_keys=True)
+            if key in seen:  # the same call again: stop offering tools and ask for the answer
+                tools, schemas = [], {}
+                new += [{"role": "user", "content": "You already did that. Answer the user now."}]
+                continue
+            seen.add(key)
             outcome = self._act(turn, gate, tool, parsed.arguments, taint)
             if outcome is None:
                 return

@@ -193,6 +193,7 @@ class Gate:
         if not verdict.approved:
             raise ApprovalRefused("this action was not approved")
         if tool.name != verdict.tool:
+            self._log("refused", action_id=verdict.action_id, tool=tool.name, reason="not the approved tool")
             raise ApprovalRefused("a different tool than the one approved")
         if (
             arguments_hash(tool.name, arguments) != verdict.arguments_hash

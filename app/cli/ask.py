@@ -1,0 +1,180 @@
+"""``hearth ask "..."`` (one turn) and ``hearth chat`` (a conversation), with approvals in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from app.events import (
+    ActionProposed,
+    ActionResult,
+    ApprovalDecided,
+    ErrorEvent,
+    Event,
+    FinalAnswer,
+    HearthError,
+    ModelLoading,
+    Token,
+    TurnCancelled,
+)
+
+
+def register(subparsers: Any) -> None:
+    ask = subparsers.add_parser("ask", help="ask Hearth once; actions ask for approval in the terminal")
+    ask.add_argument("text", nargs="+", help="what to ask")
+    _common(ask)
+    ask.set_defaults(handler=run_ask)
+    chat = subparsers.add_parser("chat", help="an interactive conversation in the terminal")
+    _common(chat)
+    chat.set_defaults(handler=run_chat)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print every event as one JSON object per line")
+    parser.add_argument("--conversation", default="", help="conversation id to continue")
+    parser.add_argument("--approve-from-stdin", action="store_true",
+                        help="with --json: read one JSON decision per approval request from stdin "
+                             '({"decision": "approved"|"denied"|"edited", ...}); each action is still asked')
+    parser.add_argument("--no-memory", action="store_true", help="do not search the memory for this turn")
+
+
+def build_agent(approver: Callable[..., Any], *, use_memory: bool, on_event: Callable[[Event], None]) -> tuple[Any, Callable[[], None]]:
+    """The agent from the shared core when it exists, else built here from the same parts."""
+    try:
+        from app.core import HearthCore  # type: ignore[import-not-found]
+    except ModuleNotFoundError:
+        HearthCore = None  # noqa: N806
+    if HearthCore is not None:
+        core = HearthCore()
+        if hasattr(core.model, "add_listener"):
+            core.model.add_listener(on_event)
+        agent = core.agent
+        agent.approver = approver
+        if not use_memory:
+            agent.memory = None
+        return agent, core.shutdown
+    from app.agent.loop import Agent
+    from app.config import load_settings
+    from app.paths import get_paths
+    from app.runtime.service import ModelService
+
+    paths = get_paths()
+    settings = load_settings(paths)
+    model = ModelService(paths=paths, settings=settings, listener=on_event)
+    memory = None
+    if use_memory:
+        try:
+            from memory.api import open_memory
+
+            memory = open_memory(paths=paths, settings=settings.memory)
+        except Exception as exc:
+            print(f"hearth: answering without memory: {exc}", file=sys.stderr)
+
+    def shutdown() -> None:
+        if memory is not None:
+            memory.close()
+        model.shutdown()
+
+    return Agent(model, memory=memory, approver=approver, settings=settings, paths=paths), shutdown
+
+
+def _approver(args: argparse.Namespace) -> Callable[..., Any]:
+    from app.cli.approve_tty import stdin_json_approver, terminal_approver
+
+    if args.approve_from_stdin:
+        if not args.json:
+            raise HearthError("--approve-from-stdin needs --json")
+        return stdin_json_approver()
+    return terminal_approver()
+
+
+class Printer:
+    """Shows a turn's events: tokens on stdout, actions on stderr; or JSON lines."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def __call__(self, event: Event) -> None:
+        if self.as_json:
+            print(json.dumps(event.to_dict(), ensure_ascii=False, default=str), flush=True)
+            return
+        if isinstance(event, Token):
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+        elif isinstance(event, ModelLoading):
+            print(f"[{event.name}: {event.message}]", file=sys.stderr)
+        elif isinstance(event, ActionProposed):
+            print(f"\n→ {event.tool} {json.dumps(event.arguments, ensure_ascii=False)}  [{event.tier}]", file=sys.stderr)
+        elif isinstance(event, ApprovalDecided) and event.decision not in ("auto",):
+            print(f"  {event.decision} ({event.by})", file=sys.stderr)
+        elif isinstance(event, ActionResult):
+            mark = "ok" if event.ok else "not done"
+            undo = f"  (undo: hearth audit undo {event.action_id})" if event.undo_available else ""
+            first = event.output.strip().splitlines()[:8]
+            print(f"  {mark}: " + "\n    ".join(first) + undo, file=sys.stderr)
+        elif isinstance(event, FinalAnswer):
+            print()
+
+
+def _run_turn(agent: Any, text: str, conversation_id: str, printer: Printer) -> int:
+    turn = agent.start_turn(text, conversation_id=conversation_id)
+    status = 1
+    error = ""
+    try:
+        for event in turn:
+            printer(event)
+            if isinstance(event, FinalAnswer):
+                status = 0
+            elif isinstance(event, ErrorEvent) and event.stage in ("agent", "model"):
+                error = event.message
+            elif isinstance(event, TurnCancelled):
+                status = 130
+    except KeyboardInterrupt:
+        turn.cancel()
+        turn.wait(10)
+        print("\nhearth: cancelled", file=sys.stderr)
+        return 130
+    if status == 1 and not printer.as_json:
+        print(f"hearth: {error or 'no answer'}", file=sys.stderr)
+    elif status == 1 and error:
+        print(f"hearth: {error}", file=sys.stderr)
+    return status
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    printer = Printer(args.json)
+    agent, shutdown = build_agent(_approver(args), use_memory=not args.no_memory, on_event=printer)
+    try:
+        return _run_turn(agent, " ".join(args.text), args.conversation or f"ask-{uuid.uuid4().hex[:8]}", printer)
+    finally:
+        shutdown()
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    printer = Printer(args.json)
+    agent, shutdown = build_agent(_approver(args), use_memory=not args.no_memory, on_event=printer)
+    conversation_id = args.conversation or f"chat-{uuid.uuid4().hex[:8]}"
+    if not args.json:
+        print(f"Hearth chat ({conversation_id}). Empty line or Ctrl-D to leave.", file=sys.stderr)
+    status = 0
+    try:
+        while True:
+            try:
+                if not args.json:
+                    sys.stderr.write("you> ")
+                    sys.stderr.flush()
+                line = sys.stdin.readline()
+            except KeyboardInterrupt:
+                break
+            if not line or not line.strip():
+                break
+            status = _run_turn(agent, line.strip(), conversation_id, printer)
+            if status == 130:
+                status = 0
+    finally:
+        shutdown()
+    return status

@@ -1,0 +1,215 @@
+"""The approval gate: frozen arguments, edits, no approver, timeouts, allow rules, taint."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.audit import AuditLog
+from app.config import Settings, load_settings
+from app.events import ApprovalDecided, ApprovalRequested, Event
+from app.paths import get_paths
+from app.policy.allow_rules import AllowRules
+from app.policy.approval import ApprovalDecision, ApprovalRefused, Gate
+from app.policy.hashing import arguments_hash
+from app.policy.taint import Taint
+from app.policy.tiers import Tier
+from app.tools import file_tools, shell_tool
+from app.tools.base import ToolContext
+
+
+def tool(name: str):
+    return next(t for t in [*file_tools.TOOLS, shell_tool.TOOL] if t.name == name)
+
+
+def make_gate(tmp_path: Path, approver=None, *, timeout: float = 5.0, settings: Settings | None = None) -> Gate:
+    paths = get_paths().ensure()
+    settings = settings or Settings()
+    ctx = ToolContext(paths, settings, None, tmp_path)
+    return Gate(context=ctx, approver=approver, audit=AuditLog(paths=paths),
+                allow_rules=AllowRules(settings, paths), timeout_s=timeout)
+
+
+def review(gate: Gate, name: str, args: dict[str, Any], taint: Taint | None = None):
+    events: list[Event] = []
+    verdict = gate.review(turn_id="t", action_id="a-1", tool=tool(name), arguments=args,
+                          taint=taint or Taint(), emit=events.append)
+    return verdict, events
+
+
+def test_read_only_runs_without_asking(tmp_path: Path) -> None:
+    asked = []
+    gate = make_gate(tmp_path, lambda r: asked.append(r) or ApprovalDecision("denied"))
+    verdict, events = review(gate, "list_files", {"path": str(tmp_path)})
+    assert verdict.approved and verdict.decision == "auto" and not asked
+    assert [e.kind for e in events] == ["ActionProposed", "ApprovalDecided"]
+
+
+def test_no_approver_means_denied(tmp_path: Path) -> None:
+    target = tmp_path / "a.txt"
+    verdict, events = review(make_gate(tmp_path, None), "write_file", {"path": str(target), "content": "x"})
+    assert not verdict.approved and verdict.by == "no_approver"
+    assert not target.exists()
+    decided = [e for e in events if isinstance(e, ApprovalDecided)]
+    assert decided[-1].decision == "denied"
+
+
+def test_approver_error_and_timeout_mean_denied(tmp_path: Path) -> None:
+    def broken(_req: ApprovalRequested) -> ApprovalDecision:
+        raise RuntimeError("window closed")
+
+    verdict, _ = review(make_gate(tmp_path, broken), "write_file", {"path": str(tmp_path / "a"), "content": "x"})
+    assert not verdict.approved and verdict.by == "error"
+
+    def slow(_req: ApprovalRequested) -> ApprovalDecision:
+        time.sleep(2)
+        return ApprovalDecision("approved")
+
+    verdict, _ = review(make_gate(tmp_path, slow, timeout=0.2), "write_file", {"path": str(tmp_path / "a"), "content": "x"})
+    assert not verdict.approved and verdict.by == "timeout"
+
+    verdict, _ = review(make_gate(tmp_path, lambda r: "yes"), "write_file", {"path": str(tmp_path / "a"), "content": "x"})
+    assert not verdict.approved and verdict.by == "error"
+
+
+def test_what_runs_is_what_was_approved(tmp_path: Path) -> None:
+    gate = make_gate(tmp_path, lambda r: ApprovalDecision("approved"))
+    args = {"path": str(tmp_path / "a.txt"), "content": "approved text"}
+    verdict, events = review(gate, "write_file", args)
+    request = next(e for e in events if isinstance(e, ApprovalRequested))
+    assert request.arguments_hash == verdict.arguments_hash == arguments_hash("write_file", args)
+
+    changed = {**args, "content": "something else"}
+    with pytest.raises(ApprovalRefused):
+        gate.execute(verdict, tool("write_file"), changed)
+    tampered = dataclasses.replace(verdict, frozen=verdict.frozen.replace("approved text", "evil"))
+    with pytest.raises(ApprovalRefused):
+        gate.execute(tampered, tool("write_file"), args)
+    with pytest.raises(ApprovalRefused):
+        gate.execute(verdict, tool("run_command"), args)
+    assert not (tmp_path / "a.txt").exists()
+
+    gate.execute(verdict, tool("write_file"), args)
+    assert (tmp_path / "a.txt").read_text() == "approved text"
+    kinds = [e["kind"] for e in gate.audit.read().entries]  # type: ignore[union-attr]
+    assert kinds.count("refused") == 3 and "execution" in kinds
+
+
+def test_edit_then_approve_runs_the_edited_arguments_reclassified(tmp_path: Path) -> None:
+    (tmp_path / "x").write_text("data")
+    requests: list[ApprovalRequested] = []
+
+    def approver(req: ApprovalRequested) -> ApprovalDecision:
+        requests.append(req)
+        if len(requests) == 1:
+            return ApprovalDecision("edited", edited_arguments={"command": "rm x"})
+        return ApprovalDecision("approved")
+
+    gate = make_gate(tmp_path, approver)
+    verdict, events = review(gate, "run_command", {"command": "touch y"})
+    assert [r.tier for r in requests] == ["reversible", "destructive"]  # shown again, re-classified
+    assert requests[1].arguments == {"command": "rm x"}
+    assert verdict.approved and verdict.arguments == {"command": "rm x"}
+    assert verdict.arguments_hash == requests[1].arguments_hash
+    gate.execute(verdict, tool("run_command"), verdict.arguments)
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_invalid_edit_is_denied(tmp_path: Path) -> None:
+    gate = make_gate(tmp_path, lambda r: ApprovalDecision("edited", edited_arguments={"command": 5}))
+    verdict, _ = review(gate, "run_command", {"command": "touch y"})
+    assert not verdict.approved
+
+
+def test_allow_rules_cover_only_the_reversible_tier(tmp_path: Path) -> None:
+    settings = Settings()
+    rules = AllowRules(settings, get_paths())
+    args = {"path": str(tmp_path / "n.txt"), "content": "x"}
+    asked: list[ApprovalRequested] = []
+
+    def approver(req: ApprovalRequested) -> ApprovalDecision:
+        asked.append(req)
+        return ApprovalDecision("approved", allow_always=True)
+
+    gate = make_gate(tmp_path, approver, settings=settings)
+    verdict, _ = review(gate, "write_file", args)
+    assert verdict.approved and asked[0].can_allow_always
+    assert rules.list() and load_settings().agent.allow_rules  # persisted in settings
+
+    verdict, _ = review(gate, "write_file", args)
+    assert verdict.decision == "allowed_by_rule" and len(asked) == 1
+    verdict, _ = review(gate, "write_file", {**args, "content": "other"})  # exact pattern only
+    assert verdict.decision == "approved" and len(asked) == 2
+
+    # A tainted context asks even when a rule matches.
+    asked.clear()
+    verdict, _ = review(gate, "write_file", args, Taint(["mail: Invoice"]))
+    assert len(asked) == 1 and asked[0].untrusted_sources == ("mail: Invoice",)
+    assert not asked[0].can_allow_always
+
+    # Always-ask tiers: the API refuses the rule, and a hand-written rule in settings is ignored.
+    with pytest.raises(ValueError):
+        rules.add("run_command", {"command": "rm x"}, Tier.DESTRUCTIVE)
+    settings.agent.allow_rules.append({"tool": "run_command", "pattern": '{"command":"rm x"}'})
+    settings.agent.allow_rules.append({"tool": "run_command", "pattern": "*"})
+    asked.clear()
+    verdict, _ = review(make_gate(tmp_path, lambda r: asked.append(r) or ApprovalDecision("denied"), settings=settings),
+                        "run_command", {"command": "rm x"})
+    assert not verdict.approved and len(asked) == 1 and not asked[0].can_allow_always
+
+
+def test_a_wildcard_rule_cannot_stretch_across_arguments(tmp_path: Path) -> None:
+    from app.policy.allow_rules import AllowRule
+
+    rule = AllowRule("run_command", '{"command":"echo *"}')
+    assert rule.matches("run_command", {"command": "echo hello"})
+    assert not rule.matches("run_command", {"command": 'echo "x" && rm -rf ~'})
+    assert not rule.matches("run_command", {"command": "echo x", "cwd": "/"})
+
+
+def test_allow_rules_are_listed_and_revocable(tmp_path: Path) -> None:
+    rules = AllowRules(Settings(), get_paths())
+    rules.add("write_file", {"path": "/tmp/a", "content": "x"}, Tier.REVERSIBLE)
+    rules.add("open_app", {"name": "Notes"}, Tier.REVERSIBLE)
+    assert [r.tool for r in AllowRules().list()] == ["write_file", "open_app"]
+    AllowRules().revoke(0)
+    assert [r.tool for r in AllowRules().list()] == ["open_app"]
+
+
+def test_taint_makes_side_effects_ask_and_names_the_source(tmp_path: Path) -> None:
+    asked: list[ApprovalRequested] = []
+    gate = make_gate(tmp_path, lambda r: asked.append(r) or ApprovalDecision("denied"))
+    taint = Taint(["mail: Urgent from bank"])
+    verdict, _ = review(gate, "list_files", {"path": str(tmp_path)}, taint)
+    assert verdict.approved and not asked  # reading has no side effects
+    verdict, _ = review(gate, "write_file", {"path": str(tmp_path / "a"), "content": "x"}, taint)
+    assert not verdict.approved
+    assert asked[0].untrusted_sources == ("mail: Urgent from bank",)
+    assert any("Untrusted content" in r for r in asked[0].reasons)
+
+
+def test_the_model_cannot_lower_a_tier(tmp_path: Path) -> None:
+    from app.tools.base import validate
+
+    args = {"command": "rm -rf ~", "requires_approval": False, "tier": "read_only"}
+    assert validate(tool("run_command").parameters, args)  # extra fields are rejected
+    asked: list[ApprovalRequested] = []
+    gate = make_gate(tmp_path, lambda r: asked.append(r) or ApprovalDecision("denied"))
+    review(gate, "run_command", {"command": "rm -rf ~  # this is safe, read_only"})
+    assert asked and asked[0].tier == "destructive"
+
+
+def test_paths_are_resolved_before_classification(tmp_path: Path, fake_home: Path) -> None:
+    (fake_home / ".ssh").mkdir()
+    (tmp_path / "docs").symlink_to(fake_home / ".ssh")
+    (tmp_path / "sub").mkdir()
+    asked: list[ApprovalRequested] = []
+    gate = make_gate(tmp_path, lambda r: asked.append(r) or ApprovalDecision("denied"))
+    review(gate, "write_file", {"path": "sub/../docs/authorized_keys", "content": "ssh-ed25519 AAA"})
+    assert asked[0].tier == "credentials"
+    assert "~/.ssh/authorized_keys" in asked[0].explanation  # the resolved path is shown
+    assert str(fake_home / ".ssh" / "authorized_keys") in asked[0].preview
