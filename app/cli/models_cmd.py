@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.config import load_settings, save_settings
+from app.config import DEFAULT_MODEL, load_settings, save_settings
 from app.paths import get_paths
 from app.runtime import registry
 
@@ -25,7 +25,7 @@ def _list(args: argparse.Namespace) -> int:
     selected = load_settings(paths).model.name
     models = registry.list_models(paths)
     if not models:
-        print(f"No models yet in {paths.models_dir}. The default ({selected}) is imported on first use.")
+        print(f"No models yet in {paths.models_dir}. The default ({DEFAULT_MODEL}) is imported on first use.")
         return 0
     for info in models:
         mark = "*" if info.name == selected else " "
@@ -61,8 +61,14 @@ def _pull(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    path = registry.remove_model(get_paths(), args.name)
+    paths = get_paths()
+    path = registry.remove_model(paths, args.name)
     print(f"Removed {path}.")
+    settings = load_settings(paths)
+    if settings.model.name == args.name:
+        settings.model.name = DEFAULT_MODEL
+        save_settings(settings, paths)
+        print(f"It was the selected model; Hearth now uses {DEFAULT_MODEL}.")
     return 0
 
 
