@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from app.runtime.gguf_errors import NotAGGUFError, TruncatedGGUFError
+from app.runtime.gguf_errors import NotAGGUFError, TruncatedGGUFError, UnsupportedArchitectureError
 
 GGUF_MAGIC = b"GGUF"
 GROUP_SIZE = 32
@@ -78,6 +78,11 @@ class GGUFFile:
                     f"{self.path.name} has unreadable metadata {key!r} ({_short(exc)})."
                 ) from exc
         self.tensor_types: dict[str, str] = {t.name: t.tensor_type.name for t in self._reader.tensors}
+        if int(self.metadata.get("split.count", 1) or 1) > 1:
+            raise UnsupportedArchitectureError(
+                f"{self.path.name} is one part of a split GGUF model; merge the parts first "
+                "(llama.cpp's `llama-gguf-split --merge`) and import the merged file."
+            )
         self._check_complete()
 
     @property
@@ -145,8 +150,6 @@ class GGUFFile:
         try:
             values = dequantize(np.asarray(t.data), t.tensor_type)
         except NotImplementedError as exc:
-            from app.runtime.gguf_errors import UnsupportedArchitectureError
-
             raise UnsupportedArchitectureError(
                 f"Tensor {t.name} uses the {kind} format, which cannot be converted yet."
             ) from exc

@@ -54,6 +54,8 @@ def write_tiny_llama(
     q_type: GGMLQuantizationType = GGMLQuantizationType.Q8_0,
     extra_tensor: str | None = None,
     spm_model: bytes | None = None,
+    rope_freqs: np.ndarray | None = None,
+    metadata: dict[str, int] | None = None,
     seed: int = 0,
 ) -> dict[str, np.ndarray]:
     """A one-layer Llama GGUF with a byte-level BPE vocabulary (or the SentencePiece model given,
@@ -131,6 +133,10 @@ def write_tiny_llama(
     raw[:, 208:210] = np.frombuffer(np.float16(0.002).tobytes(), dtype=np.uint8)
     w.add_tensor("blk.0.ffn_down.weight", raw, raw_shape=raw.shape, raw_dtype=GGMLQuantizationType.Q6_K)
     hf["down_q6k"] = quants.dequantize(raw, GGMLQuantizationType.Q6_K)
+    if rope_freqs is not None:
+        w.add_tensor("rope_freqs.weight", rope_freqs.astype(np.float32))
+    for key, value in (metadata or {}).items():
+        w.add_uint32(key, value)
     if extra_tensor:
         w.add_tensor(extra_tensor, np.zeros((4, 32), np.float32))
     w.write_header_to_file()

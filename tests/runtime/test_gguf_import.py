@@ -281,3 +281,81 @@ def test_rotary_rows_are_restored_for_every_storage_type(tmp_path, q_type):
         else:
             expected = quants.dequantize(quants.quantize(hf[key], q_type), q_type)
         assert np.abs(got - expected).max() < 2e-3, name
+
+
+def _llama3_rope_factors(head_dim, base, factor, low, high, original):
+    """As convert_hf_to_gguf.py's LlamaModel.generate_extra_tensors computes ``rope_freqs``."""
+    import math
+
+    out = []
+    for freq in 1.0 / (base ** (np.arange(0, head_dim, 2, dtype=np.float32) / head_dim)):
+        wavelen = 2 * math.pi / freq
+        if wavelen < original / high:
+            out.append(1.0)
+        elif wavelen > original / low:
+            out.append(factor)
+        else:
+            smooth = (original / wavelen - low) / (high - low)
+            out.append(1 / ((1 - smooth) / factor + smooth))
+    return np.array(out, np.float32)
+
+
+def test_llama3_rope_frequencies_become_rope_scaling(tmp_path):
+    from gguf_builders import HEAD_DIM
+
+    path = tmp_path / "llama32.gguf"
+    write_tiny_llama(path, rope_freqs=_llama3_rope_factors(HEAD_DIM, 10000.0, 32.0, 1.0, 4.0, 8192))
+    config = json.loads((import_gguf(path, tmp_path / "models") / "config.json").read_text())
+    assert config["rope_scaling"] == {
+        "rope_type": "llama3",
+        "factor": 32.0,
+        "low_freq_factor": 1.0,
+        "high_freq_factor": 4.0,
+        "original_max_position_embeddings": 8192,
+    }
+
+
+def test_unknown_rope_frequencies_are_refused(tmp_path):
+    path = tmp_path / "odd-rope.gguf"
+    write_tiny_llama(path, rope_freqs=np.linspace(1.0, 3.0, 8))
+    with pytest.raises(UnsupportedArchitectureError, match="RoPE frequency factors"):
+        import_gguf(path, tmp_path / "models")
+    assert _listing(tmp_path / "models") == []
+
+
+def test_split_gguf_parts_are_refused_with_advice(tmp_path):
+    path = tmp_path / "model-00001-of-00003.gguf"
+    write_tiny_llama(path, metadata={"split.count": 3})
+    with pytest.raises(UnsupportedArchitectureError, match="split GGUF"):
+        import_gguf(path, tmp_path / "models")
+
+
+@pytest.mark.parametrize(
+    ("pre", "expected"),
+    [
+        ("smollm", ["Hello", "Ġ", "1", "2", "3", "4", "5", "!"]),
+        ("gpt2", ["Hello", "Ġ12345", "!"]),
+        ("llama-bpe", ["Hello", "Ġ", "123", "45", "!"]),
+        ("qwen2", ["Hello", "Ġ", "1", "2", "3", "4", "5", "!"]),
+        ("some-new-pre", ["Hello", "Ġ12345", "!"]),  # unknown: GPT-2's, and said so
+    ],
+)
+def test_pre_tokenizers_follow_llama_cpp(tmp_path, pre, expected):
+    from tokenizers import Tokenizer
+
+    from app.runtime.gguf_tokenizer import write_tokenizer
+
+    metadata = {
+        "general.architecture": "llama",
+        "tokenizer.ggml.model": "gpt2",
+        "tokenizer.ggml.pre": pre,
+        "tokenizer.ggml.tokens": bpe_vocab(),
+        "tokenizer.ggml.merges": ["h e"],
+    }
+    info = write_tokenizer(metadata, tmp_path)
+    assert info.pre_fallback == (pre == "some-new-pre")
+    tokenizer = Tokenizer.from_file(str(tmp_path / "tokenizer.json"))
+    pieces = [p for p, _ in tokenizer.pre_tokenizer.pre_tokenize_str("Hello 12345!")]
+    assert pieces == expected
+    text = "Hello 12345! Ünïcode\n\tdone"
+    assert tokenizer.decode(tokenizer.encode(text).ids) == text
