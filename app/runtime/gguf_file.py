@@ -1,9 +1,11 @@
 """Reading a GGUF file: validate it, parse its metadata, and load its tensors into MLX.
 
-Q4_0, Q4_1 and Q8_0 tensors stay quantized: ``mx.load`` turns them into MLX affine triplets
-(packed weight, scales, biases; group size 32). Every other quantized type is dequantized with the
-``gguf`` package and re-quantized with MLX at a comparable bit width, so the imported model stays
-small. Plain float tensors (F32, F16, BF16) stay floats.
+Q4_0, Q4_1 and Q8_0 tensors stay quantized: their blocks are repacked, losslessly, as MLX affine
+triplets (packed weight, scales, biases; group size 32), bit for bit what ``mx.load`` makes of
+them, but without ``mx.load``'s failure on files that also hold types it cannot read (Q5_K, Q3_K,
+IQ*) and without loading the whole file at once. Every other quantized type is dequantized with
+the ``gguf`` package and quantized again with MLX at a comparable bit width, so the imported model
+stays small. Plain float tensors (F32, F16, BF16) stay floats.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from app.runtime.gguf_errors import NotAGGUFError, TruncatedGGUFError, UnsupportedArchitectureError
+from app.runtime.gguf_errors import NotAGGUFError, UnsupportedArchitectureError
+from app.runtime.gguf_header import GGUFHeader
 
-GGUF_MAGIC = b"GGUF"
 GROUP_SIZE = 32
 
 # Quantized types MLX loads natively as affine triplets with group size 32.
@@ -58,32 +60,18 @@ class GGUFFile:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        _check_header(self.path)
-        try:
-            from gguf import GGUFReader
-
-            self._reader = GGUFReader(str(self.path))
-        except Exception as exc:  # the reader fails in many ways on a cut-off file
-            raise TruncatedGGUFError(
-                f"{self.path.name} is an incomplete or corrupt GGUF file ({_short(exc)}); download it again."
-            ) from exc
-        self.metadata: dict[str, Any] = {}
-        for key, field in self._reader.fields.items():
-            if key.startswith("GGUF."):
-                continue
-            try:
-                self.metadata[key] = _field_value(field)
-            except Exception as exc:
-                raise TruncatedGGUFError(
-                    f"{self.path.name} has unreadable metadata {key!r} ({_short(exc)})."
-                ) from exc
-        self.tensor_types: dict[str, str] = {t.name: t.tensor_type.name for t in self._reader.tensors}
+        if not self.path.is_file():
+            raise NotAGGUFError(f"{self.path} does not exist or is not a file.")
+        self._header = GGUFHeader(self.path)
+        self.metadata: dict[str, Any] = {
+            k: v for k, v in self._header.metadata.items() if not k.startswith("GGUF.")
+        }
+        self.tensor_types: dict[str, str] = {t.name: t.qtype.name for t in self._header.tensors}
         if int(self.metadata.get("split.count", 1) or 1) > 1:
             raise UnsupportedArchitectureError(
                 f"{self.path.name} is one part of a split GGUF model; merge the parts first "
                 "(llama.cpp's `llama-gguf-split --merge`) and import the merged file."
             )
-        self._check_complete()
 
     @property
     def architecture(self) -> str:
@@ -93,102 +81,83 @@ class GGUFFile:
         """An architecture-scoped metadata value, e.g. ``arch_value("block_count")``."""
         return self.metadata.get(f"{self.architecture}.{key}", default)
 
-    def _check_complete(self) -> None:
-        size = self.path.stat().st_size
-        for t in self._reader.tensors:
-            end = int(t.data_offset) + int(t.n_bytes)
-            if end > size:
-                raise TruncatedGGUFError(
-                    f"{self.path.name} is incomplete: tensor {t.name} ends at byte {end} but the file "
-                    f"has {size} bytes; download it again."
-                )
-
     def load_tensors(self) -> dict[str, Tensor]:
         """Every tensor, keyed by its GGUF name, in MLX layout."""
-        import mlx.core as mx
-
-        try:
-            loaded = mx.load(str(self.path))
-        except Exception as exc:
-            raise TruncatedGGUFError(f"{self.path.name} could not be read: {_short(exc)}") from exc
-        assert isinstance(loaded, dict)
-        by_name = {t.name: t for t in self._reader.tensors}
         out: dict[str, Tensor] = {}
-        for name, kind in self.tensor_types.items():
-            if kind in _NATIVE and f"{_stem(name)}.scales" in loaded:
-                stem = _stem(name)
-                weight, scales = loaded[name], loaded[f"{stem}.scales"]
-                biases = loaded.get(f"{stem}.biases")
-                if biases is None:  # symmetric types may come without biases
-                    biases = mx.zeros_like(scales)
-                in_dims = scales.shape[-1] * GROUP_SIZE
-                bits = weight.shape[-1] * 32 // in_dims
-                out[name] = Tensor(weight, scales, biases, bits, GROUP_SIZE, kind)
+        for t in self._header.tensors:
+            kind = t.qtype.name
+            data = self._header.data(t)
+            if kind in _NATIVE and data.ndim == 2:
+                out[t.name] = _native_affine(data, kind)
             elif kind in _FLOAT:
-                out[name] = Tensor(self._float_tensor(by_name[name]), source_type=kind)
+                out[t.name] = Tensor(_float_tensor(data, t.qtype), source_type=kind)
             else:
-                out[name] = self._requantized(by_name[name], kind)
+                out[t.name] = _requantized(t.name, data, t.qtype)
         return out
 
-    def _float_tensor(self, t: Any) -> Any:
-        import mlx.core as mx
 
-        data = np.asarray(t.data)
-        kind = t.tensor_type.name
-        if kind == "BF16":
-            from gguf.quants import dequantize
+def _float_tensor(data: np.ndarray, qtype: Any) -> Any:
+    import mlx.core as mx
 
-            return mx.array(dequantize(data, t.tensor_type)).astype(mx.bfloat16)
-        if kind == "F64":
-            data = data.astype(np.float32)
-        return mx.array(np.ascontiguousarray(data))
-
-    def _requantized(self, t: Any, kind: str) -> Tensor:
-        import mlx.core as mx
+    if qtype.name == "BF16":
         from gguf.quants import dequantize
 
-        try:
-            values = dequantize(np.asarray(t.data), t.tensor_type)
-        except NotImplementedError as exc:
-            raise UnsupportedArchitectureError(
-                f"Tensor {t.name} uses the {kind} format, which cannot be converted yet."
-            ) from exc
-        array = mx.array(values.astype(np.float32))
-        if array.ndim != 2 or array.shape[-1] % GROUP_SIZE:
-            return Tensor(array.astype(mx.float16), source_type=kind)
-        bits = _REQUANT_BITS.get(kind, _DEFAULT_REQUANT_BITS)
-        weight, scales, biases = mx.quantize(array, group_size=GROUP_SIZE, bits=bits)
-        return Tensor(weight, scales.astype(mx.float16), biases.astype(mx.float16), bits, GROUP_SIZE, kind)
+        return mx.array(dequantize(data, qtype)).astype(mx.bfloat16)
+    if qtype.name == "F64":
+        data = data.astype(np.float32)
+    return mx.array(np.ascontiguousarray(data))
 
 
-def _check_header(path: Path) -> None:
-    if not path.is_file():
-        raise NotAGGUFError(f"{path} does not exist or is not a file.")
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head[:4] != GGUF_MAGIC:
-        raise NotAGGUFError(f"{path.name} is not a GGUF model file (it does not start with 'GGUF').")
-    if len(head) < 8:
-        raise TruncatedGGUFError(f"{path.name} is an incomplete GGUF file; download it again.")
-    version = int.from_bytes(head[4:8], "little")
-    if version not in (2, 3) and int.from_bytes(head[4:8], "big") not in (2, 3):
-        raise NotAGGUFError(f"{path.name} has an unsupported GGUF version {version}.")
+def _requantized(name: str, data: np.ndarray, qtype: Any) -> Tensor:
+    """Dequantize a type MLX cannot hold as it is, and quantize it again with MLX."""
+    import mlx.core as mx
+    from gguf.quants import dequantize
+
+    kind = qtype.name
+    try:
+        values = dequantize(data, qtype)
+    except NotImplementedError as exc:
+        raise UnsupportedArchitectureError(
+            f"Tensor {name} uses the {kind} format, which cannot be converted yet."
+        ) from exc
+    array = mx.array(values.astype(np.float32))
+    if array.ndim != 2 or array.shape[-1] % GROUP_SIZE:
+        return Tensor(array.astype(mx.float16), source_type=kind)
+    bits = _REQUANT_BITS.get(kind, _DEFAULT_REQUANT_BITS)
+    weight, scales, biases = mx.quantize(array, group_size=GROUP_SIZE, bits=bits)
+    return Tensor(weight, scales.astype(mx.float16), biases.astype(mx.float16), bits, GROUP_SIZE, kind)
 
 
-def _field_value(field: Any) -> Any:
-    from gguf import GGUFValueType
+def _native_affine(blocks: np.ndarray, kind: str) -> Tensor:
+    """Repack Q4_0 / Q4_1 / Q8_0 blocks (rows x bytes) as MLX affine triplets, losslessly.
 
-    value = field.contents()
-    main = field.types[0] if field.types else None
-    if main == GGUFValueType.ARRAY and field.types[-1] != GGUFValueType.STRING:
-        return list(value)
-    return value
+    ggml stores per block of 32 a float16 scale ``d`` (and for Q4_1 a minimum ``m``) then the
+    quants: 4-bit blocks keep elements 0-15 in the low nibbles and 16-31 in the high ones; Q8_0
+    keeps signed bytes. MLX wants ``w = scale * q + bias`` with unsigned q packed little-end first.
+    """
+    import mlx.core as mx
 
-
-def _stem(name: str) -> str:
-    return name[: -len(".weight")] if name.endswith(".weight") else name
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
+    rows = blocks.shape[0]
+    block_bytes = {"Q4_0": 18, "Q4_1": 20, "Q8_0": 34}[kind]
+    b = blocks.reshape(rows, -1, block_bytes)
+    d = b[..., 0:2].copy().view(np.float16)[..., 0].astype(np.float32)
+    if kind == "Q8_0":
+        bits = 8
+        q = (b[..., 2:].view(np.int8).astype(np.int16) + 128).astype(np.uint8)
+        bias = -128.0 * d
+    else:
+        bits = 4
+        qs = b[..., 4:] if kind == "Q4_1" else b[..., 2:]
+        nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=-1)  # element order 0..31
+        q = (nibbles[..., 0::2] | (nibbles[..., 1::2] << 4)).astype(np.uint8)  # two per byte
+        bias = b[..., 2:4].copy().view(np.float16)[..., 0].astype(np.float32) if kind == "Q4_1" else -8.0 * d
+    # Little-endian bytes read as uint32 put element 0 in the lowest bits, as MLX packs them.
+    packed = np.ascontiguousarray(q.reshape(rows, -1)).view("<u4")
+    return Tensor(
+        mx.array(packed),
+        mx.array(d.astype(np.float16)),
+        mx.array(bias.astype(np.float16)),
+        bits,
+        GROUP_SIZE,
+        kind,
+    )

@@ -359,3 +359,29 @@ def test_pre_tokenizers_follow_llama_cpp(tmp_path, pre, expected):
     assert pieces == expected
     text = "Hello 12345! Ünïcode\n\tdone"
     assert tokenizer.decode(tokenizer.encode(text).ids) == text
+
+
+def test_reader_agrees_with_gguf_package_and_mlx_on_the_embedded_model():
+    """Our header parser matches gguf.GGUFReader; our Q4_1/Q8_0 repacking matches mx.load bit for bit."""
+    import gguf
+    import mlx.core as mx
+
+    from app.runtime.gguf_file import GGUFFile
+
+    source = default_gguf_path()
+    assert source is not None
+    ours = GGUFFile(source)
+    reference = gguf.GGUFReader(str(source))
+    for key, field in reference.fields.items():
+        if not key.startswith("GGUF."):
+            assert ours.metadata[key] == pytest.approx(field.contents()), key
+    assert ours.tensor_types == {t.name: t.tensor_type.name for t in reference.tensors}
+    loaded = mx.load(str(source))
+    for name, tensor in ours.load_tensors().items():
+        stem = name.removesuffix(".weight")
+        if tensor.quantized:
+            assert mx.array_equal(tensor.weight, loaded[name]).item(), name
+            assert mx.array_equal(tensor.scales, loaded[f"{stem}.scales"]).item(), name
+            assert mx.array_equal(tensor.biases, loaded[f"{stem}.biases"]).item(), name
+        else:
+            assert mx.array_equal(tensor.weight, loaded[name]).item(), name
