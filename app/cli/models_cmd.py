@@ -37,7 +37,7 @@ def _import(args: argparse.Namespace) -> int:
     from app.runtime.gguf_import import import_gguf
 
     paths = get_paths()
-    path = import_gguf(Path(args.file), paths.models_dir, name=args.name, progress=_progress)
+    path = import_gguf(Path(args.file), paths.models_dir, name=args.name, progress=_progress, overwrite=args.overwrite)
     print(f"Imported {path.name} into {path}. Use it with: hearth models use {path.name}")
     return 0
 
@@ -79,6 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="convert a GGUF file into an MLX model folder")
     p.add_argument("file")
     p.add_argument("--name", help="name of the new model (default: from the file)")
+    p.add_argument("--overwrite", action="store_true", help="replace a model of the same name (only once the new one is complete)")
     p.set_defaults(handler=_import)
     p = sub.add_parser("use", help="select the model Hearth talks with")
     p.add_argument("name")
