@@ -35,6 +35,7 @@ def real_core(model_service, session_home: Path) -> Iterator[object]:
             os.environ[HOME_ENV] = old
     settings = Settings()
     settings.model.max_tokens = 48
+    settings.agent.max_steps = 2  # the 135M model likes to call tools; keep real turns short
     try:
         from app.core import HearthCore
     except ImportError:
