@@ -1,0 +1,446 @@
+"""Memory benchmark: synthetic personal corpus -> ingest throughput, query latency, embedding speed.
+
+    .venv/bin/python bench/memory.py --chunks 100000
+
+Generates mail (mbox), messages (chat.db), notes (.md) and events (.ics) with realistic sizes
+until the corpus chunks to about ``--chunks`` chunks, then in one run measures: ingestion
+throughput (items/s, chunks/s) per source and overall; query latency p50/p95 (query embedding
+included, and the Chroma part alone) at 10k chunks and at the full size; and the embedding
+throughput of the ONNX and MLX back ends side by side on the same chunk texts. Prints a Markdown
+table and writes JSON next to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WORDS = [
+    "the",
+    "a",
+    "to",
+    "and",
+    "of",
+    "in",
+    "for",
+    "on",
+    "with",
+    "at",
+    "from",
+    "by",
+    "about",
+    "meeting",
+    "project",
+    "dinner",
+    "weekend",
+    "family",
+    "school",
+    "doctor",
+    "invoice",
+    "payment",
+    "flight",
+    "hotel",
+    "train",
+    "ticket",
+    "birthday",
+    "party",
+    "garden",
+    "kitchen",
+    "car",
+    "insurance",
+    "bank",
+    "account",
+    "report",
+    "deadline",
+    "review",
+    "budget",
+    "plan",
+    "idea",
+    "book",
+    "movie",
+    "concert",
+    "recipe",
+    "coffee",
+    "lunch",
+    "walk",
+    "run",
+    "gym",
+    "call",
+    "email",
+    "message",
+    "photo",
+    "trip",
+    "beach",
+    "mountain",
+    "city",
+    "office",
+    "team",
+    "client",
+    "contract",
+    "lease",
+    "rent",
+    "apartment",
+    "tomorrow",
+    "today",
+    "yesterday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "morning",
+    "evening",
+    "please",
+    "thanks",
+    "great",
+    "sounds",
+    "good",
+    "sure",
+    "maybe",
+    "later",
+    "soon",
+    "remember",
+    "forgot",
+    "need",
+    "want",
+    "think",
+    "know",
+    "like",
+    "love",
+]
+PEOPLE = [
+    f"{first} {last}"
+    for first in ("Alice", "Bob", "Carol", "Dan", "Eve", "Frank", "Grace", "Heidi", "Ivan", "Judy")
+    for last in ("Smith", "Jones", "Brown", "Lee", "Garcia")
+]
+QUERIES = [
+    "when is the dentist appointment",
+    "flight to lisbon booking",
+    "what did mom say about the weekend",
+    "rent payment for the apartment",
+    "birthday party plans",
+    "project deadline next week",
+    "car insurance renewal",
+    "recipe for dinner",
+    "concert tickets",
+    "meeting notes with the client",
+]
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    out, left = [], words
+    while left > 0:
+        n = min(left, rng.randint(6, 18))
+        out.append(sentence(rng, n))
+        left -= n
+    return " ".join(out)
+
+
+def make_corpus(
+    folder: Path, target_chunks: int, seed: int = 7, tag: str = "a"
+) -> dict[str, tuple[Path, str]]:
+    """Mail ~35%, messages ~30%, notes ~30%, events ~5% of the chunks."""
+    from memory.chunking import chunk_units
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    start = datetime(2022, 1, 1, tzinfo=UTC)
+    budget = {"mail": 0.35, "messages": 0.30, "notes": 0.30, "events": 0.05}
+    # mail: 40-600 word bodies, a few long ones
+    mbox = folder / "mail.mbox"
+    chunks = 0
+    with mbox.open("wb") as handle:
+        i = 0
+        while chunks < target_chunks * budget["mail"]:
+            words = int(min(2500, rng.lognormvariate(5.0, 0.8)))
+            paras = [paragraph(rng, max(5, words // 4)) for _ in range(4)]
+            msg = EmailMessage()
+            msg["From"] = f"{rng.choice(PEOPLE)} <{rng.choice(WORDS)}{i}@example.com>"
+            msg["To"] = "Me <me@example.com>"
+            msg["Subject"] = sentence(rng, rng.randint(3, 8))
+            msg["Date"] = format_datetime(start + timedelta(minutes=37 * i))
+            msg["Message-ID"] = f"<bench-{tag}-{i}@example.com>"
+            msg.set_content("\n\n".join(paras))
+            handle.write(
+                b"From bench Tue Mar  5 09:30:00 2024\n"
+                + msg.as_bytes().replace(b"\nFrom ", b"\n>From ")
+                + b"\n\n"
+            )
+            chunks += len(chunk_units([f"header {i}", *paras]))
+            i += 1
+    # messages: chat-days of 3-60 short messages
+    db = folder / "chat.db"
+    con = sqlite3.connect(db)
+    con.executescript(
+        "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT);"
+        "CREATE TABLE chat (ROWID INTEGER PRIMARY KEY, guid TEXT, chat_identifier TEXT, display_name TEXT);"
+        "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, guid TEXT, text TEXT, attributedBody BLOB, handle_id INTEGER,"
+        " date INTEGER, is_from_me INTEGER);"
+        "CREATE TABLE chat_message_join (chat_id INTEGER, message_id INTEGER);"
+    )
+    apple = datetime(2001, 1, 1, tzinfo=UTC)
+    target = chunks + target_chunks * budget["messages"]
+    day, rowid = 0, 0
+    for h in range(40):
+        con.execute("INSERT INTO handle VALUES (?, ?)", (h + 1, f"+1555{h:07d}"))
+        con.execute("INSERT INTO chat VALUES (?, ?, ?, ?)", (h + 1, f"chat-{tag}-{h}", f"+1555{h:07d}", ""))
+    while chunks < target:
+        chat = rng.randint(1, 40)
+        when = start + timedelta(days=day // 40, hours=rng.randint(7, 22))
+        units = []
+        for _ in range(rng.randint(3, 60)):
+            rowid += 1
+            text = sentence(rng, rng.randint(2, 25))
+            units.append(text)
+            stamp = int((when - apple).total_seconds() * 1e9)
+            con.execute(
+                "INSERT INTO message VALUES (?, ?, ?, NULL, ?, ?, ?)",
+                (rowid, f"m{rowid}", text, chat, stamp, rowid % 3 == 0),
+            )
+            con.execute("INSERT INTO chat_message_join VALUES (?, ?)", (chat, rowid))
+            when += timedelta(minutes=rng.randint(1, 20))
+        chunks += len(chunk_units([f"[00:00] +1555: {u}" for u in units]))
+        day += 1
+    con.commit()
+    con.close()
+    # notes: 80-3000 words of Markdown
+    notes = folder / "notes"
+    notes.mkdir(exist_ok=True)
+    target = chunks + target_chunks * budget["notes"]
+    i = 0
+    while chunks < target:
+        words = int(min(3000, rng.lognormvariate(5.8, 0.8)))
+        paras = [paragraph(rng, rng.randint(20, 120)) for _ in range(max(1, words // 70))]
+        (notes / f"note-{i:05d}.md").write_text(
+            f"# {sentence(rng, 4)}\n\n" + "\n\n".join(paras), encoding="utf-8"
+        )
+        chunks += len(chunk_units(paras))
+        i += 1
+    # events: single events (recurrence is the connector test's job)
+    ics = folder / "calendar.ics"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0"]
+    n_events = max(1, int(target_chunks * budget["events"]))
+    now = datetime.now(UTC)
+    for e in range(n_events):
+        when = now - timedelta(days=300) + timedelta(hours=7 * e)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:bench-{tag}-{e}",
+            f"DTSTART:{when.strftime('%Y%m%dT%H%M%SZ')}",
+            f"SUMMARY:{sentence(rng, 4)}",
+            f"DESCRIPTION:{paragraph(rng, rng.randint(5, 60))}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    ics.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return {
+        "mail": (mbox, "mbox"),
+        "messages": (db, "imessage"),
+        "notes": (notes, "documents"),
+        "events": (ics, "ics"),
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def query_latency(memory, n: int = 100) -> dict[str, float]:
+    """p50/p95 of a full search (query embedding + Chroma) and of the Chroma query alone."""
+    full, store_only = [], []
+    vectors = memory.embedding_function([QUERIES[i % len(QUERIES)] for i in range(len(QUERIES))])
+    for i in range(n):
+        q = QUERIES[i % len(QUERIES)]
+        t = time.perf_counter()
+        memory.search(q, k=4)
+        full.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        memory.collection.query(query_embeddings=[vectors[i % len(QUERIES)]], n_results=16)
+        store_only.append((time.perf_counter() - t) * 1000)
+    return {
+        "p50_ms": percentile(full, 0.5),
+        "p95_ms": percentile(full, 0.95),
+        "store_p50_ms": percentile(store_only, 0.5),
+        "store_p95_ms": percentile(store_only, 0.95),
+    }
+
+
+def embedding_throughput(texts: list[str]) -> dict[str, float]:
+    from memory.embed_choice import measure
+
+    out = {}
+    for backend in ("onnx", "mlx"):
+        try:
+            out[backend] = measure(backend, texts)
+        except Exception as exc:  # an unavailable back end is reported, not fatal
+            print(f"{backend}: unavailable ({exc})", file=sys.stderr)
+    return out
+
+
+def synthetic_query_bench(
+    memory, total: int, sample_texts: list[str], queries: int
+) -> dict[str, dict[str, float]]:
+    """Query latency at 10k and ``total`` chunks without paying for embedding them all.
+
+    The real model embeds ``sample_texts`` once; the store is then filled with jittered copies of
+    those vectors (re-normalised) carrying realistic metadata. Chroma's search cost depends on the
+    number and dimension of vectors, not on where they came from; the query itself is embedded
+    by the real model inside ``memory.search``.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    base = np.asarray(memory.embedding_function(sample_texts), dtype=np.float32)
+    out: dict[str, dict[str, float]] = {}
+    written = memory.collection.count()
+    checkpoints = sorted({min(10_000, total), total})
+    kinds = ("mail", "message", "document", "calendar")
+    for checkpoint in checkpoints:
+        while written < checkpoint:
+            n = min(2000, checkpoint - written)
+            picks = rng.integers(0, len(base), n)
+            vecs = base[picks] + rng.normal(0, 0.05, (n, base.shape[1])).astype(np.float32)
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            ids = [f"syn-{written + j}" for j in range(n)]
+            metas = [
+                {
+                    "item_id": f"syn{(written + j) // 3}",
+                    "item_hash": "x",
+                    "chunk": 0,
+                    "n_chunks": 1,
+                    "source_type": kinds[(written + j) % 4],
+                    "kind": "bench",
+                    "root": "synthetic",
+                    "path": "",
+                    "title": "synthetic",
+                    "date": "",
+                    "ts": 1_600_000_000 + (written + j) * 600,
+                    "trusted": False,
+                    "group": f"syn{(written + j) // 3}",
+                    "thread": "",
+                    "people_keys": [f"p{(written + j) % 50}"],
+                }
+                for j in range(n)
+            ]
+            docs = [sample_texts[int(i)] for i in picks]
+            memory.collection.add(ids=ids, embeddings=vecs.tolist(), documents=docs, metadatas=metas)
+            written += n
+        row = query_latency(memory, queries)
+        t = []
+        for i in range(queries):
+            start = time.perf_counter()
+            memory.search(QUERIES[i % len(QUERIES)], k=4, source_types=["mail"], person=f"p{i % 50}")
+            t.append((time.perf_counter() - start) * 1000)
+        row["filtered_p50_ms"] = percentile(t, 0.5)
+        row["filtered_p95_ms"] = percentile(t, 0.95)
+        out[f"{written}_chunks"] = {k: round(v, 1) for k, v in row.items()}
+        print(f"query latency at {written} chunks: {out[f'{written}_chunks']}", file=sys.stderr)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--chunks", type=int, default=100_000)
+    parser.add_argument("--embedding", default="auto", choices=("auto", "onnx", "mlx"))
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--embed-sample", type=int, default=512, help="chunks used to compare the back ends")
+    parser.add_argument(
+        "--synthetic-query-chunks",
+        type=int,
+        default=0,
+        help="also measure query latency with this many stored chunks, filled with jittered real vectors",
+    )
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "memory.json"))
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="hearth-bench-memory-"))
+    os.environ["HEARTH_HOME"] = str(work / "home")
+    from app.config import MemorySettings
+    from app.paths import get_paths
+    from memory.api import open_memory
+
+    t = time.perf_counter()
+    first = min(10_000, args.chunks)
+    parts = [make_corpus(work / "corpus-a", first, seed=1, tag="a")]
+    if args.chunks > first:
+        parts.append(make_corpus(work / "corpus-b", args.chunks - first, seed=2, tag="b"))
+    print(f"corpus generated in {time.perf_counter() - t:.1f} s under {work}", file=sys.stderr)
+
+    memory = open_memory(get_paths(), MemorySettings(embedding=args.embedding))
+    results: dict = {
+        "machine": f"{os.cpu_count()} CPUs, {sys.platform}",
+        "embedding": memory.backend,
+        "target_chunks": args.chunks,
+        "ingest": {},
+        "query": {},
+    }
+    total_items = total_chunks = 0
+    total_s = 0.0
+    for part in parts:
+        for name in ("events", "notes", "mail", "messages"):
+            path, kind = part[name]
+            before = memory.collection.count()
+            t = time.perf_counter()
+            report = memory.ingest_path(path, kind=kind)
+            seconds = time.perf_counter() - t
+            chunks = memory.collection.count() - before
+            row = results["ingest"].setdefault(name, {"items": 0, "chunks": 0, "seconds": 0.0})
+            row["items"] += report.added
+            row["chunks"] += chunks
+            row["seconds"] = round(row["seconds"] + seconds, 1)
+            row["items_per_s"] = round(row["items"] / max(row["seconds"], 1e-9), 1)
+            row["chunks_per_s"] = round(row["chunks"] / max(row["seconds"], 1e-9), 1)
+            print(f"{name}: {report.added} items, {chunks} chunks in {seconds:.1f} s", file=sys.stderr)
+            total_items += report.added
+            total_chunks += chunks
+            total_s += seconds
+        if len(parts) > 1 and part is parts[0]:
+            results["query"][f"{memory.collection.count()}_chunks"] = query_latency(memory, args.queries)
+    results["ingest"]["total"] = {
+        "items": total_items,
+        "chunks": total_chunks,
+        "seconds": round(total_s, 1),
+        "items_per_s": round(total_items / total_s, 1),
+        "chunks_per_s": round(total_chunks / total_s, 1),
+    }
+    results["query"][f"{memory.collection.count()}_chunks"] = query_latency(memory, args.queries)
+    t = time.perf_counter()
+    memory.ingest_path(parts[0]["mail"][0], kind="mbox")
+    results["reingest_unchanged_mail_s"] = round(time.perf_counter() - t, 1)
+    sample = memory.collection.get(limit=args.embed_sample, include=["documents"])["documents"]
+    if args.synthetic_query_chunks:
+        results["query_synthetic"] = synthetic_query_bench(
+            memory, args.synthetic_query_chunks, sample, args.queries
+        )
+    memory.close()
+    results["embedding_chunks_per_s"] = {k: round(v, 1) for k, v in embedding_throughput(sample).items()}
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
