@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 
-DEFAULT_STRING_BUDGET = 300
-LONG_STRING_BUDGET = 4000
-_LONG_FIELDS = ("content", "body", "text", "notes", "command")
+DEFAULT_STRING_BUDGET = 120
+# Longest string the model may write per field (characters): small models ramble until stopped.
+FIELD_BUDGETS = {"content": 2000, "body": 2000, "text": 1000, "notes": 500, "command": 500, "path": 300,
+                 "paths": 300, "source": 300, "destination": 300, "url": 500, "cwd": 300, "source_path": 300}
 
 
 # --- token table ------------------------------------------------------------------------------
@@ -54,8 +55,19 @@ class TokenTable:
                 by_string.setdefault(s, []).append(i)
         self.by_string = {k: np.array(v, dtype=np.int64) for k, v in by_string.items()}
         self.max_token_len = int(self.lengths[valid].max()) if valid.any() else 1
+        self._start_masks: dict[tuple[str, ...], np.ndarray] = {}
         self.eos_mask = np.zeros(n, dtype=bool)
         self.eos_mask[self.eos_ids] = True
+
+    def valid_start_mask(self, prefixes: tuple[str, ...]) -> np.ndarray:
+        """Every token except those that start (after spaces) like one of ``prefixes`` (cached)."""
+        mask = self._start_masks.get(prefixes)
+        if mask is None:
+            banned = np.array([s.strip().startswith(prefixes) or any(p.startswith(s.strip()) and s.strip()
+                                                                      for p in prefixes) for s in self.strings])
+            mask = ~banned
+            self._start_masks[prefixes] = mask
+        return mask
 
     def prefixes_of(self, remaining: str, mask: np.ndarray) -> None:
         """Allow every token that is a non-empty prefix of ``remaining``."""
@@ -191,6 +203,19 @@ class Trigger(Elem):
         return c
 
 
+class NotStarting(Elem):
+    """Free text whose first token may not begin with any of ``prefixes`` (then it becomes Free)."""
+
+    def __init__(self, prefixes: tuple[str, ...]) -> None:
+        self.prefixes = prefixes
+
+    def clone(self) -> NotStarting:
+        return self
+
+
+ANSWER_MUST_NOT_START = ("Action", "Arguments", "Argument", "{", "<tool")
+
+
 class End(Elem):
     """Only end-of-sequence may follow."""
 
@@ -204,7 +229,7 @@ def value_elems(schema: dict[str, Any], name: str = "") -> list[Elem]:
         return [Choice([(json.dumps(v), list) for v in schema["enum"]])]
     kind = schema.get("type", "string")
     if kind == "string":
-        budget = int(schema.get("maxLength") or (LONG_STRING_BUDGET if name in _LONG_FIELDS else DEFAULT_STRING_BUDGET))
+        budget = int(schema.get("maxLength") or FIELD_BUDGETS.get(name, DEFAULT_STRING_BUDGET))
         return [Lit('"'), StrBody(budget)]
     if kind in ("integer", "number"):
         return [Int()]
@@ -260,7 +285,7 @@ def routed_call_grammar(tools: dict[str, dict[str, Any]], *, answer: bool = True
     """After the prefix ``Action:``: `` answer`` then free text, or `` <tool>`` then ``Arguments: {json}``."""
     options: list[tuple[str, Factory]] = []
     if answer:
-        options.append((" answer\n", lambda: [Free()]))
+        options.append((" answer\n", lambda: [NotStarting(ANSWER_MUST_NOT_START), Free()]))
     for name, schema in tools.items():
         options.append((f" {name}\n", _call_factory([Lit("Arguments: ")], schema, [End()])))
     return [Choice(options)]
@@ -271,6 +296,11 @@ def _call_factory(before: list[Elem], schema: dict[str, Any], after: list[Elem])
         return [*(e.clone() for e in before), *object_elems(schema), *(e.clone() for e in after)]
 
     return make
+
+
+def answer_grammar() -> list[Elem]:
+    """A plain answer that does not open with tool-call syntax (small models like to parrot it)."""
+    return [NotStarting(ANSWER_MUST_NOT_START), Free()]
 
 
 def native_call_grammar(tools: dict[str, dict[str, Any]]) -> list[Elem]:
@@ -320,6 +350,9 @@ class Cursor:
         if not self.stack:
             return False
         top = self.stack[-1]
+        if isinstance(top, NotStarting):
+            self.stack.pop()
+            return self.feed_char(ch)
         if isinstance(top, Free):
             self.free = True
             return True
@@ -396,6 +429,8 @@ class Cursor:
             return probe._mask(len(probe.stack) - 1)
         if isinstance(top, Free | Trigger):
             return None
+        if isinstance(top, NotStarting):
+            return table.valid_start_mask(top.prefixes)
         if isinstance(top, End):
             return table.eos_mask
         mask = np.zeros(table.size, dtype=bool)

@@ -217,6 +217,8 @@ class Agent:
             factory = None
             if offer:
                 factory = grammar.processor_factory(_grammar_for(dict(schemas), routed))
+            elif routed:
+                factory = grammar.processor_factory(grammar.answer_grammar)
             system = prompt.system_prompt(tools if offer else [], routed=routed,
                                           override_file=settings.model.system_prompt_file)
             request = GenerationRequest(
