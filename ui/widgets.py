@@ -118,6 +118,7 @@ class CitationChip(QFrame):
         more.clicked.connect(lambda: self.forget_requested.emit(self.citation))
         outer.addWidget(more, 0, Qt.AlignmentFlag.AlignTop)
         self.forget_button = more
+        self.setMinimumHeight(self.sizeHint().height())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
