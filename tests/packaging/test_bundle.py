@@ -1,0 +1,194 @@
+"""The built bundle works on its own: ``hearth --version``, ``doctor``, ``ask`` with the bundled
+default model, and the desktop app offscreen, each run with a clean environment (PATH=/usr/bin:/bin,
+an empty HOME, no HEARTH_HOME, no virtualenv) from a folder outside the repository.
+
+Builds ``dist/Hearth`` first (``packaging/build.sh``, a few minutes) when it is missing or older
+than the sources.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "dist" / "Hearth"
+EXE = DIST / "hearth"
+STAMP = DIST / "BUILD-STAMP"
+SOURCE_DIRS = ("app", "ui", "voice", "memory", "packaging", "assets")
+SOURCE_SUFFIXES = {".py", ".spec", ".sh", ".qss", ".svg", ".wav", ".json", ".plist", ".desktop", ".toml", ".txt"}
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="Hearth bundles for macOS and Linux"),
+]
+
+
+def _newest_source() -> float:
+    newest = (ROOT / "pyproject.toml").stat().st_mtime
+    for folder in SOURCE_DIRS:
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def _needs_build() -> bool:
+    return not (EXE.is_file() and STAMP.is_file()) or STAMP.stat().st_mtime < _newest_source()
+
+
+@pytest.fixture(scope="module")
+def bundle(request: pytest.FixtureRequest) -> Path:
+    """dist/Hearth, built now if it is missing or stale (progress goes to the terminal)."""
+    if _needs_build():
+        try:
+            import PyInstaller  # noqa: F401
+        except ImportError:
+            pytest.fail("PyInstaller is not installed: run packaging/setup.sh --dev")
+        capture = request.config.pluginmanager.getplugin("capturemanager")
+        started = time.monotonic()
+        with capture.global_and_fixture_disabled():
+            print("\n[bundle] building dist/Hearth with packaging/build.sh (a few minutes) ...", flush=True)
+            result = subprocess.run(["bash", str(ROOT / "packaging" / "build.sh"), "--no-dmg"], cwd=ROOT)
+            print(f"[bundle] build finished in {time.monotonic() - started:.0f}s (exit {result.returncode})", flush=True)
+        assert result.returncode == 0, "packaging/build.sh failed (see build/pyinstaller.log)"
+    assert EXE.is_file()
+    return DIST
+
+
+@pytest.fixture(scope="module")
+def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One empty HOME for the whole module: the first run sees nothing of this machine's user."""
+    home = tmp_path_factory.mktemp("empty-home")
+    assert not any(home.iterdir())
+    return home
+
+
+def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """What `env -i PATH=/usr/bin:/bin HOME=...` gives: no virtualenv, no HEARTH_HOME, no PYTHON*."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8"}
+    env.update(extra)
+    return env
+
+
+def run_bundle(home: Path, *args: str, timeout: float = 120, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EXE), *args],
+        cwd=home,  # outside the repository: nothing can be imported from the checkout
+        env=clean_env(home, **extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_version(bundle: Path, clean_home: Path) -> None:
+    from app import __version__
+
+    result = run_bundle(clean_home, "--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"hearth {__version__}"
+
+
+def test_doctor_finds_everything_inside_the_bundle(bundle: Path, clean_home: Path) -> None:
+    result = run_bundle(clean_home, "doctor", "--json")
+    assert "Traceback" not in result.stderr, result.stderr
+    checks = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    by_name = {c["name"]: c for c in checks}
+    problems = [c for c in checks if c["status"] == "problem"]
+    assert not problems, problems
+    assert result.returncode == 0
+    # Versions come from the bundle's own metadata, and every embedded model from inside it.
+    for dist in ("mlx", "mlx-lm", "PySide6", "faster-whisper", "piper-tts", "chromadb", "keyring"):
+        assert by_name[dist]["status"] == "ok", by_name[dist]
+    internal = str(bundle.resolve())
+    for key in ("llm", "stt", "tts", "embed", "embed_onnx"):
+        detail = by_name[f"bundled {key}"]["detail"]
+        assert internal in detail, f"bundled {key} not inside the bundle: {detail}"
+        assert str(ROOT / ".venv") not in detail
+    # Everything Hearth writes lands under the (empty) HOME it was given.
+    assert str(clean_home) in by_name["data folder"]["detail"]
+
+
+def test_ask_answers_with_the_bundled_model(bundle: Path, clean_home: Path) -> None:
+    """A full turn in the bundle: the GGUF imported from inside it, the model loaded and run on
+    MLX, the memory searched (Chroma + the bundled embedder), an answer given.
+
+    What the 135M default model does with the question (answer, or look for a file called Paris)
+    is the agent's business; here "Paris" must be in what the model produced in the bundle.
+    """
+    result = run_bundle(clean_home, "ask", "--json", "What is the capital of France?", timeout=600)
+    assert "Traceback" not in result.stderr, result.stderr[-4000:]
+    assert result.returncode == 0, result.stderr[-4000:]
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    kinds = [e["event"] for e in events]
+    assert "ModelReady" in kinds, kinds
+    assert "MemoryRetrieved" in kinds, kinds
+    assert kinds[-1] == "FinalAnswer", kinds
+    produced = " ".join(
+        e.get("text", "") if e["event"] in ("Token", "FinalAnswer") else json.dumps(e.get("arguments", {}))
+        for e in events
+        if e["event"] in ("Token", "FinalAnswer", "ActionProposed")
+    )
+    assert "Paris" in produced, produced[-2000:]
+    assert not [e for e in events if e["event"] == "ErrorEvent"], result.stdout[-4000:]
+    # The default model was imported from the GGUF inside the bundle, into the empty HOME.
+    imported = list(clean_home.rglob("SmolLM2-135M-Instruct/config.json"))
+    assert imported, "the default model was not imported under HOME"
+
+
+def _gui_smoke_flag(home: Path) -> bool:
+    help_text = run_bundle(home, "gui", "--help").stdout
+    return "--smoke-test" in help_text
+
+
+def test_gui_starts_offscreen_without_errors(bundle: Path, clean_home: Path) -> None:
+    env_extra = {"QT_QPA_PLATFORM": "offscreen"}
+    if _gui_smoke_flag(clean_home):
+        result = run_bundle(clean_home, "gui", "--smoke-test", "3", timeout=120, **env_extra)
+        assert result.returncode == 0, result.stderr[-4000:]
+        assert "Traceback" not in result.stderr, result.stderr[-4000:]
+        return
+    proc = subprocess.Popen(
+        [str(EXE), "gui"],
+        cwd=clean_home,
+        env=clean_env(clean_home, **env_extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(8)
+        still_running = proc.poll() is None
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            _out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _out, err = proc.communicate()
+    assert still_running, f"the desktop app exited early (exit {proc.returncode}):\n{err[-4000:]}"
+    assert "Traceback" not in err, err[-4000:]
+    assert "could not load the Qt platform plugin" not in err.lower(), err[-4000:]
+
+
+def test_bundle_has_no_links_into_the_build_machine(bundle: Path) -> None:
+    """No symlink in the bundle points outside it (into the venv or the checkout)."""
+    root = bundle.resolve()
+    outside = []
+    for dirpath, dirnames, filenames in os.walk(bundle):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                target = path.resolve()
+                if root not in target.parents and target != root:
+                    outside.append(f"{path} -> {target}")
+    assert not outside, outside[:10]
