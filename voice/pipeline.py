@@ -232,8 +232,9 @@ class VoicePipeline:
         splitter = SentenceSplitter(first_clause_words=4)
         spoke_tokens = False
         assert reply.turn is not None
+        events = iter(reply.turn)
         try:
-            for event in reply.turn:
+            for event in events:
                 if reply.cancelled:
                     break
                 self.emit(event)
@@ -253,6 +254,13 @@ class VoicePipeline:
                     self._say(reply, "Sorry, something went wrong.")
         except Exception as exc:
             self.emit(ErrorEvent(stage="agent", message=f"The answer failed: {exc}"))
+        finally:
+            close = getattr(events, "close", None)
+            if reply.cancelled and close is not None:
+                try:
+                    close()  # a generator-backed turn stops here (cancel() already told it)
+                except Exception:
+                    pass
         if not reply.cancelled:
             for sentence in splitter.flush():
                 self._say(reply, sentence)

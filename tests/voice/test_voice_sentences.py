@@ -1,0 +1,98 @@
+"""Sentence splitting of streamed tokens, and text cleaning before synthesis."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice.sentences import SentenceSplitter
+from voice.text_clean import clean_for_speech
+
+
+def split_streamed(text: str, *, step: int = 1, **kwargs: int) -> list[str]:
+    splitter = SentenceSplitter(**kwargs)
+    out: list[str] = []
+    for i in range(0, len(text), step):
+        out += splitter.feed(text[i : i + step])
+    return out + splitter.flush()
+
+
+TRICKY = (
+    "It costs $29.99, e.g. a bargain. Dr. Smith agrees! Does Mr. Jones? "
+    "J. R. R. Tolkien wrote it in 1937. Version 2.5 is out... Try it. "
+    "Use approx. three cups, i.e. enough. It ends at 5 p.m. Then we go."
+)
+EXPECTED = [
+    "It costs $29.99, e.g. a bargain.",
+    "Dr. Smith agrees!",
+    "Does Mr. Jones?",
+    "J. R. R. Tolkien wrote it in 1937.",
+    "Version 2.5 is out...",
+    "Try it.",
+    "Use approx. three cups, i.e. enough.",
+    "It ends at 5 p.m.",
+    "Then we go.",
+]
+
+
+@pytest.mark.parametrize("step", [1, 3, 7, 1000])
+def test_tricky_text_splits_only_at_real_sentence_ends(step: int) -> None:
+    assert split_streamed(TRICKY, step=step) == EXPECTED
+
+
+def test_nothing_is_cut_before_the_next_word_begins() -> None:
+    splitter = SentenceSplitter()
+    assert splitter.feed("It costs $29.") == []  # could still become $29.99
+    assert splitter.feed("99 ") == []
+    assert splitter.feed("total. ") == []  # the next word decides
+    assert splitter.feed("And") == ["It costs $29.99 total."]
+    assert splitter.flush() == ["And"]
+
+
+def test_blank_lines_and_unterminated_tail() -> None:
+    assert split_streamed("First line\n\nSecond part without a stop") == [
+        "First line",
+        "Second part without a stop",
+    ]
+    assert split_streamed("") == []
+    assert split_streamed("   ") == []
+
+
+def test_first_piece_may_end_at_a_clause_when_asked() -> None:
+    text = "The moon is a rocky body that orbits Earth, but it is not a planet. It has no air, only dust."
+    assert split_streamed(text, first_clause_words=4) == [
+        "The moon is a rocky body that orbits Earth,",
+        "but it is not a planet.",
+        "It has no air, only dust.",
+    ]
+    # Short openings and numbers with commas are not cut.
+    assert split_streamed("Yes, 1,000 people came. Good.", first_clause_words=4) == [
+        "Yes, 1,000 people came.",
+        "Good.",
+    ]
+
+
+def test_reset_forgets_pending_text() -> None:
+    splitter = SentenceSplitter()
+    splitter.feed("Half a sent")
+    splitter.reset()
+    assert splitter.flush() == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Hello 👋 **world**!", "Hello world!"),
+        ("🎉🎉🎉", ""),
+        ("", ""),
+        ("\x00\x07\x1b[31m", "[31m"),
+        ("Café au lait, 你好, привет.", "Café au lait,,."),
+        ("See [the docs](https://example.com) or https://x.y/z now", "See the docs or a link now"),
+        ("Tom & Jerry \u2014 classic\u2026", "Tom and Jerry, classic..."),
+    ],
+)
+def test_clean_for_speech(raw: str, clean: str) -> None:
+    assert clean_for_speech(raw) == clean
+
+
+def test_only_punctuation_or_symbols_is_unspeakable() -> None:
+    assert clean_for_speech("... !!! ✔✔") == ""
