@@ -20,7 +20,7 @@ from memory import store
 from memory.connectors import conversation
 from memory.embed_choice import choose
 from memory.embeddings import HearthEmbeddingFunction
-from memory.filters import DateLike, build_where, person_keys, to_timestamp
+from memory.filters import DateLike, build_where, to_timestamp
 from memory.ingest import Ingestor
 from memory.items import SOURCE_TYPES
 from memory.lock import MemoryLock
@@ -227,9 +227,7 @@ class Memory:
             if person or since or until:
                 rule = {
                     "source_types": [source_type] if source_type else None,
-                    "person": digest(person_keys([person])[0] if person_keys([person]) else person)
-                    if person
-                    else None,
+                    "person": digest(person) if person else None,  # the key the filter matched
                     "since": to_timestamp(since),
                     "until": to_timestamp(until, end_of_day=True),
                 }
