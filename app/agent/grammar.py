@@ -326,6 +326,7 @@ class Cursor:
         self.broken = False
         self.finished = False
         self.free = False
+        self.exhausted = False  # running out of tokens: close strings and objects as soon as possible
 
     def _normalize(self) -> None:
         while self.stack and isinstance(self.stack[-1], Macro):
@@ -405,6 +406,9 @@ class Cursor:
             return True
         return False  # End
 
+    def in_string(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1], StrBody) and not (self.free or self.finished)
+
     def allowed(self) -> np.ndarray | None:
         """The mask of allowed next tokens, or None for unconstrained."""
         if self.free:
@@ -426,6 +430,7 @@ class Cursor:
             probe = Cursor.__new__(Cursor)
             probe.stack, probe.table = [e.clone() for e in reversed(expanded)], table
             probe.broken = probe.finished = probe.free = False
+            probe.exhausted = self.exhausted
             return probe._mask(len(probe.stack) - 1)
         if isinstance(top, Free | Trigger):
             return None
@@ -437,15 +442,18 @@ class Cursor:
         if isinstance(top, Lit):
             table.prefixes_of(top.text[top.pos :], mask)
         elif isinstance(top, Choice):
-            for lit, _f in top.options:
-                if lit.startswith(top.typed):
-                    table.prefixes_of(lit[len(top.typed) :], mask)
+            options = [lit for lit, _f in top.options if lit.startswith(top.typed)]
+            if self.exhausted:
+                closing = [lit for lit in options if lit.startswith(("}", "]"))]
+                options = closing or options
+            for lit in options:
+                table.prefixes_of(lit[len(top.typed) :], mask)
         elif isinstance(top, StrBody):
-            left = top.budget - top.used
+            left = 0 if self.exhausted else top.budget - top.used
             mask |= table.str_body & (table.lengths <= left)
             mask |= table.str_close & (table.lengths <= left + 1)
         elif isinstance(top, Int):
-            if top.digits < 15:
+            if top.digits < 15 and not (self.exhausted and top.digits):
                 mask |= table.digits & (table.lengths <= 15 - top.digits)
             if top.digits:
                 below = self._mask(index - 1)
@@ -454,22 +462,56 @@ class Cursor:
         return mask
 
 
-class GrammarProcessor:
-    """An mlx-lm logits processor enforcing a grammar; also records what it let through."""
+ANSWER_REPETITION_PENALTY = 1.2
+CLOSING_RESERVE = 32  # tokens kept to close a tool call's strings and braces before max_tokens
+ANSWER_REPETITION_WINDOW = 48
 
-    def __init__(self, elems: list[Elem], table: TokenTable) -> None:
+
+class GrammarProcessor:
+    """An mlx-lm logits processor enforcing a grammar.
+
+    In free text (an answer) it applies a repetition penalty over the tokens it generated itself
+    (never the prompt, so names and paths can still be copied from the request): greedy decoding
+    with a small model otherwise loops on one sentence until ``max_tokens``.
+    """
+
+    def __init__(self, elems: list[Elem], table: TokenTable, *, penalty: float = ANSWER_REPETITION_PENALTY,
+                 max_tokens: int | None = None, reserve: int = CLOSING_RESERVE) -> None:
         self.cursor = Cursor(elems, table)
         self.table = table
         self.calls = 0
+        self.generated: list[int] = []
+        self.penalty = penalty
+        self.close_after = None if max_tokens is None else max(1, max_tokens - reserve)
+        self.copy_ids: Any = None  # mx.array of token ids from the user's request
+        self.copy_bias = 0.0
+
+    def prefer_copying(self, token_ids: Sequence[int], bias: float) -> None:
+        """Inside string values, favour tokens of the user's own words (names, paths, addresses)."""
+        ids = sorted({i for i in token_ids if 0 <= i < self.table.size and self.table.str_body[i]})
+        if ids:
+            import mlx.core as mx
+
+            self.copy_ids, self.copy_bias = mx.array(ids), bias
 
     def __call__(self, tokens: Any, logits: Any) -> Any:
         import mlx.core as mx
 
         if self.calls:
-            self.cursor.feed_token(int(tokens[-1].item()))
+            token = int(tokens[-1].item())
+            self.generated.append(token)
+            self.cursor.feed_token(token)
         self.calls += 1
+        if self.close_after is not None and self.calls > self.close_after:
+            self.cursor.exhausted = True
         mask = self.cursor.allowed()
         if mask is None:
+            recent = sorted(set(self.generated[-ANSWER_REPETITION_WINDOW:]))
+            if not recent or self.penalty == 1.0:
+                return logits
+            ids = mx.array(recent)
+            picked = logits[:, ids]
+            logits[:, ids] = mx.where(picked < 0, picked * self.penalty, picked / self.penalty)
             return logits
         width = logits.shape[-1]
         if width != mask.shape[0]:
@@ -478,13 +520,30 @@ class GrammarProcessor:
             mask = full
         if not mask.any():  # should not happen; never leave the sampler nothing
             return logits
+        if self.copy_ids is not None and self.cursor.in_string():
+            logits[:, self.copy_ids] = logits[:, self.copy_ids] + self.copy_bias
         return mx.where(mx.array(mask), logits, mx.array(-float("inf"), dtype=logits.dtype))
 
 
-def processor_factory(elems_factory: Callable[[], list[Elem]]) -> Callable[[Any], list[GrammarProcessor]]:
-    """A ``GenerationRequest.logits_processors`` factory: called with the tokenizer in the model thread."""
+COPY_BIAS = 4.0
+
+
+def processor_factory(elems_factory: Callable[[], list[Elem]], *, max_tokens: int | None = None,
+                      copy_from: str = "") -> Callable[[Any], list[GrammarProcessor]]:
+    """A ``GenerationRequest.logits_processors`` factory: called with the tokenizer in the model thread.
+
+    With ``max_tokens``, a tool call starts closing its strings and braces before the limit, so a
+    long string cannot leave the JSON cut off. With ``copy_from`` (the user's request), string
+    values lean towards the user's own words: small models otherwise copy the prompt's examples.
+    """
 
     def factory(tokenizer: Any) -> list[GrammarProcessor]:
-        return [GrammarProcessor(elems_factory(), token_table(tokenizer))]
+        processor = GrammarProcessor(elems_factory(), token_table(tokenizer), max_tokens=max_tokens)
+        if copy_from:
+            ids: list[int] = []
+            for variant in (copy_from, " " + copy_from):
+                ids.extend(tokenizer.encode(variant, add_special_tokens=False))
+            processor.prefer_copying(ids, COPY_BIAS)
+        return [processor]
 
     return factory

@@ -216,7 +216,8 @@ class Agent:
             prefix = (toolcall.ROUTE_PREFIX if offer else "Action: answer\n") if routed else ""
             factory = None
             if offer:
-                factory = grammar.processor_factory(_grammar_for(dict(schemas), routed))
+                factory = grammar.processor_factory(_grammar_for(dict(schemas), routed),
+                                                    max_tokens=settings.model.max_tokens, copy_from=text)
             elif routed:
                 factory = grammar.processor_factory(grammar.answer_grammar)
             system = prompt.system_prompt(tools if offer else [], routed=routed,

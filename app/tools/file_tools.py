@@ -231,8 +231,9 @@ def _delete_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
     folders = {pathrisk.display(p.parent) for p in paths}
     where = ", ".join(sorted(folders)[:3])
     count = f"{len(paths)} item{'s' if len(paths) != 1 else ''}"
+    them = "them" if len(paths) != 1 else "it"
     r = Risk(Tier.DESTRUCTIVE, explanation=f"This will delete {count} ({human_size(total)}) in {where}, moving "
-             "them to the Trash.")
+             f"{them} to the Trash.")
     r.reasons.append("Deleting always asks; it can be undone from the Trash or with `hearth audit undo`.")
     for p in paths:
         tier, why = pathrisk.write_tier(p)
@@ -244,7 +245,7 @@ def _delete_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
             r.reasons.append(f"{pathrisk.display(p)} is a folder: everything in it goes too.")
     missing = len(paths) - len(existing)
     if missing:
-        r.reasons.append(f"{missing} of them do not exist.")
+        r.reasons.append(f"{missing} of them do not exist." if len(paths) > 1 else "It does not exist.")
     return r
 
 

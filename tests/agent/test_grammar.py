@@ -85,6 +85,10 @@ def test_the_answer_branch_is_unconstrained(table: grammar.TokenTable) -> None:
     cursor = processor.cursor
     for ch in " answer\n":
         assert cursor.feed_char(ch)
+    first = cursor.allowed()  # the first token may not reopen tool-call syntax
+    assert first is not None and first.sum() > 40000
+    assert not any(first[i] for i in table.by_string.get("Action", []))
+    assert cursor.feed_char("H")
     assert cursor.allowed() is None
 
 
@@ -112,3 +116,17 @@ def test_invalid_characters_are_rejected(table: grammar.TokenTable) -> None:
     for ch in ', "b": true}':
         assert cursor.feed_char(ch), ch
     assert json.loads('{"n": 12, "b": true}') == {"n": 12, "b": True}
+
+
+def test_a_call_closes_before_max_tokens(table: grammar.TokenTable) -> None:
+    """Logits that never want to close a string still give complete JSON within max_tokens."""
+    schemas = {"send_mail": _schemas()["send_mail"]}
+    rng = np.random.default_rng(3)
+    processor = grammar.GrammarProcessor(grammar.routed_call_grammar(schemas, answer=False), table, max_tokens=80)
+    bias = np.zeros(table.size, dtype=np.float32)
+    bias[np.flatnonzero(table.str_close)] = -50.0  # the model "never" wants to stop
+    text = _run(processor, table, rng, bias, steps=80)
+    parsed = toolcall.parse_routed(toolcall.ROUTE_PREFIX + text)
+    assert isinstance(parsed, toolcall.Call), text
+    assert validate(schemas["send_mail"], parsed.arguments) == []
+    assert processor.calls <= 81

@@ -1,0 +1,45 @@
+"""End to end with the real default model (SmolLM2-135M through ModelService): a request leads to a
+valid, schema-checked tool call that goes through the gate, and nothing with side effects runs
+without a person's approval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.agent.loop import Agent
+from app.config import Settings
+from app.events import ActionProposed, ApprovalRequested, FinalAnswer
+from app.policy.approval import ApprovalDecision
+from app.tools.base import validate
+
+pytestmark = pytest.mark.slow
+
+
+def test_real_model_request_leads_to_a_valid_gated_tool_call(model_service, fake_home: Path, tmp_path: Path) -> None:
+    notes = fake_home / "Documents" / "draft.txt"
+    notes.parent.mkdir()
+    notes.write_text("my draft")
+    settings = Settings()
+    settings.agent.max_steps = 2
+    settings.model.max_tokens = 160
+    asked: list[ApprovalRequested] = []
+    agent = Agent(model_service, settings=settings, cwd=tmp_path,
+                  approver=lambda r: asked.append(r) or ApprovalDecision("denied"))
+
+    turn = agent.ask("Delete the file ~/Documents/draft.txt", conversation_id="e2e-delete", timeout=900)
+
+    kinds = [e.kind for e in turn.events]
+    proposals = [e for e in turn.events if isinstance(e, ActionProposed)]
+    assert proposals, kinds
+    for proposal in proposals:
+        tool = agent.tools.get(proposal.tool)
+        assert tool is not None and validate(tool.parameters, proposal.arguments) == [], proposal
+    assert asked, f"no approval was requested: {[(p.tool, p.arguments, p.tier) for p in proposals]}"
+    assert {r.action_id for r in asked} <= {p.action_id for p in proposals}
+    executed = {e["action_id"] for e in agent.audit.read().entries if e["kind"] == "execution"}
+    assert executed.isdisjoint({r.action_id for r in asked})
+    assert notes.read_text() == "my draft"
+    assert isinstance(turn.events[-1], FinalAnswer), kinds
+    print("\nproposed:", [(p.tool, p.arguments, p.tier) for p in proposals], "\nanswer:", turn.events[-1].text)
