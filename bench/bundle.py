@@ -73,7 +73,7 @@ def time_version(exe: Path, home: Path) -> float:
 
 
 def time_first_token(exe: Path, home: Path, timeout: float = 900) -> dict:
-    """Seconds from launch to the first streamed Token event, and to the process exit."""
+    """Seconds from launch to the model ready, to the first streamed Token event, and to exit."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [str(exe), "ask", "--json", "--no-memory", QUESTION],
@@ -83,17 +83,22 @@ def time_first_token(exe: Path, home: Path, timeout: float = 900) -> dict:
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    first = None
+    seen: dict[str, float] = {}
     assert proc.stdout is not None
     for line in proc.stdout:
         try:
             event = json.loads(line)
         except ValueError:
             continue
-        if first is None and event.get("event") == "Token":
-            first = time.perf_counter() - start
+        seen.setdefault(event.get("event", ""), time.perf_counter() - start)
     proc.wait(timeout=timeout)
-    return {"first_token_s": first, "exit_s": time.perf_counter() - start, "rc": proc.returncode}
+    return {
+        "model_ready_s": seen.get("ModelReady"),
+        "first_token_s": seen.get("Token"),
+        "tool_call_first": "ActionProposed" in seen,
+        "exit_s": time.perf_counter() - start,
+        "rc": proc.returncode,
+    }
 
 
 def _visible_window(display: str, title: str) -> bool:
@@ -157,6 +162,12 @@ def _median(values: list[float | None]) -> float | None:
     return statistics.median(real) if real else None
 
 
+def _fmt(value: float | None, unit: str = "s") -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.2f}{unit}"
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a and b else None
 
@@ -170,6 +181,10 @@ def main() -> int:
     if not BUNDLE_EXE.is_file():
         print("bench/bundle.py: no dist/Hearth; run packaging/build.sh first", file=sys.stderr)
         return 2
+    stamp = DIST / "BUILD-STAMP"
+    newest = max(p.stat().st_mtime for d in ("app", "ui", "voice", "memory") for p in (ROOT / d).rglob("*.py"))
+    if not stamp.exists() or stamp.stat().st_mtime < newest:
+        print("warning: dist/Hearth is older than the sources: bundle and venv run different code", file=sys.stderr)
     results: dict = {"size": bench_size()}
     size = results["size"]
     print(f"bundle {size['bundle_mb']:.0f} MB ({size['embedded_models_mb']:.0f} MB embedded models, "
@@ -196,18 +211,24 @@ def main() -> int:
             first_home.mkdir()
             first = time_first_token(BUNDLE_EXE, first_home)
             results["first_launch_bundle"] = first
-            print(f"first launch ever (empty HOME, imports the GGUF): first token {first['first_token_s']}s")
+            print(f"first launch ever (empty HOME, imports the GGUF): model ready {_fmt(first['model_ready_s'])}, "
+                  f"first token {_fmt(first['first_token_s'])}")
             shutil.rmtree(first_home, ignore_errors=True)
 
         for kind, exe in exes.items():  # import the default model once per HOME (not timed)
             time_first_token(exe, homes[kind])
-        ttft = {kind: [] for kind in exes}
+        runs: dict[str, list[dict]] = {kind: [] for kind in exes}
         for _ in range(args.reps):
             for kind, exe in exes.items():
-                ttft[kind].append(time_first_token(exe, homes[kind])["first_token_s"])
-        results["launch_to_first_token_s"] = {k: _median(v) for k, v in ttft.items()}
-        b, v = results["launch_to_first_token_s"]["bundle"], results["launch_to_first_token_s"]["venv"]
-        print(f"launch -> first token (ask --json --no-memory): bundle {b}s, venv {v}s (ratio {_ratio(b, v)})")
+                runs[kind].append(time_first_token(exe, homes[kind]))
+        for metric in ("model_ready_s", "first_token_s"):
+            results[f"launch_to_{metric}"] = {k: _median([r[metric] for r in v]) for k, v in runs.items()}
+            b, v = results[f"launch_to_{metric}"]["bundle"], results[f"launch_to_{metric}"]["venv"]
+            print(f"launch -> {metric[:-2].replace('_', ' ')} (ask --json --no-memory): bundle {_fmt(b)}, venv {_fmt(v)} "
+                  f"(ratio {_fmt(_ratio(b, v), '')})")
+        results["tool_call_before_answer"] = {k: [r["tool_call_first"] for r in v] for k, v in runs.items()}
+        if results["tool_call_before_answer"]["bundle"] != results["tool_call_before_answer"]["venv"]:
+            print("  note: bundle and venv turns differ (one called a tool first): is the bundle stale?")
 
         if shutil.which("Xvfb") and shutil.which("xdotool"):
             with Xvfb() as xvfb:
@@ -217,7 +238,7 @@ def main() -> int:
                         shown[kind].append(time_window_shown(exe, homes[kind], xvfb.display))
             results["launch_to_window_shown_s"] = {k: _median(v) for k, v in shown.items()}
             b, v = results["launch_to_window_shown_s"]["bundle"], results["launch_to_window_shown_s"]["venv"]
-            print(f"launch -> window shown (Xvfb): bundle {b}s, venv {v}s (ratio {_ratio(b, v)})")
+            print(f"launch -> window shown (Xvfb): bundle {_fmt(b)}, venv {_fmt(v)} (ratio {_fmt(_ratio(b, v), '')})")
         else:
             print("launch -> window shown: skipped (needs Xvfb and xdotool)")
 
