@@ -7,11 +7,13 @@ on a single long-lived thread (as mlx-lm's own server does). Callers on any thre
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import itertools
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -38,6 +40,15 @@ from app.runtime.stops import StopMatcher
 
 Listener = Callable[[Event], None]
 _ids = itertools.count(1)
+_live_services: weakref.WeakSet[ModelService] = weakref.WeakSet()
+
+
+@atexit.register
+def _shutdown_all() -> None:
+    """MLX aborts the process if its thread is cut off mid-computation during finalization:
+    cancel and finish all model work before the interpreter finalizes."""
+    for service in list(_live_services):
+        service.shutdown()
 
 
 class ModelService:
@@ -54,11 +65,12 @@ class ModelService:
         self.settings = settings or load_settings(self.paths)
         self.name = model_name or self.settings.model.name
         self._listeners: list[Listener] = [listener] if listener else []
-        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._jobs: queue.Queue[Callable[[], None]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._loaded: LoadedModel | None = None
         self._pool: PromptCachePool | None = None
+        self._current: GenerationHandle | None = None
 
     # -- public API (any thread) --------------------------------------------------------------
 
@@ -102,9 +114,25 @@ class ModelService:
         self._submit(lambda: self._pool.drop(conversation_id) if self._pool else None)
 
     def shutdown(self, timeout: float = 10.0) -> None:
-        if self._thread and self._thread.is_alive():
-            self._jobs.put(None)
-            self._thread.join(timeout)
+        """Cancel what is running and release the model. The thread itself stays parked: MLX's
+        thread-local destructors must never run while the interpreter is finalizing (they abort
+        the process), and a parked daemon thread simply ends with the process."""
+        current = self._current
+        if current is not None:
+            current.cancel()
+        if self._thread is not None and self._thread.is_alive():
+            try:
+                self._call(self._release, timeout)
+            except Exception:  # shutting down: nothing left to report to
+                pass
+
+    def _release(self) -> None:
+        self._synchronize()
+        self._loaded = None
+        self._pool = None
+        import gc
+
+        gc.collect()
 
     # -- the model thread ---------------------------------------------------------------------
 
@@ -113,6 +141,7 @@ class ModelService:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._serve, name="hearth-mlx", daemon=True)
                 self._thread.start()
+                _live_services.add(self)
         self._jobs.put(job)
 
     def _call(self, fn: Callable[[], Any], timeout: float | None) -> Any:
@@ -130,9 +159,16 @@ class ModelService:
     def _serve(self) -> None:
         while True:
             job = self._jobs.get()
-            if job is None:
-                return
-            job()
+            if job is not None:
+                job()
+
+    def _synchronize(self) -> None:
+        """Wait for MLX work still queued on this thread's stream (generate_step computes the
+        next token asynchronously), so nothing is in flight when the thread or process ends."""
+        if self._loaded is not None:
+            import mlx.core as mx
+
+            mx.synchronize()
 
     def _emit(self, event: Event) -> None:
         for listener in list(self._listeners):
@@ -170,12 +206,14 @@ class ModelService:
         return self._loaded
 
     def _generate(self, request: GenerationRequest, handle: GenerationHandle) -> None:
+        self._current = handle
         try:
             self._run_generation(request, handle)
         except Exception as exc:
             message = str(exc) if isinstance(exc, HearthError) else f"generation failed: {exc}"
             handle.put(ErrorEvent(stage="model", message=message, request_id=handle.request_id))
         finally:
+            self._current = None
             handle.end()
 
     def _run_generation(self, request: GenerationRequest, handle: GenerationHandle) -> None:
@@ -230,6 +268,7 @@ class ModelService:
                     finish = response.finish_reason
         finally:
             stream.close()
+            self._synchronize()
         tail = stops.flush()
         if tail and finish != "cancelled":
             pieces.append(tail)
