@@ -483,16 +483,15 @@ class GrammarProcessor:
         self.generated: list[int] = []
         self.penalty = penalty
         self.close_after = None if max_tokens is None else max(1, max_tokens - reserve)
-        self.copy_ids: Any = None  # mx.array of token ids from the user's request
+        self.copy_ids: Any = None  # set when the user's request tokens are preferred in strings
+        self.copy_list: list[int] = []
         self.copy_bias = 0.0
 
     def prefer_copying(self, token_ids: Sequence[int], bias: float) -> None:
         """Inside string values, favour tokens of the user's own words (names, paths, addresses)."""
         ids = sorted({i for i in token_ids if 0 <= i < self.table.size and self.table.str_body[i]})
         if ids:
-            import mlx.core as mx
-
-            self.copy_ids, self.copy_bias = mx.array(ids), bias
+            self.copy_list, self.copy_ids, self.copy_bias = ids, True, bias
 
     def __call__(self, tokens: Any, logits: Any) -> Any:
         import mlx.core as mx
@@ -506,12 +505,12 @@ class GrammarProcessor:
             self.cursor.exhausted = True
         mask = self.cursor.allowed()
         if mask is None:
-            recent = sorted(set(self.generated[-ANSWER_REPETITION_WINDOW:]))
-            if not recent or self.penalty == 1.0:
+            seen = sorted(set(self.generated[-ANSWER_REPETITION_WINDOW:]))
+            if not seen or self.penalty == 1.0:
                 return logits
-            ids = mx.array(recent)
-            picked = logits[:, ids]
-            logits[:, ids] = mx.where(picked < 0, picked * self.penalty, picked / self.penalty)
+            seen_ids = mx.array(seen)
+            picked = logits[:, seen_ids]
+            logits[:, seen_ids] = mx.where(picked < 0, picked * self.penalty, picked / self.penalty)
             return logits
         width = logits.shape[-1]
         if width != mask.shape[0]:
@@ -521,11 +520,16 @@ class GrammarProcessor:
         if not mask.any():  # should not happen; never leave the sampler nothing
             return logits
         if self.copy_ids is not None and self.cursor.in_string():
-            logits[:, self.copy_ids] = logits[:, self.copy_ids] + self.copy_bias
+            # Each of the user's tokens gets the nudge until it has been used: no "txt.txt.txt".
+            used = set(self.generated[-ANSWER_REPETITION_WINDOW:])
+            fresh = [i for i in self.copy_list if i not in used]
+            if fresh:
+                idx = mx.array(fresh)
+                logits[:, idx] = logits[:, idx] + self.copy_bias
         return mx.where(mx.array(mask), logits, mx.array(-float("inf"), dtype=logits.dtype))
 
 
-COPY_BIAS = 4.0
+COPY_BIAS = 3.0
 
 
 def processor_factory(elems_factory: Callable[[], list[Elem]], *, max_tokens: int | None = None,

@@ -179,8 +179,8 @@ class Agent:
         messages: list[Message] = []
         for m in data.get("messages", []):
             role, content = m.get("role"), str(m.get("content", ""))
-            if role == "user":
-                messages.append({"role": "user", "content": content})
+            if role == "user":  # as it was sent (with its retrieved notes), so the cached prefix matches
+                messages.append({"role": "user", "content": str(m.get("prompt") or content)})
             elif role == "assistant" and m.get("tool"):
                 messages.append(prompt.call_message(m["tool"], m.get("arguments", {}), native=native))
             elif role == "assistant":
@@ -201,15 +201,18 @@ class Agent:
                 turn.emit(ErrorEvent(stage="memory", message=f"memory search failed, answering without it: {exc}"))
         turn.emit(MemoryRetrieved(turn_id=turn.turn_id, citations=citations))
         taint.add_citations(citations)
-        self.conversations.append(conversation_id, {"role": "user", "content": text}, untrusted_sources=taint.sources)
+        user_prompt = prompt.user_message(text, citations)
+        self.conversations.append(conversation_id, {"role": "user", "content": text, "prompt": user_prompt},
+                                  untrusted_sources=taint.sources)
 
         tools = list(self.tools)
+        all_tools = list(tools)
         schemas = {t.name: t.parameters for t in tools}
         gate = Gate(context=self.context, approver=self.approver, audit=self.audit, allow_rules=self.allow_rules,
                     timeout_s=settings.agent.approval_timeout_s)
-        new: list[Message] = [{"role": "user", "content": prompt.user_message(text, citations)}]
+        new: list[Message] = [{"role": "user", "content": user_prompt}]
         steps = max(1, settings.agent.max_steps)
-        seen: set[str] = set()
+        seen: dict[str, str] = {}  # calls made this turn -> their result
         for step in range(steps):
             offer = bool(tools) and step < steps - 1
             routed = not native
@@ -220,15 +223,16 @@ class Agent:
                                                     max_tokens=settings.model.max_tokens, copy_from=text)
             elif routed:
                 factory = grammar.processor_factory(grammar.answer_grammar)
-            system = prompt.system_prompt(tools if offer else [], routed=routed,
-                                          override_file=settings.model.system_prompt_file)
+            # The system prompt (and the tool list) stays the same at every step and turn, so the
+            # model's prompt cache is reused; only the forced prefix and the grammar change.
+            system = prompt.system_prompt(all_tools, routed=routed, override_file=settings.model.system_prompt_file)
             request = GenerationRequest(
                 messages=[{"role": "system", "content": system}, *history, *new],
                 max_tokens=settings.model.max_tokens,
                 temperature=settings.model.temperature,
                 top_p=settings.model.top_p,
                 conversation_id=conversation_id,
-                tools=[t.schema() for t in tools] if native and offer else None,
+                tools=[t.schema() for t in all_tools] if native and all_tools else None,
                 logits_processors=factory,
                 assistant_prefix=prefix,
                 request_id=f"{turn.turn_id}-{step}",
@@ -258,13 +262,14 @@ class Agent:
             key = json.dumps([tool.name, parsed.arguments], sort_keys=True)
             if key in seen:  # the same call again: stop offering tools and ask for the answer
                 tools, schemas = [], {}
-                new += [{"role": "user", "content": "You already did that. Answer the user now."}]
+                new += [{"role": "user", "content": f"({tool.name} already ran; its result was: {seen[key]}) "
+                                                    "Now reply to the user's request in plain words."}]
                 continue
-            seen.add(key)
             outcome = self._act(turn, gate, tool, parsed.arguments, taint)
             if outcome is None:
                 return
             args, output = outcome
+            seen[key] = output[:200]
             self.conversations.append(conversation_id, {"role": "assistant", "content": "", "tool": tool.name,
                                                         "arguments": args}, untrusted_sources=taint.sources)
             self.conversations.append(conversation_id, {"role": "tool", "tool": tool.name, "content": output},

@@ -43,43 +43,24 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def build_agent(approver: Callable[..., Any], *, use_memory: bool, on_event: Callable[[Event], None]) -> tuple[Any, Callable[[], None]]:
-    """The agent from the shared core when it exists, else built here from the same parts."""
+    """The agent from the shared core (model, memory, audit), with this command's approver."""
+    from app.core import HearthCore
+
+    core = HearthCore(approver=approver, listener=on_event, use_memory=use_memory)
     try:
-        from app.core import HearthCore  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        HearthCore = None  # noqa: N806
-    if HearthCore is not None:
-        core = HearthCore()
-        if hasattr(core.model, "add_listener"):
-            core.model.add_listener(on_event)
         agent = core.agent
-        agent.approver = approver
+    except HearthError:
+        core.shutdown()
+        raise
+    except Exception as exc:  # a broken memory must not stop the assistant from answering
         if not use_memory:
-            agent.memory = None
-        return agent, core.shutdown
-    from app.agent.loop import Agent
-    from app.config import load_settings
-    from app.paths import get_paths
-    from app.runtime.service import ModelService
-
-    paths = get_paths()
-    settings = load_settings(paths)
-    model = ModelService(paths=paths, settings=settings, listener=on_event)
-    memory = None
-    if use_memory:
-        try:
-            from memory.api import open_memory
-
-            memory = open_memory(paths=paths, settings=settings.memory)
-        except Exception as exc:
-            print(f"hearth: answering without memory: {exc}", file=sys.stderr)
-
-    def shutdown() -> None:
-        if memory is not None:
-            memory.close()
-        model.shutdown()
-
-    return Agent(model, memory=memory, approver=approver, settings=settings, paths=paths), shutdown
+            core.shutdown()
+            raise
+        print(f"hearth: answering without memory: {exc}", file=sys.stderr)
+        core.shutdown()
+        core = HearthCore(approver=approver, listener=on_event, use_memory=False)
+        agent = core.agent
+    return agent, core.shutdown
 
 
 def _approver(args: argparse.Namespace) -> Callable[..., Any]:

@@ -58,8 +58,15 @@ class ApprovalRefused(Exception):
 
 
 def classify(tool: Tool, arguments: dict[str, Any], context: ToolContext, taint: Taint) -> Risk:
-    """The tool's own risk plus taint; the model's words never enter into it."""
-    risk = tool.risk(arguments, context)
+    """The tool's own risk plus taint; the model's words never enter into it.
+
+    A risk function that fails (a path too long, a folder it cannot read) gives UNKNOWN: it asks.
+    """
+    try:
+        risk = tool.risk(arguments, context)
+    except Exception as exc:
+        risk = Risk(Tier.UNKNOWN, [f"Hearth could not check this action ({exc}), so it asks."],
+                    f"This runs {tool.name} with arguments Hearth could not check.")
     if not risk.reasons:
         risk.reasons.append(f"It {TIER_WORDS[risk.tier]}.")
     if taint and risk.tier > Tier.READ_ONLY:

@@ -213,3 +213,11 @@ def test_paths_are_resolved_before_classification(tmp_path: Path, fake_home: Pat
     assert asked[0].tier == "credentials"
     assert "~/.ssh/authorized_keys" in asked[0].explanation  # the resolved path is shown
     assert str(fake_home / ".ssh" / "authorized_keys") in asked[0].preview
+
+
+def test_a_risk_function_that_fails_asks(tmp_path: Path) -> None:
+    asked: list[ApprovalRequested] = []
+    gate = make_gate(tmp_path, lambda r: asked.append(r) or ApprovalDecision("denied"))
+    verdict, _ = review(gate, "delete_files", {"paths": [str(tmp_path / ("x" * 5000))]})
+    assert not verdict.approved and asked[0].tier == "unknown"
+    assert "could not check" in asked[0].reasons[0]
