@@ -545,7 +545,9 @@ def processor_factory(elems_factory: Callable[[], list[Elem]], *, max_tokens: in
         processor = GrammarProcessor(elems_factory(), token_table(tokenizer), max_tokens=max_tokens)
         if copy_from:
             ids: list[int] = []
-            for variant in (copy_from, " " + copy_from):
+            # The request as written, and each word on its own: inside a JSON string a path starts
+            # without the leading space it had in the sentence ("~/" rather than " ~/").
+            for variant in (copy_from, " " + copy_from, *copy_from.split()):
                 ids.extend(tokenizer.encode(variant, add_special_tokens=False))
             processor.prefer_copying(ids, COPY_BIAS)
         return [processor]

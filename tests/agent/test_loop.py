@@ -175,3 +175,20 @@ def test_a_model_error_ends_the_turn_with_one_clear_error(tmp_path: Path) -> Non
 
     turn = make_agent(Failing([]), tmp_path).ask("x", timeout=10)
     assert turn.events[-1].kind == "ErrorEvent" and "GPU on fire" in turn.events[-1].message  # type: ignore[attr-defined]
+
+
+def test_native_tool_format_when_the_template_supports_tools(tmp_path: Path) -> None:
+    class Native(ScriptedModel):
+        supports_tools = True
+
+    (tmp_path / "a.txt").write_text("x")
+    model = Native([f'Let me look. <tool_call>\n{{"name": "list_files", "arguments": {{"path": "{tmp_path}"}}}}\n</tool_call>',
+                    "There is one file, a.txt."])
+    turn = make_agent(model, tmp_path).ask("what is here?", timeout=10)
+    first = model.requests[0]
+    assert first.tools and first.assistant_prefix == "" and first.logits_processors is not None
+    assert any(e.kind == "ActionResult" and e.ok for e in turn.events)
+    shown = "".join(e.text for e in turn.events if isinstance(e, Token))
+    assert "<tool_call>" not in shown and "Let me look." in shown
+    assert model.requests[1].messages[-1]["role"] == "tool"
+    assert turn.final is not None and turn.final.text == "There is one file, a.txt."
