@@ -31,7 +31,7 @@ READ_ONLY = {
     "fd", "exa", "eza", "bat", "tac", "join", "split", "csplit", "iconv", "envsubst", "numfmt",
 }
 # Commands that write the paths they are given (reversible unless the path is sensitive).
-WRITES_PATHS = {"mkdir", "touch", "ln", "zip", "gzip", "gunzip", "bzip2", "xz", "unxz", "mktemp"}
+WRITES_PATHS = {"mkdir", "touch", "ln", "gzip", "gunzip", "bzip2", "xz", "unxz", "mktemp"}
 DESTRUCTIVE = {
     "rm", "rmdir", "unlink", "shred", "srm", "dd", "truncate", "kill", "killall", "pkill", "shutdown",
     "reboot", "halt", "poweroff", "fdisk", "diskutil", "launchctl", "systemctl", "service", "crontab",
@@ -90,7 +90,18 @@ def _classify_script(text: str, cwd: str, risk: Risk, depth: int) -> None:
         risk.raise_to(Tier.UNKNOWN, "It chains too many commands to check each one.")
     for body in script.nested:
         _classify_script(body, cwd, risk, depth + 1)
+    changed_folder = False
     for cmd in script.commands:
+        name = cmd.words[0] if cmd.words else ""
+        if name in ("cd", "pushd", "popd", "chdir"):
+            # Follow one plain `cd` so later relative paths are judged where they really land.
+            args = cmd.words[1:]
+            if name != "cd" or changed_folder or script.subshell or any(cmd.dynamic) or args[:1] == ["-"] or len(args) > 1:
+                risk.raise_to(Tier.UNKNOWN, "It changes folder in a way Hearth cannot follow.")
+            else:
+                cwd = str(pathrisk.resolve(args[0] if args else "~", cwd))
+                changed_folder = True
+            continue
         _classify_command(cmd, cwd, risk, depth)
 
 
@@ -99,9 +110,12 @@ def _classify_command(cmd: SimpleCommand, cwd: str, risk: Risk, depth: int) -> N
         if redirect.dynamic:
             risk.raise_to(Tier.UNKNOWN, "It redirects to a file whose name is only known when it runs.")
             continue
-        path = pathrisk.resolve(redirect.target, cwd)
         if redirect.op == "<<":
             continue
+        if redirect.target.startswith(("/dev/tcp/", "/dev/udp/")):
+            risk.raise_to(Tier.EXTERNAL, f"It opens a network connection ({redirect.target}).")
+            continue
+        path = pathrisk.resolve(redirect.target, cwd)
         if redirect.op in ("<", "<<<"):
             if redirect.op == "<":
                 tier, why = pathrisk.read_tier(path)
@@ -317,11 +331,12 @@ def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, dep
     if name in ("cp", "mv", "install", "rsync", "tee", "ln"):
         _classify_copy(name, args, adyn, cwd, risk)
         return
-    if name in ("tar", "unzip"):
+    if name in ("tar", "unzip", "zip"):
         if name == "unzip" or any(("x" in a.lstrip("-") and not a.startswith("--")) or a == "--extract" for a in args[:1]):
             risk.raise_to(Tier.DESTRUCTIVE, f"`{name}` extracts files and may overwrite existing ones.")
         else:
             risk.raise_to(Tier.REVERSIBLE, f"`{name}` writes an archive.")
+            _check_writes(name, args, adyn, cwd, risk, Tier.REVERSIBLE)
         return
     if name in NETWORK:
         for a in args:

@@ -35,6 +35,7 @@ class Script:
     commands: list[SimpleCommand] = field(default_factory=list)
     nested: list[str] = field(default_factory=list)  # bodies of $( ), backticks, <( )
     problems: list[str] = field(default_factory=list)
+    subshell: bool = False  # parentheses seen: a folder change inside may not last
 
 
 class _Lexer:
@@ -243,6 +244,8 @@ class _Lexer:
                     continue
                 if c == "(" and self.cmd.words:
                     self.problem("a function definition or unexpected parenthesis")
+                if c in "()":
+                    self.script.subshell = True
                 self.end_command()
                 self.i += 1
             elif c == "#" and not self.cmd.words:

