@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -78,8 +79,13 @@ class Printer:
 
     def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
+        self._lock = threading.Lock()  # model-loading events arrive from the model thread
 
     def __call__(self, event: Event) -> None:
+        with self._lock:
+            self._print(event)
+
+    def _print(self, event: Event) -> None:
         if self.as_json:
             print(json.dumps(event.to_dict(), ensure_ascii=False, default=str), flush=True)
             return

@@ -43,3 +43,55 @@ def test_real_model_request_leads_to_a_valid_gated_tool_call(model_service, fake
     assert notes.read_text() == "my draft"
     assert isinstance(turn.events[-1], FinalAnswer), kinds
     print("\nproposed:", [(p.tool, p.arguments, p.tier) for p in proposals], "\nanswer:", turn.events[-1].text)
+
+
+class Recording:
+    """The real ModelService, recording each generation's GenerationStarted (cached tokens)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.started: list = []
+
+    def ensure_loaded(self):
+        return self.inner.ensure_loaded()
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def generate(self, request):
+        handle = self.inner.generate(request)
+        outer = self
+
+        class Wrapped:
+            request_id = handle.request_id
+
+            def __iter__(self):
+                from app.events import GenerationStarted
+
+                for event in handle:
+                    if isinstance(event, GenerationStarted):
+                        outer.started.append(event)
+                    yield event
+
+            def cancel(self) -> None:
+                handle.cancel()
+
+            def result(self, timeout=None):
+                return handle.result(timeout)
+
+        return Wrapped()
+
+
+def test_a_conversation_reuses_the_prompt_cache_between_turns(model_service, tmp_path: Path) -> None:
+    settings = Settings()
+    settings.agent.max_steps = 1  # answers only: two short generations
+    settings.model.max_tokens = 24
+    model = Recording(model_service)
+    agent = Agent(model, settings=settings, cwd=tmp_path, tools=[])
+    first = agent.ask("My name is Ada.", conversation_id="e2e-cache", timeout=600)
+    second = agent.ask("What is my name?", conversation_id="e2e-cache", timeout=600)
+    assert isinstance(first.events[-1], FinalAnswer) and isinstance(second.events[-1], FinalAnswer)
+    assert len(model.started) == 2
+    before, after = model.started
+    assert after.cached_tokens >= before.prompt_tokens - 8, (before, after)  # the whole first prompt reused
