@@ -270,8 +270,9 @@ class Agent:
                 return
             args, output = outcome
             seen[key] = output[:200]
-            self.conversations.append(conversation_id, {"role": "assistant", "content": "", "tool": tool.name,
-                                                        "arguments": args}, untrusted_sources=taint.sources)
+            self.conversations.append(conversation_id, {"role": "assistant", "content": f"(used {tool.name})",
+                                                        "tool": tool.name, "arguments": args},
+                                      untrusted_sources=taint.sources)
             self.conversations.append(conversation_id, {"role": "tool", "tool": tool.name, "content": output},
                                       untrusted_sources=taint.sources)
             new += [prompt.call_message(tool.name, args, native=native),
