@@ -221,3 +221,20 @@ def test_a_risk_function_that_fails_asks(tmp_path: Path) -> None:
     verdict, _ = review(gate, "delete_files", {"paths": [str(tmp_path / ("x" * 5000))]})
     assert not verdict.approved and asked[0].tier == "unknown"
     assert "could not check" in asked[0].reasons[0]
+
+
+def test_an_allow_rule_does_not_follow_a_symlink_into_a_sensitive_place(tmp_path: Path, fake_home: Path) -> None:
+    settings = Settings()
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    args = {"path": str(notes / "keys"), "content": "x"}
+    AllowRules(settings, get_paths()).add("write_file", args, Tier.REVERSIBLE)
+    asked: list[ApprovalRequested] = []
+    gate = make_gate(tmp_path, lambda r: asked.append(r) or ApprovalDecision("denied"), settings=settings)
+    verdict, _ = review(gate, "write_file", args)
+    assert verdict.decision == "allowed_by_rule"
+    notes.rmdir()
+    (fake_home / ".ssh").mkdir()
+    notes.symlink_to(fake_home / ".ssh")  # same words, a different place
+    verdict, _ = review(gate, "write_file", args)
+    assert not verdict.approved and asked and asked[0].tier == "credentials"
