@@ -66,11 +66,12 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _osascript(script: str) -> str:
+def _osascript(script: str) -> tuple[str, str]:
+    """Run AppleScript on macOS: (output, error); ("", "") elsewhere."""
     if sys.platform != "darwin" or not shutil.which("osascript"):
-        return ""
+        return "", ""
     done = subprocess.run(["osascript", "-e", script], capture_output=True, text=True, timeout=30, check=False)
-    return "" if done.returncode == 0 else done.stderr.strip()
+    return (done.stdout.strip(), "") if done.returncode == 0 else ("", done.stderr.strip())
 
 
 def _event_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
@@ -96,25 +97,28 @@ def _create(kind: str, args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     if kind == "VEVENT":
         start = _when(str(args["start"]), "start")
         end = _when(str(args["end"]), "end") if args.get("end") else start + dt.timedelta(hours=1)
-        err = _osascript(_applescript_date("s", start) + _applescript_date("e", end)
-                         + f'tell application "Calendar" to tell calendar 1 to make new event with properties '
-                           f"{{summary:{_quote(title)}, start date:s, end date:e}}")
+        app_id, err = _osascript(_applescript_date("s", start) + _applescript_date("e", end)
+                                 + 'tell application "Calendar" to tell calendar 1\n'
+                                 + f"set ev to make new event with properties {{summary:{_quote(title)}, "
+                                   "start date:s, end date:e}\nreturn uid of ev\nend tell")
     else:
-        err = _osascript(f'tell application "Reminders" to make new reminder with properties {{name:{_quote(title)}}}')
+        app_id, err = _osascript(f'tell application "Reminders"\nset r to make new reminder with properties '
+                                 f"{{name:{_quote(title)}}}\nreturn id of r\nend tell")
     if err:
         note = f" (the macOS app did not accept it: {err}; the .ics file is there)"
     what = "event" if kind == "VEVENT" else "reminder"
     return ToolOutput(True, f"created the {what} \"{title}\" ({path.name}){note}",
-                      undo={"ics": str(path), "kind": kind, "title": title})
+                      undo={"ics": str(path), "kind": kind, "title": title, "app_id": app_id})
 
 
 def _undo(undo: dict[str, Any], ctx: ToolContext) -> str:
     Path(undo["ics"]).unlink(missing_ok=True)
-    title = _quote(str(undo.get("title", "")))
-    if undo.get("kind") == "VEVENT":
-        _osascript(f'tell application "Calendar" to delete (every event of calendar 1 whose summary is {title})')
-    else:
-        _osascript(f'tell application "Reminders" to delete (every reminder whose name is {title})')
+    app_id = _quote(str(undo.get("app_id") or ""))
+    if undo.get("app_id"):  # only the very item Hearth made, never others with the same title
+        if undo.get("kind") == "VEVENT":
+            _osascript(f'tell application "Calendar" to delete (every event of calendar 1 whose uid is {app_id})')
+        else:
+            _osascript(f'tell application "Reminders" to delete (every reminder whose id is {app_id})')
     return f"removed \"{undo.get('title', '')}\""
 
 
