@@ -209,5 +209,11 @@ class Gate:
             self._log("refused", action_id=verdict.action_id, tool=tool.name,
                       reason="arguments changed after approval")
             raise ApprovalRefused("the arguments changed after approval")
+        # Classified again just before running: a symlink swapped in since approval must not pass.
+        now = classify(tool, verdict.arguments, self.context, Taint())
+        if now.tier > verdict.tier:
+            self._log("refused", action_id=verdict.action_id, tool=tool.name,
+                      reason=f"now {now.tier.label}, approved as {verdict.tier.label}")
+            raise ApprovalRefused(f"it became riskier since approval ({now.tier.label}): {'; '.join(now.reasons[:2])}")
         self._log("execution", action_id=verdict.action_id, tool=tool.name, arguments_hash=verdict.arguments_hash)
         return tool.execute(verdict.arguments, self.context)

@@ -238,3 +238,18 @@ def test_an_allow_rule_does_not_follow_a_symlink_into_a_sensitive_place(tmp_path
     notes.symlink_to(fake_home / ".ssh")  # same words, a different place
     verdict, _ = review(gate, "write_file", args)
     assert not verdict.approved and asked and asked[0].tier == "credentials"
+
+
+def test_a_change_between_approval_and_execution_is_refused(tmp_path: Path, fake_home: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    gate = make_gate(tmp_path, lambda r: ApprovalDecision("approved"))
+    args = {"path": str(folder / "authorized_keys"), "content": "ssh-ed25519 AAAA attacker"}
+    verdict, _ = review(gate, "write_file", args)
+    assert verdict.approved and verdict.tier == Tier.REVERSIBLE
+    folder.rmdir()
+    (fake_home / ".ssh").mkdir()
+    folder.symlink_to(fake_home / ".ssh")  # swapped after the person said yes
+    with pytest.raises(ApprovalRefused, match="riskier"):
+        gate.execute(verdict, tool("write_file"), args)
+    assert not (fake_home / ".ssh" / "authorized_keys").exists()
