@@ -44,13 +44,10 @@ def render_request(req: ApprovalRequested) -> str:
     return "\n".join(lines)
 
 
-def terminal_approver(streams: tuple[IO[str], IO[str]] | None = None) -> Callable[[ApprovalRequested], ApprovalDecision]:
-    streams = streams if streams is not None else open_terminal()
+def terminal_approver(streams: tuple[IO[str], IO[str]]) -> Callable[[ApprovalRequested], ApprovalDecision]:
+    """Ask a person on ``streams`` (input, output): y / n / e(dit) / a(lways, only where allowed)."""
 
     def approve(req: ApprovalRequested) -> ApprovalDecision:
-        if streams is None:
-            print(f"hearth: {req.tool} was denied: no one can approve it here (no terminal)", file=sys.stderr)
-            return ApprovalDecision("denied")
         reader, writer = streams
         writer.write(render_request(req) + "\n")
         choices = "[y]es / [n]o / [e]dit" + (" / [a]lways for exactly this" if req.can_allow_always else "")

@@ -43,7 +43,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-memory", action="store_true", help="do not search the memory for this turn")
 
 
-def build_agent(approver: Callable[..., Any], *, use_memory: bool, on_event: Callable[[Event], None]) -> tuple[Any, Callable[[], None]]:
+def build_agent(approver: Callable[..., Any] | None, *, use_memory: bool, on_event: Callable[[Event], None]) -> tuple[Any, Callable[[], None]]:
     """The agent from the shared core (model, memory, audit), with this command's approver."""
     from app.core import HearthCore
 
@@ -64,14 +64,17 @@ def build_agent(approver: Callable[..., Any], *, use_memory: bool, on_event: Cal
     return agent, core.shutdown
 
 
-def _approver(args: argparse.Namespace) -> Callable[..., Any]:
-    from app.cli.approve_tty import stdin_json_approver, terminal_approver
+def _approver(args: argparse.Namespace) -> Callable[..., Any] | None:
+    """Who approves: the terminal, or (``--json --approve-from-stdin``) one JSON line per request.
+    With no terminal there is no approver, and the gate denies every action that asks."""
+    from app.cli import approve_tty
 
     if args.approve_from_stdin:
         if not args.json:
             raise HearthError("--approve-from-stdin needs --json")
-        return stdin_json_approver()
-    return terminal_approver()
+        return approve_tty.stdin_json_approver()
+    streams = approve_tty.open_terminal()
+    return approve_tty.terminal_approver(streams) if streams is not None else None
 
 
 class Printer:
@@ -86,6 +89,8 @@ class Printer:
             self._print(event)
 
     def _print(self, event: Event) -> None:
+        if isinstance(event, ApprovalDecided) and event.by == "no_approver":
+            print("hearth: denied: no one can approve it here (no terminal)", file=sys.stderr)
         if self.as_json:
             print(json.dumps(event.to_dict(), ensure_ascii=False, default=str), flush=True)
             return

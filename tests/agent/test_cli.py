@@ -45,6 +45,8 @@ def test_ask_json_prints_one_event_per_line_and_denies_without_a_terminal(
     assert events[0] == "TurnStarted" and events[-1] == "FinalAnswer" and "ApprovalRequested" in events
     result = next(line for line in lines if line["event"] == "ActionResult")
     assert result["output"] == "cancelled by the user" and not (tmp_path / "made.txt").exists()
+    decided = next(line for line in lines if line["event"] == "ApprovalDecided")
+    assert decided["decision"] == "denied" and decided["by"] == "no_approver"
 
 
 def test_terminal_approval_shows_the_preview_and_runs_on_yes(
