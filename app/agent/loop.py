@@ -325,6 +325,7 @@ class Agent:
         if not verdict.approved:
             ok, output = False, CANCELLED_BY_USER if not verdict.message else f"not run: {verdict.message}"
         else:
+            self.context.cancel = turn._cancel
             try:
                 result: ToolOutput = gate.execute(verdict, tool, verdict.arguments)
                 ok, output, undo = result.ok, result.output, result.undo
@@ -338,4 +339,7 @@ class Agent:
                           executed=verdict.approved, output=output[:4000], undo=undo if can_undo else None)
         turn.emit(ActionResult(turn_id=turn.turn_id, action_id=action_id, tool=tool.name, ok=ok, output=output,
                                undo_available=can_undo))
+        if turn.cancelled:
+            turn.emit(TurnCancelled(turn_id=turn.turn_id))
+            return None
         return verdict.arguments, output

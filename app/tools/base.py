@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ class ToolContext:
     settings: Settings
     memory: Any = None
     cwd: Path = field(default_factory=lambda: Path(os.path.expanduser("~")))
+    cancel: threading.Event | None = None  # set when the turn is cancelled: long tools stop early
 
 
 @dataclass

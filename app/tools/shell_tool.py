@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
+import time
 from typing import Any
 
 from app.policy import pathrisk
@@ -35,15 +39,40 @@ def _execute(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     if not command.strip():
         raise ToolError("the command is empty")
     try:
-        done = subprocess.run(["/bin/sh", "-c", command], cwd=_cwd(args, ctx), capture_output=True, text=True,
-                              timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        return ToolOutput(False, f"the command did not finish within {TIMEOUT_S} seconds and was stopped")
+        proc = subprocess.Popen(["/bin/sh", "-c", command], cwd=_cwd(args, ctx), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, start_new_session=True)
     except OSError as exc:
         raise ToolError(f"could not run the command: {exc}") from exc
-    out = done.stdout + (("\n" + done.stderr) if done.stderr else "")
-    status = "" if done.returncode == 0 else f"(exit status {done.returncode})\n"
-    return ToolOutput(done.returncode == 0, truncate(status + out.strip()) or "(no output)")
+    started = time.monotonic()
+    stopped = ""
+    while True:
+        try:
+            stdout, stderr = proc.communicate(timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            if ctx.cancel is not None and ctx.cancel.is_set():
+                stopped = "stopped: the turn was cancelled"
+            elif time.monotonic() - started > TIMEOUT_S:
+                stopped = f"stopped: it did not finish within {TIMEOUT_S} seconds"
+            if stopped:
+                _stop(proc)
+                stdout, stderr = proc.communicate()
+                break
+    out = (stdout or "") + (("\n" + stderr) if stderr else "")
+    if stopped:
+        return ToolOutput(False, truncate(f"({stopped})\n" + out.strip()))
+    status = "" if proc.returncode == 0 else f"(exit status {proc.returncode})\n"
+    return ToolOutput(proc.returncode == 0, truncate(status + out.strip()) or "(no output)")
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """End the command and everything it started (its own process group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(2)
+    except (OSError, subprocess.TimeoutExpired):
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 TOOL = Tool(

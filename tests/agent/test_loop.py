@@ -192,3 +192,18 @@ def test_native_tool_format_when_the_template_supports_tools(tmp_path: Path) -> 
     assert "<tool_call>" not in shown and "Let me look." in shown
     assert model.requests[1].messages[-1]["role"] == "tool"
     assert turn.final is not None and turn.final.text == "There is one file, a.txt."
+
+
+def test_cancel_stops_a_running_command(tmp_path: Path) -> None:
+    model = ScriptedModel(['Action: run_command\nArguments: {"command": "sleep 30; touch late.txt"}'])
+    turn = make_agent(model, tmp_path, lambda r: ApprovalDecision("approved")).start_turn("x")
+    deadline = time.time() + 10
+    while not any(e.kind == "ApprovalDecided" for e in turn.events) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    started = time.time()
+    turn.cancel()
+    assert turn.wait(10) and time.time() - started < 5
+    result = next(e for e in turn.events if isinstance(e, ActionResult))
+    assert not result.ok and "cancelled" in result.output
+    assert isinstance(turn.events[-1], TurnCancelled) and not (tmp_path / "late.txt").exists()
