@@ -406,7 +406,11 @@ class MainWindow(QMainWindow):
 
     def load_model(self) -> None:
         self._set_model_state("loading", f"Loading {self.services.model_name()}…")
-        worker.run_task(self.services.load_model, self._model_loaded, lambda exc: self._set_model_state("error", f"Model error: {exc}"))
+        def loaded(name: str) -> None:
+            self._model_loaded(name)
+            worker.run_task(self.services.warm_up, None, lambda exc: None)  # memory and agent, ahead of the first turn
+
+        worker.run_task(self.services.load_model, loaded, lambda exc: self._set_model_state("error", f"Model error: {exc}"))
 
     def _model_loaded(self, name: str) -> None:
         self.model_ready = True

@@ -138,7 +138,7 @@ class MemoryBrowser(QWidget):
         self.query = QLineEdit()
         self.query.setPlaceholderText("Search your memory")
         self.query.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.query.returnPressed.connect(self.search)
+        self.query.returnPressed.connect(lambda: self.search())
         self.query.setClearButtonEnabled(True)
         rl.addWidget(self.query)
         filters = QHBoxLayout()
@@ -157,7 +157,7 @@ class MemoryBrowser(QWidget):
         self.person.setPlaceholderText("Person")
         self.person.setMaximumWidth(150)
         self.search_button = QPushButton("Search")
-        self.search_button.clicked.connect(self.search)
+        self.search_button.clicked.connect(lambda: self.search())
         for widget in (self.type_filter, self.since_check, self.since, self.until_check, self.until, self.person):
             filters.addWidget(widget)
         filters.addStretch(1)
@@ -292,16 +292,17 @@ class MemoryBrowser(QWidget):
             "person": self.person.text().strip() or None,
         }
 
-    def search(self) -> None:
+    def search(self, note: str = "") -> None:
+        """Search with the current filters; ``note`` (e.g. what was just forgotten) stays in the status."""
         query = self.query.text().strip()
         if not query:
             return
-        self.status.setText("Searching…")
+        self.status.setText(note or "Searching…")
         filters = self.filters()
-        worker.run_task(lambda: self.services.search(query, k=20, **filters), self._show_results,
+        worker.run_task(lambda: self.services.search(query, k=20, **filters), lambda r: self._show_results(r, note),
                         lambda exc: self.status.setText(f"Search failed: {exc}"))
 
-    def _show_results(self, results: list[ev.Citation]) -> None:
+    def _show_results(self, results: list[ev.Citation], note: str = "") -> None:
         self.results = list(results)
         self.result_list.clear()
         self.detail.clear()
@@ -310,7 +311,8 @@ class MemoryBrowser(QWidget):
             item = QListWidgetItem(theme.icon(theme.source_icon_name(citation.source_type)), label)
             item.setToolTip(citation.path or citation.title)
             self.result_list.addItem(item)
-        self.status.setText(f"{len(self.results)} memories found." if self.results else "Nothing found.")
+        found = f"{len(self.results)} memories found." if self.results else "Nothing found."
+        self.status.setText(f"{note} {found}" if note else found)
         self._update_buttons()
 
     def current(self) -> ev.Citation | None:
@@ -359,10 +361,11 @@ class MemoryBrowser(QWidget):
         self.status.setText(f"Forgetting {label}…")
 
         def done(removed: int) -> None:
-            self.status.setText(f"Forgot {label} ({removed} passages removed).")
+            note = f"Forgot {label} ({removed} passages removed)."
+            self.status.setText(note)
             self.refresh()
             if self.query.text().strip():
-                self.search()
+                self.search(note)
             else:
                 self.result_list.clear()
                 self.detail.clear()

@@ -18,6 +18,7 @@ from typing import Any
 from app import events as ev
 from app.config import Settings, load_settings, save_settings
 from app.paths import Paths, get_paths
+from ui.core_client import CoreClient
 
 Post = Callable[[ev.Event, str], None]
 KEYRING_SERVICE = "Hearth"
@@ -67,7 +68,11 @@ class ConversationIndex:
 
 
 class Services:
-    """The core, as the desktop app uses it. Thread-safe; every call may block."""
+    """The core, as the desktop app uses it. Thread-safe; every call may block.
+
+    By default the core runs in a child process (:mod:`ui.core_host`) so that the app's process
+    holds only the GUI; an injected ``core`` (tests, scripts) runs in this process instead.
+    """
 
     def __init__(
         self,
@@ -81,46 +86,58 @@ class Services:
         self.settings = settings or load_settings(self.paths)
         self.post = post
         self.approver = approver
-        self._core = core
         self._lock = threading.RLock()
         self.conversations = ConversationIndex(self.paths)
         self._listening_model: Any = None
-        if core is not None and approver is not None:  # an injected core answers to this app's panel
-            core.approver = approver
-            agent = getattr(core, "_agent", None)
-            if agent is not None and hasattr(agent, "approver"):
-                agent.approver = approver
+        self.local = core is not None
+        if core is not None:
+            from ui.core_ops import CoreOps
 
-    # --- the core ----------------------------------------------------------------------------
+            self.ops: Any = CoreOps(core)
+            if approver is not None:  # an injected core answers to this app's panel
+                if hasattr(core, "set_approver"):
+                    core.set_approver(approver)
+                else:
+                    core.approver = approver
+                    agent = getattr(core, "_agent", None) or getattr(core, "agent", None)
+                    if agent is not None and hasattr(agent, "approver"):
+                        agent.approver = approver
+            self.client: CoreClient | None = None
+        else:
+            self.client = CoreClient(self.paths, self.settings, lambda event: self.post(event, "model"), approver)
+            self.ops = None
+
+    def _call(self, method: str, *args: Any, on_event: Callable[[Any], None] | None = None, **kwargs: Any) -> Any:
+        if self.client is not None:
+            return self.client.call(method, *args, on_event=on_event, **kwargs)
+        emit = on_event or (lambda _item: None)
+        return getattr(self.ops, method)(*args, emit=emit, **kwargs)
 
     @property
     def core(self) -> Any:
-        with self._lock:
-            if self._core is None:
-                try:
-                    from app.core import HearthCore
-                except ImportError:  # the wiring has not landed: the model and memory directly
-                    self._core = InterimCore(self.paths, self.settings)
-                else:
-                    self._core = HearthCore(paths=self.paths, settings=self.settings)
-                if self.approver is not None and hasattr(self._core, "approver"):
-                    self._core.approver = self.approver
-            return self._core
+        """The in-process core (only when one was injected)."""
+        return self.ops.core if self.ops is not None else None
 
-    @property
-    def model(self) -> Any:
-        model = self.core.model
+    # --- model -------------------------------------------------------------------------------
+
+    def _listen_to_model(self) -> None:
+        core = self.core
+        if core is None:
+            return
+        model = core.model
         with self._lock:
             if model is not self._listening_model and hasattr(model, "add_listener"):
                 model.add_listener(lambda event: self.post(event, "model"))
                 self._listening_model = model
-        return model
 
     def load_model(self) -> str:
         """Load (importing the embedded default on first run) and return the model's name."""
-        model = self.model
-        model.ensure_loaded()
-        return str(model.name)
+        self._listen_to_model()
+        return str(self._call("load_model"))
+
+    def warm_up(self) -> bool:
+        """Open the memory and build the agent ahead of the first turn."""
+        return bool(self._call("warm_up"))
 
     def model_name(self) -> str:
         return str(self.settings.model.name)
@@ -131,28 +148,28 @@ class Services:
         return list_models(self.paths)
 
     def use_model(self, name: str) -> str:
-        model = self.model
-        model.use_model(name)
+        self._call("use_model", name)
         self.settings.model.name = name
         save_settings(self.settings, self.paths)
         return name
 
     def import_gguf(self, path: str, progress: Callable[[float, str], None] | None = None) -> str:
-        from app.runtime.gguf_import import import_gguf
+        def on_event(item: Any) -> None:
+            if progress is not None and isinstance(item, tuple) and item and item[0] == "progress":
+                progress(*item[1:])
 
-        target = import_gguf(Path(path), self.paths.models_dir, progress=progress)
-        return Path(target).name
+        return str(self._call("import_gguf", path, on_event=on_event))
 
     def pull_model(self, repo: str, progress: Callable[[float, str], None] | None = None) -> str:
-        from app.runtime.pull import pull_model
-
-        return Path(pull_model(self.paths, repo)).name
+        return str(self._call("pull_model", repo))
 
     # --- turns -------------------------------------------------------------------------------
 
     def start_turn(self, text: str, conversation_id: str, source: str = "text") -> Any:
-        self.conversations.touch(conversation_id)
-        return self.core.agent.start_turn(text, conversation_id=conversation_id, source=source)
+        """A running turn: iterable for its events, with ``cancel()``."""
+        if self.client is not None:
+            return self.client.start_turn(text, conversation_id, source)
+        return self.ops.start_turn(text, conversation_id, source)
 
     def history(self, conversation_id: str) -> list[dict[str, Any]]:
         """The stored messages of a conversation ({"role", "content"}), oldest first."""
@@ -160,72 +177,51 @@ class Services:
 
     def delete_conversation(self, conversation_id: str) -> None:
         self.conversations.delete(conversation_id)
-        model = getattr(self._core, "_model", None) if self._core is not None else None
-        if model is not None and hasattr(model, "forget_conversation"):
-            model.forget_conversation(conversation_id)
+        if self.client is None or self.client.running:
+            self._call("forget_conversation", conversation_id)
 
     # --- memory ------------------------------------------------------------------------------
 
-    @property
-    def memory(self) -> Any:
-        return self.core.memory
-
     def memory_overview(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        memory = self.memory
-        return memory.stats(), memory.sources()
+        return self._call("memory_overview")  # type: ignore[no-any-return]
 
     def search(self, query: str, **filters: Any) -> list[ev.Citation]:
-        return self.memory.search(query, **{k: v for k, v in filters.items() if v not in (None, "", ())})
+        return list(self._call("search", query, filters))
 
     def forget(self, **what: Any) -> int:
-        return int(self.memory.forget(**{k: v for k, v in what.items() if v not in (None, "")}))
+        return int(self._call("forget", what))
 
     def wipe_memory(self) -> int:
-        """Forget everything: every source, then every remaining source type (facts, conversations)."""
-        memory = self.memory
-        fn = getattr(memory, "wipe", None)
-        if callable(fn):
-            return int(fn() or 0)
-        removed = 0
-        for source in memory.sources():
-            if source.get("path"):
-                removed += int(memory.forget(source_path=source["path"]) or 0)
-        for source_type in (memory.stats().get("chunks_by_source_type") or {}):
-            removed += int(memory.forget(source_type=source_type) or 0)
-        return removed
+        return int(self._call("wipe_memory"))
 
     def item_text(self, item_id: str) -> str:
-        return str(self.memory.item_text(item_id))
+        return str(self._call("item_text", item_id))
 
     def ingest(self, path: str, kind: str | None = None) -> ev.IngestFinished:
-        return self.memory.ingest_path(Path(path), kind=kind, on_event=lambda e: self.post(e, "memory"))
+        def on_event(item: Any) -> None:
+            if isinstance(item, ev.Event):
+                self.post(item, "memory")
+
+        return self._call("ingest", path, kind, on_event=on_event)  # type: ignore[no-any-return]
 
     # --- audit -------------------------------------------------------------------------------
 
     def audit_entries(self, limit: int = 200) -> list[dict[str, Any]]:
-        audit = self.core.audit
-        fn = getattr(audit, "read", None)
-        if callable(fn):
-            result = fn()
-            rows = getattr(result, "entries", result)
-            return [r if isinstance(r, dict) else dict(r.__dict__) for r in rows][-limit:]
-        return _read_jsonl(self.paths.audit_log)[-limit:]
+        entries = self._call("audit_entries", limit)
+        return list(entries) if entries else _read_jsonl(self.paths.audit_log)[-limit:]
 
     def undo(self, action_id: str) -> Any:
-        core = self.core
-        fn = getattr(core, "undo", None)
-        if callable(fn):
-            return fn(action_id)
-        from app.audit import undo_action
-
-        agent = core.agent
-        return undo_action(core.audit, action_id, getattr(agent, "tools", None), getattr(agent, "context", None))
+        return self._call("undo", action_id)
 
     # --- settings, secrets -------------------------------------------------------------------
 
     def save_settings(self, settings: Settings) -> None:
         save_settings(settings, self.paths)
         self.settings = settings
+        if self.client is not None:
+            self.client.update_settings(settings)
+        elif self.core is not None and getattr(self.core, "settings", None) is not settings:
+            self._call("update_settings", settings)
 
     def store_secret(self, account: str, secret: str) -> None:
         """Put a secret in the OS keychain; raises HearthError when no keychain is available."""
@@ -253,67 +249,10 @@ class Services:
             return False
 
     def shutdown(self) -> None:
-        core = self._core
-        if core is not None and hasattr(core, "shutdown"):
-            core.shutdown()
-
-
-class InterimCore:
-    """Until ``app.core.HearthCore`` exists: the same wiring (real model, memory, agent, audit),
-    built lazily like the core."""
-
-    def __init__(self, paths: Paths, settings: Settings) -> None:
-        self.paths = paths
-        self.settings = settings
-        self._lock = threading.RLock()
-        self._model: Any = None
-        self._memory: Any = None
-        self._agent: Any = None
-        self._audit: Any = None
-        self.approver: Any = None
-
-    @property
-    def model(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                from app.runtime.service import ModelService
-
-                self._model = ModelService(self.paths, self.settings)
-            return self._model
-
-    @property
-    def memory(self) -> Any:
-        with self._lock:
-            if self._memory is None:
-                from memory.api import open_memory
-
-                self._memory = open_memory(self.paths, self.settings.memory)
-            return self._memory
-
-    @property
-    def agent(self) -> Any:
-        with self._lock:
-            if self._agent is None:
-                from app.agent.loop import Agent
-
-                self._agent = Agent(self.model, memory=self.memory, approver=self.approver, audit=self.audit,
-                                    settings=self.settings, paths=self.paths)
-            return self._agent
-
-    @property
-    def audit(self) -> Any:
-        with self._lock:
-            if self._audit is None:
-                from app.audit import AuditLog
-
-                self._audit = AuditLog(paths=self.paths)
-            return self._audit
-
-    def shutdown(self) -> None:
-        if self._memory is not None:
-            self._memory.close()
-        if self._model is not None:
-            self._model.shutdown()
+        if self.client is not None:
+            self.client.shutdown()
+        elif self.ops is not None:
+            self.ops.shutdown()
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -36,19 +36,11 @@ def real_core(model_service, session_home: Path) -> Iterator[object]:
     settings = Settings()
     settings.model.max_tokens = 48
     settings.agent.max_steps = 2  # the 135M model likes to call tools; keep real turns short
-    try:
-        from app.core import HearthCore
-    except ImportError:
-        from ui.services import InterimCore
+    from app.core import HearthCore
 
-        core = InterimCore(paths, settings)
-    else:
-        core = HearthCore(paths=paths, settings=settings)
-    core._model = model_service  # share the session's loaded model (never loaded twice)
+    core = HearthCore(paths=paths, settings=settings, model=model_service)  # the session's loaded model
     yield core
-    memory = getattr(core, "_memory", None)
-    if memory is not None:
-        memory.close()
+    core.shutdown()
 
 
 @pytest.fixture
@@ -58,8 +50,6 @@ def hearth(themed_qapp, real_core, qtbot):  # noqa: ANN001
 
     app = HearthApp(themed_qapp, paths=real_core.paths, settings=real_core.settings, core=real_core,
                     start_hotkey=False)
-    if hasattr(real_core, "approver"):
-        real_core.approver = app.center
     qtbot.addWidget(app.main)
     qtbot.addWidget(app.quick)
     yield app

@@ -31,7 +31,9 @@ def _finish(qtbot, runner, center, timeout=240_000):
 def test_type_a_prompt_and_see_the_streamed_answer(hearth, qtbot):
     main = hearth.main
     tokens: list[str] = []
+    finals: list[str] = []
     main.runner.token.connect(tokens.append)
+    main.runner.final.connect(lambda text, _citations: finals.append(text))
     main.load_model()
     qtbot.waitUntil(lambda: main.model_ready, timeout=120_000)
     main.composer.edit.setPlainText("Say hello in one short sentence.")
@@ -40,7 +42,9 @@ def test_type_a_prompt_and_see_the_streamed_answer(hearth, qtbot):
     _finish(qtbot, main.runner, hearth.center)
     answer = main.view.current()
     assert len(tokens) > 1  # it streamed
+    assert finals and finals[-1].strip()  # the agent's FinalAnswer reached the view
     assert answer.text().strip() and answer.finished
+    assert answer.text() == finals[-1]
     assert "tokens" in answer.meta.text()
     assert answer.label.text()  # rendered
     assert any(c.title.startswith("Say hello") for c in hearth.services.conversations.list())
