@@ -11,10 +11,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("gui", help="open the desktop app (the default with no command)")
     parser.add_argument("--menu-bar-only", action="store_true", default=None,
                         help="live in the menu bar only (no main window or Dock icon)")
+    # Internal: the packaged app starts its core host process through its own binary.
+    parser.add_argument("--core-host", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "core_host", False):
+        from ui.core_host import main as host_main
+
+        return host_main()
     try:
         from ui.app import main
     except ImportError as exc:  # PySide6 missing or its system libraries absent
