@@ -4,7 +4,8 @@
 
 Takes: the main window mid-answer, the approval panel with a pending action, the quick prompt,
 and the memory browser. The scenes are staged with scripted turns and a few sample memories so
-the pictures do not depend on what the small default model happens to say.
+the pictures do not depend on what the small default model happens to say. ``--real`` instead
+takes the main window mid-answer from the real default model (core in its host process, as shipped).
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
     parser.add_argument("--theme", default="dark", choices=("dark", "light"))
+    parser.add_argument("--real", action="store_true", help="the main window mid-answer from the real default model")
     args = parser.parse_args()
     os.environ.setdefault("HEARTH_HOME", tempfile.mkdtemp(prefix="hearth-shots-"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+
+    if args.real:
+        return real_model_shot(out, args.theme)
 
     from fakes import FakeCore, ScriptedAgent
     from PySide6.QtCore import QTimer
@@ -156,6 +161,55 @@ def main() -> int:
     threading.Timer(60, lambda: os._exit(2)).start()
     qapp.exec()
     hearth.center.close()
+    os._exit(0)
+
+
+def real_model_shot(out: Path, theme: str) -> int:
+    """Load the embedded default model, ask it something, and grab the window after ~24 tokens."""
+    from PySide6.QtCore import QTimer
+
+    from app.config import Settings
+    from ui.app import HearthApp, get_qapp
+
+    qapp = get_qapp()
+    settings = Settings()
+    settings.ui.theme = theme
+    settings.model.max_tokens = 160
+    hearth = HearthApp(qapp, settings=settings, start_hotkey=False)
+    hearth.main.resize(1320, 820)
+    tokens: list[str] = []
+
+    def ask() -> None:
+        hearth.main.send("Write three short tips for keeping houseplants alive.")
+
+    def on_token(text: str) -> None:
+        tokens.append(text)
+        if len(tokens) == 40:
+            QTimer.singleShot(120, take)
+
+    def take() -> None:
+        path = out / f"main-window-real-model-{theme}.png"
+        hearth.main.grab().save(str(path))
+        print(path, "·", hearth.main.model_button.text())
+        hearth.main.runner.cancel()
+        QTimer.singleShot(500, qapp.quit)
+
+    def deny_all(_request) -> None:  # a person who says no: the picture is about the streamed answer
+        QTimer.singleShot(300, hearth.center.deny_all)
+
+    hearth.main.runner.token.connect(on_token)
+    hearth.main.runner.finished.connect(lambda _stats: QTimer.singleShot(200, take) if len(tokens) < 40 else None)
+    hearth.center.requested.connect(deny_all)
+    hearth.main.show()
+    hearth.main.load_model()
+    waiter = QTimer()
+    waiter.setInterval(200)
+    waiter.timeout.connect(lambda: (waiter.stop(), ask()) if hearth.main.model_ready else None)
+    waiter.start()
+    threading.Timer(400, lambda: os._exit(2)).start()
+    qapp.exec()
+    hearth.center.close()
+    hearth.services.shutdown()
     os._exit(0)
 
 

@@ -84,8 +84,8 @@ class HearthApp(QObject):
         self.bridge = EventBridge()
         self.center = ApprovalCenter()
         self.services = Services(self.bridge.post, self.center, self.paths, self.settings, core=core)
-        self.voice = VoiceControl(self.services)
         self.main = MainWindow(self.services, self.bridge, self.center)
+        self.voice = VoiceControl(self.services, conversation=self.main.voice_conversation)
         self.quick = QuickPrompt(self.services, self.bridge, self.center)
         self.tray = Tray(self)
         self.hotkey: Any = None

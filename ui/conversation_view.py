@@ -65,7 +65,7 @@ class AnswerWidget(QFrame):
         self.citations_layout = QHBoxLayout(self.citations_row)
         self.citations_layout.setContentsMargins(0, 2, 0, 2)
         self.citations_layout.setSpacing(8)
-        self.citations_layout.addStretch(1)
+        self.citations_layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.citations_row.hide()
         layout.addWidget(self.citations_row)
         footer = QHBoxLayout()
@@ -116,7 +116,7 @@ class AnswerWidget(QFrame):
             chip = CitationChip(citation)
             chip.open_requested.connect(self.open_citation.emit)
             chip.forget_requested.connect(self.forget_citation.emit)
-            self.citations_layout.insertWidget(self.citations_layout.count() - 1, chip)
+            self.citations_layout.addWidget(chip)
             self.chips.append(chip)
         self.citations_row.setVisible(bool(self.chips))
 

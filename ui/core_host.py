@@ -160,9 +160,20 @@ def _portable(exc: BaseException) -> BaseException:
         return cls(str(exc) or type(exc).__name__)
 
 
+def _yield_to_the_gui() -> None:
+    """Background work gives way to the app's window: on Linux the host's own scheduling group
+    (it runs in a session of its own) is weighted below the GUI's; elsewhere nothing changes."""
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(os.environ.get("HEARTH_CORE_NICE", "5"))
+    except OSError:
+        pass
+
+
 def main() -> int:
     from multiprocessing.connection import Connection
 
+    _yield_to_the_gui()
     fd = int(os.environ.pop(FD_ENV))
     Host(Connection(fd)).serve()
     sys.stdout.flush()

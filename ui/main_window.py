@@ -3,6 +3,7 @@ push-to-talk with a live state indicator, and the approval and activity panels."
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.model_ready = False
         self.voice_state = "idle"
         self._talk_key_down = False
+        self._pill_updated = 0.0
 
         self.runner = TurnRunner(services, bridge, "main", self)
         self.runner.started.connect(lambda _cid: self._set_busy(True))
@@ -103,6 +105,9 @@ class MainWindow(QMainWindow):
 
         bridge.model.connect(self._on_model_event)
         bridge.voice.connect(self._on_voice_event)
+        bridge.token.connect(self._on_voice_turn_event)
+        bridge.turn.connect(self._on_voice_turn_event)
+        self._voice_answer: Any = None
         bridge.action.connect(self._on_action_event)
 
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_conversation)
@@ -336,6 +341,12 @@ class MainWindow(QMainWindow):
         if answer is not None and not answer.finished:
             answer.set_status("")
             answer.append(text)
+        now = time.monotonic()
+        if self.model_ready and now - self._pill_updated > 0.5:  # live speed, refreshed twice a second
+            self._pill_updated = now
+            tps = self.runner.live_tps()
+            if tps:
+                self.model_button.setText(f"{self.services.model_name_short()}  ·  {tps:.0f} tok/s")
 
     def _on_citations(self, citations) -> None:
         answer = self.view.current()
@@ -378,7 +389,8 @@ class MainWindow(QMainWindow):
             self._set_voice_state("idle")
         if stats and self.model_ready:
             tps = stats.split("·")[-1].strip() if "tok/s" in stats else ""
-            self.model_button.setText(f"{self.services.model_name()}  ·  {tps}" if tps else self.services.model_name())
+            name = self.services.model_name_short()
+            self.model_button.setText(f"{name}  ·  {tps}" if tps else name)
         self.services.conversations.touch(self.runner.conversation_id)
 
     # --- memories beside answers -------------------------------------------------------------
@@ -415,7 +427,7 @@ class MainWindow(QMainWindow):
     def _model_loaded(self, name: str) -> None:
         self.model_ready = True
         self.load_progress.hide()
-        self._set_model_state("ready", name)
+        self._set_model_state("ready", name.rstrip("/").rsplit("/", 1)[-1] or name)
 
     def _set_model_state(self, state: str, text: str) -> None:
         self.model_button.setProperty("state", state)
@@ -502,10 +514,44 @@ class MainWindow(QMainWindow):
                 self._set_voice_state("idle", "")
             else:
                 self._set_voice_state("thinking", f"“{event.text}”")
+                self._show_voice_turn(event.text.strip())
         elif isinstance(event, ev.SpeakingStarted):
             self._set_voice_state("speaking", "")
         elif isinstance(event, ev.SpeakingFinished | ev.BargeIn):
             self._set_voice_state("idle" if not self.runner.busy else "thinking", "")
+
+    def voice_conversation(self) -> str:
+        """The conversation a voice turn joins (called on the voice thread): the open one, or a new one."""
+        if not self.conversation_id:
+            self.conversation_id = self.services.conversations.create("Voice conversation").id
+        return self.conversation_id
+
+    def _show_voice_turn(self, transcript: str) -> None:
+        """A spoken turn appears like a typed one: the transcript as the user's message, then the answer."""
+        if self.view.answers and self._voice_answer is self.view.current() and not self._voice_answer.finished:
+            self._voice_answer.finish()
+        self.view.add_user(transcript)
+        self._voice_answer = self.view.add_answer()
+        self._voice_answer.set_status("Thinking…")
+        self.refresh_conversations()
+        if self.title.text() in ("", "New conversation"):
+            self.title.setText("Voice conversation")
+
+    def _on_voice_turn_event(self, event: ev.Event, channel: str) -> None:
+        answer = self._voice_answer
+        if channel != "voice" or answer is None or answer.finished:
+            return
+        if isinstance(event, ev.Token):
+            answer.set_status("")
+            answer.append(event.text)
+        elif isinstance(event, ev.MemoryRetrieved):
+            answer.set_citations(event.citations)
+        elif isinstance(event, ev.FinalAnswer):
+            if event.citations:
+                answer.set_citations(event.citations)
+            answer.finish(event.text or answer.text())
+        elif isinstance(event, ev.TurnCancelled):
+            answer.finish(meta="Stopped.")
 
     def _is_talk_key(self, event) -> bool:
         key_name = (self.services.settings.voice.push_to_talk_key or "").strip()

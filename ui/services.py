@@ -142,6 +142,10 @@ class Services:
     def model_name(self) -> str:
         return str(self.settings.model.name)
 
+    def model_name_short(self) -> str:
+        """The model's name for a pill: a folder path shows as its last part."""
+        return Path(self.model_name()).name or self.model_name()
+
     def list_models(self) -> list[Any]:
         from app.runtime.registry import list_models
 

@@ -133,6 +133,12 @@ class TurnRunner(QObject):
             return ""
         return f"{tokens} tokens · {tps:.0f} tok/s" if tps else f"{tokens} tokens"
 
+    def live_tps(self) -> float:
+        """Tokens per second of the answer streaming now (0 until two tokens have arrived)."""
+        if self._tokens < 2 or not self._first_token_at:
+            return 0.0
+        return (self._tokens - 1) / max(1e-3, time.monotonic() - self._first_token_at)
+
     def last_tps(self) -> float:
         return self._tps
 

@@ -4,6 +4,7 @@ press/release to it. Its events reach the windows through the bridge on the "voi
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from app import events as ev
@@ -11,10 +12,20 @@ from ui.services import Services
 
 
 class VoiceControl:
-    """Thread-safe; every method returns at once, the work happens on a background thread."""
+    """Thread-safe; every method returns at once, the work happens on a background thread.
 
-    def __init__(self, services: Services) -> None:
+    ``source_factory()`` gives the audio to listen to for one press (default: the microphone in
+    the settings); ``sink_factory(sample_rate)`` where replies are played (default: the speaker).
+    ``conversation()`` names the conversation voice turns join (the main window's current one).
+    """
+
+    def __init__(self, services: Services, *, source_factory: Callable[[], Any] | None = None,
+                 sink_factory: Callable[[int], Any] | None = None,
+                 conversation: Callable[[], str] | None = None) -> None:
         self.services = services
+        self.source_factory = source_factory
+        self.sink_factory = sink_factory
+        self.conversation = conversation or (lambda: "voice")
         self._pipeline: Any = None
         self._lock = threading.Lock()
         self._pressed = threading.Event()
@@ -35,11 +46,14 @@ class VoiceControl:
             settings = self.services.settings.voice
             stt = SpeechToText(settings.stt_model)
             tts = TextToSpeech(settings.voice)
-            sink = SpeakerSink(tts.sample_rate, settings.output_device)
+            if self.sink_factory is not None:
+                sink = self.sink_factory(tts.sample_rate)
+            else:
+                sink = SpeakerSink(tts.sample_rate, settings.output_device)
             self._pipeline = VoicePipeline(
                 stt,
                 tts,
-                _Answerer(self.services),
+                _Answerer(self.services, self.conversation),
                 sink,
                 listener=self._post,
                 cue_sounds=settings.cue_sounds,
@@ -63,14 +77,22 @@ class VoiceControl:
         self._pressed.set()
 
         def go() -> None:
-            from voice.audio_io import MicrophoneSource
-
             pipeline = self._build()
             if not self._pressed.is_set():  # released before the models were ready
                 return
-            pipeline.press(MicrophoneSource(self.services.settings.voice.input_device))
+            if self.source_factory is not None:
+                source = self.source_factory()
+            else:
+                from voice.audio_io import MicrophoneSource
+
+                source = MicrophoneSource(self.services.settings.voice.input_device)
+            pipeline.press(source)
 
         self._run(go)
+
+    @property
+    def pipeline(self) -> Any:
+        return self._pipeline
 
     def release(self) -> None:
         if not self._pressed.is_set():
@@ -107,10 +129,28 @@ class VoiceControl:
 
 
 class _Answerer:
-    """Voice turns go through the same agent as typed ones (so approvals still apply)."""
+    """Voice turns go through the same agent as typed ones (so approvals still apply), and their
+    events are copied to the "voice" channel so the main window shows them as messages."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, conversation: Callable[[], str]) -> None:
         self.services = services
+        self.conversation = conversation
 
     def start_turn(self, text: str, *, conversation_id: str = "voice", source: str = "voice") -> Any:
-        return self.services.start_turn(text, conversation_id, source)
+        return _Teed(self.services.start_turn(text, self.conversation() or conversation_id, source), self.services)
+
+
+class _Teed:
+    """A turn whose events also go to the app's bridge on the "voice" channel."""
+
+    def __init__(self, turn: Any, services: Services) -> None:
+        self.turn = turn
+        self.services = services
+
+    def __iter__(self) -> Iterator[ev.Event]:
+        for event in self.turn:
+            self.services.post(event, "voice")
+            yield event
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.turn, name)

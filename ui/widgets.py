@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QMouseEvent
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,7 +31,9 @@ class RichLabel(QLabel):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
         )
         self.setOpenExternalLinks(False)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)  # wrapped text grows downwards as it streams
+        self.setSizePolicy(policy)
         self._markdown = markdown
         self._source = ""
         self.set_source(text)
@@ -79,46 +81,76 @@ class CitationChip(QFrame):
     open_requested = Signal(object)
     forget_requested = Signal(object)
 
+    WIDTH_MIN, WIDTH_MAX = 168, 236
+
     def __init__(self, citation: Citation, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.citation = citation
         self.setObjectName("CitationChip")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumWidth(150)
-        self.setMaximumWidth(240)
-        self.setToolTip(citation.path or citation.title)
+        self.setMinimumWidth(self.WIDTH_MIN)
+        self.setMaximumWidth(self.WIDTH_MAX)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setToolTip(f"{citation.title}\n{citation.path}".strip() if citation.path else citation.title)
+        self.setAccessibleName(f"Memory: {citation.title}")
         outer = QHBoxLayout(self)
         outer.setContentsMargins(10, 8, 6, 8)
         outer.setSpacing(8)
         icon = QLabel()
         icon.setPixmap(theme.pixmap(theme.source_icon_name(citation.source_type), 16))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        outer.addWidget(icon)
+        icon.setFixedWidth(16)
+        outer.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         col = QVBoxLayout()
-        col.setSpacing(1)
-        title = QLabel(citation.title or citation.source_type.title())
-        title.setObjectName("CitationTitle")
-        metrics = title.fontMetrics()
-        title.setText(metrics.elidedText(title.text(), Qt.TextElideMode.ElideRight, 150))
-        meta_text = citation.date[:10] if citation.date else citation.source_type
+        col.setSpacing(2)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("CitationTitle")
+        meta_text = citation.date[:10] if citation.date else citation.source_type.title()
         if not citation.trusted:
             meta_text += "  ·  third-party"
-        meta = QLabel(meta_text)
-        meta.setObjectName("CitationMeta")
-        snippet = QLabel(citation.snippet.replace("\n", " ")[:140])
-        snippet.setObjectName("CitationSnippet")
-        snippet.setWordWrap(True)
-        snippet.setFixedHeight(2 * snippet.fontMetrics().lineSpacing() + 2)
-        col.addWidget(title)
-        col.addWidget(meta)
-        col.addWidget(snippet)
+        self._meta_text = meta_text
+        self.meta_label = QLabel()
+        self.meta_label.setObjectName("CitationMeta")
+        self.snippet_label = QLabel()
+        self.snippet_label.setObjectName("CitationSnippet")
+        self.snippet_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        for label in (self.title_label, self.meta_label, self.snippet_label):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            col.addWidget(label)
         outer.addLayout(col, 1)
         more = icon_button("trash", "Forget this memory", 13)
+        more.setObjectName("ChipForget")
         more.clicked.connect(lambda: self.forget_requested.emit(self.citation))
         outer.addWidget(more, 0, Qt.AlignmentFlag.AlignTop)
         self.forget_button = more
-        self.setMinimumHeight(self.sizeHint().height())
+        self._fit()
+
+    def _fit(self) -> None:
+        """Elide to the width we have; height from the styled fonts (title, date, two snippet lines)."""
+        self.ensurePolished()
+        for label in (self.title_label, self.meta_label, self.snippet_label):
+            label.ensurePolished()
+        width = max(60, self.width() - 10 - 6 - 16 - 8 - 8 - self.forget_button.sizeHint().width())
+        title_fm, meta_fm, snip_fm = (w.fontMetrics() for w in (self.title_label, self.meta_label, self.snippet_label))
+        elide = Qt.TextElideMode.ElideRight
+        self.title_label.setText(title_fm.elidedText(self.citation.title or self.citation.source_type.title(), elide, width))
+        self.meta_label.setText(meta_fm.elidedText(self._meta_text, elide, width))
+        self.snippet_label.setText("\n".join(_two_lines(" ".join(self.citation.snippet.split()), snip_fm, width)))
+        self.title_label.setFixedHeight(title_fm.height())
+        self.meta_label.setFixedHeight(meta_fm.height())
+        self.snippet_label.setFixedHeight(2 * snip_fm.lineSpacing())
+        self.setFixedHeight(8 + title_fm.height() + meta_fm.height() + 2 * snip_fm.lineSpacing() + 4 + 8 + 2)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - a new theme or font
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._fit()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
@@ -140,3 +172,19 @@ class CitationChip(QFrame):
             self.forget_requested.emit(self.citation)
         else:
             super().keyPressEvent(event)
+
+
+def _two_lines(text: str, metrics: QFontMetrics, width: int) -> list[str]:
+    """Word-wrap ``text`` into at most two lines of ``width`` pixels, the second elided."""
+    words = text.split(" ")
+    first = ""
+    while words:
+        candidate = f"{first} {words[0]}".strip()
+        if metrics.horizontalAdvance(candidate) > width and first:
+            break
+        first = candidate
+        words.pop(0)
+    if metrics.horizontalAdvance(first) > width:
+        return [metrics.elidedText(first, Qt.TextElideMode.ElideRight, width)]
+    rest = " ".join(words)
+    return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)] if rest else [first]
