@@ -1,8 +1,9 @@
 """Agent benchmark, measured side by side in one run on the real default model.
 
 1. Tool-call validity: the same requests, with Hearth's constrained decoding and without it (the
-   model writes ``Arguments: {json}`` freely after the same prompt). Share of replies that parse
-   and validate against the tool's schema (goal: 100% constrained).
+   model writes ``Arguments: {json}`` freely after the same prompt). Share of tool requests that
+   become a call that parses and validates against the tool's schema (goal: 100% constrained),
+   and how often the model chose sensibly (the right tool, or answering a plain question).
 2. Decode speed with the grammar processor vs without, same prompts (goal: ratio >= 0.9).
 3. The processor's own cost per step on random logits over the 49k vocabulary (ms/step).
 
@@ -21,13 +22,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# (request, what a sensible assistant would do: a tool name or "answer")
 REQUESTS = [
-    "Delete the file ~/notes.txt",
-    "Send an email to sam@example.com saying I will be late",
-    "Show me what is in my Downloads folder",
-    "Add a meeting with Alex tomorrow at 3pm to my calendar",
-    "Run the command ls -la in my home folder",
-    "Move ~/report.pdf to ~/Documents",
+    ("Delete the file ~/notes.txt", {"delete_files"}),
+    ("Send an email to sam@example.com saying I will be late", {"send_mail", "draft_mail"}),
+    ("Show me what is in my Downloads folder", {"list_files", "search_files"}),
+    ("Add a meeting with Alex tomorrow at 3pm to my calendar", {"create_event"}),
+    ("Run the command ls -la in my home folder", {"run_command"}),
+    ("Move ~/report.pdf to ~/Documents", {"move_file"}),
+    ("What is the capital of France?", {"answer"}),
+    ("Hi, how are you?", {"answer"}),
+    ("Tell me a joke", {"answer"}),
 ]
 MAX_TOKENS = 96
 
@@ -58,7 +63,7 @@ def main() -> int:
     schemas = {t.name: t.parameters for t in tools}
     system = prompt.system_prompt(tools, routed=True)
 
-    def run(text: str, constrained: bool) -> tuple[bool, float, str]:
+    def run(text: str, constrained: bool) -> tuple[bool, float, str, str]:
         factory = None
         if constrained:
             factory = grammar.processor_factory(lambda: grammar.routed_call_grammar(schemas), max_tokens=MAX_TOKENS,
@@ -71,19 +76,27 @@ def main() -> int:
         ok = isinstance(parsed, toolcall.Answer) or (
             isinstance(parsed, toolcall.Call) and parsed.tool in schemas and not validate(schemas[parsed.tool], parsed.arguments)
         )
-        return ok, done.generation_tps, done.text
+        chose = "answer" if isinstance(parsed, toolcall.Answer) else getattr(parsed, "tool", "invalid")
+        return ok, done.generation_tps, done.text, chose
 
     rows = []
     for rep in range(args.reps):
-        for text in REQUESTS:
+        for text, expected in REQUESTS:
             for constrained in ((True, False) if rep % 2 == 0 else (False, True)):
-                ok, tps, out = run(text, constrained)
-                rows.append({"request": text, "constrained": constrained, "valid": ok, "tps": tps, "text": out[:200]})
-                print(f"{'grammar' if constrained else 'free   '} valid={ok!s:5} {tps:6.1f} tok/s  {out[:90]!r}", flush=True)
+                ok, tps, out, chose = run(text, constrained)
+                right = ok and chose in expected
+                rows.append({"request": text, "constrained": constrained, "valid": ok, "right_choice": right,
+                             "chose": chose, "tps": tps, "text": out[:200]})
+                print(f"{'grammar' if constrained else 'free   '} valid={ok!s:5} right={right!s:5} {tps:6.1f} tok/s  "
+                      f"{out[:80]!r}", flush=True)
 
     def summary(flag: bool) -> dict:
         sel = [r for r in rows if r["constrained"] is flag]
-        return {"valid_share": sum(r["valid"] for r in sel) / len(sel), "median_tps": statistics.median(r["tps"] for r in sel)}
+        calls = [r for r in sel if "answer" not in next(e for t, e in REQUESTS if t == r["request"])]
+        return {"valid_share": sum(r["valid"] for r in sel) / len(sel),
+                "valid_tool_calls_share": sum(r["valid"] and r["chose"] != "answer" for r in calls) / len(calls),
+                "right_choice_share": sum(r["right_choice"] for r in sel) / len(sel),
+                "median_tps": statistics.median(r["tps"] for r in sel)}
 
     on, off = summary(True), summary(False)
 

@@ -482,7 +482,8 @@ class GrammarProcessor:
         self.calls = 0
         self.generated: list[int] = []
         self.penalty = penalty
-        self.close_after = None if max_tokens is None else max(1, max_tokens - reserve)
+        # Keep a reserve to close the JSON, but never more than a quarter of a small budget.
+        self.close_after = None if max_tokens is None else max(1, max_tokens - min(reserve, max_tokens // 4))
         self.copy_ids: Any = None  # set when the user's request tokens are preferred in strings
         self.copy_list: list[int] = []
         self.copy_bias = 0.0
