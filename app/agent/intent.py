@@ -1,0 +1,78 @@
+"""Which tools to offer for a request: a deterministic pre-router.
+
+A 135M model asked to choose between answering and a dozen tools picks a tool for plain
+questions too often. So the words of the user's own request decide which tool families are even
+offered: a question with no action words gets a plain answer (no tool format in the prompt, the
+model's best answer quality), and an action request is routed among only the matching family.
+
+This is about usefulness, never safety: whatever is offered, every call still passes the gate.
+Only the user's text is read — never retrieved memory or tool results (those are untrusted).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# family -> (tools, patterns over the lower-cased request)
+FAMILIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "files": (
+        ("list_files", "read_file", "search_files", "write_file", "move_file", "delete_files"),
+        (
+            r"\bfiles?\b", r"\bfolders?\b", r"\bdirector(y|ies)\b", r"\bdocuments?\b", r"\bdesktop\b",
+            r"\bdownloads\b", r"[~./][\w./-]*/", r"\w+\.(txt|md|pdf|docx?|csv|json|py|log|html?)\b",
+            r"\b(trash|rename|move)\b", r"\b(delete|remove)\b.*\b(file|folder|\.\w+)",
+            r"\b(save|write)\b.*\b(to|in|into|as)\b.*\b(file|note|\.\w+)",
+        ),
+    ),
+    "shell": (
+        ("run_command",),
+        (r"\b(run|execute)\b.*\b(command|script|shell|terminal)\b", r"\bterminal\b", r"\bshell\b", r"`[^`]+`"),
+    ),
+    "open": (
+        ("open_url", "open_app"),
+        (r"\bopen\b", r"\blaunch\b", r"\bstart\b.*\bapp", r"https?://", r"\bwww\.", r"\bwebsite\b"),
+    ),
+    "calendar": (
+        ("create_event", "create_reminder"),
+        (
+            r"\bcalendar\b", r"\bschedule\b", r"\bremind(er|ers)?\b", r"\bremind me\b", r"\bappointment\b",
+            r"\bmeeting\b.*\b(at|on|tomorrow|today|next)\b", r"\b(add|create|book|put)\b.*\bevent\b",
+        ),
+    ),
+    "mail": (
+        ("draft_mail", "send_mail"),
+        (r"\be-?mail\b", r"\bmail\b", r"\bsend\b.*\b(to|message)\b", r"\bdraft\b", r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
+    ),
+    "memory": (
+        ("remember", "forget"),
+        (r"\bremember\b", r"\bforget\b", r"\bdon'?t forget\b", r"\bnote that\b", r"\bkeep in mind\b"),
+    ),
+    "web": (
+        ("web_fetch",),
+        (r"https?://", r"\bfetch\b", r"\bdownload\b.*\bpage\b", r"\bweb ?page\b", r"\bwebsite\b"),
+    ),
+}
+
+_COMPILED = {
+    family: (tools, tuple(re.compile(p) for p in patterns)) for family, (tools, patterns) in FAMILIES.items()
+}
+
+
+def matching_families(request: str) -> list[str]:
+    """Tool families the user's request mentions, in a stable order."""
+    text = request.lower()
+    return [family for family, (_, patterns) in _COMPILED.items() if any(p.search(text) for p in patterns)]
+
+
+def tools_to_offer(request: str, available: Iterable[str]) -> list[str]:
+    """The tools worth offering for this request (empty: just answer). Unknown tools that are not
+    in any family are offered whenever any family matches, so new tools are never hidden from an
+    action request."""
+    available = list(available)
+    families = matching_families(request)
+    if not families:
+        return []
+    known = {tool for tools, _ in _COMPILED.values() for tool in tools}
+    chosen = {tool for family in families for tool in _COMPILED[family][0]}
+    return [name for name in available if name in chosen or name not in known]
