@@ -481,6 +481,7 @@ class GrammarProcessor:
         self.table = table
         self.calls = 0
         self.generated: list[int] = []
+        self.free_from: int | None = None
         self.penalty = penalty
         # Keep a reserve to close the JSON, but never more than a quarter of a small budget.
         self.close_after = None if max_tokens is None else max(1, max_tokens - min(reserve, max_tokens // 4))
@@ -506,7 +507,9 @@ class GrammarProcessor:
             self.cursor.exhausted = True
         mask = self.cursor.allowed()
         if mask is None:
-            seen = sorted(set(self.generated[-ANSWER_REPETITION_WINDOW:]))
+            if self.free_from is None:  # the answer began with the last token: routing words don't count
+                self.free_from = max(0, len(self.generated) - 1)
+            seen = sorted(set(self.generated[self.free_from :][-ANSWER_REPETITION_WINDOW:]))
             if not seen or self.penalty == 1.0:
                 return logits
             seen_ids = mx.array(seen)
