@@ -213,7 +213,7 @@ class NotStarting(Elem):
         return self
 
 
-ANSWER_MUST_NOT_START = ("Action", "Arguments", "Argument", "{", "<tool")
+ANSWER_MUST_NOT_START = ("Action", "Arguments", "Argument", "{", "<tool", "<data", "<", "Result of")
 
 
 class End(Elem):
