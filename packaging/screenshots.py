@@ -165,7 +165,7 @@ def main() -> int:
 
 
 def real_model_shot(out: Path, theme: str) -> int:
-    """Load the embedded default model, ask it something, and grab the window after ~24 tokens."""
+    """Load the embedded default model, ask it something, and grab the window after 12 tokens."""
     from PySide6.QtCore import QTimer
 
     from app.config import Settings
@@ -184,7 +184,7 @@ def real_model_shot(out: Path, theme: str) -> int:
 
     def on_token(text: str) -> None:
         tokens.append(text)
-        if len(tokens) == 40:
+        if len(tokens) == 12:
             QTimer.singleShot(120, take)
 
     def take() -> None:
@@ -198,7 +198,7 @@ def real_model_shot(out: Path, theme: str) -> int:
         QTimer.singleShot(300, hearth.center.deny_all)
 
     hearth.main.runner.token.connect(on_token)
-    hearth.main.runner.finished.connect(lambda _stats: QTimer.singleShot(200, take) if len(tokens) < 40 else None)
+    hearth.main.runner.finished.connect(lambda _stats: QTimer.singleShot(200, take) if len(tokens) < 12 else None)
     hearth.center.requested.connect(deny_all)
     hearth.main.show()
     hearth.main.load_model()

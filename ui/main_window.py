@@ -39,7 +39,7 @@ from ui.composer import Composer
 from ui.conversation_view import ConversationView
 from ui.services import Services
 from ui.turn_runner import TurnRunner
-from ui.widgets import icon_button
+from ui.widgets import ElidedLabel, icon_button
 
 VOICE_LABELS = {
     "idle": "",
@@ -178,16 +178,16 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(header)
         row.setContentsMargins(18, 10, 14, 10)
         row.setSpacing(10)
-        self.title = QLabel("New conversation")
+        self.title = ElidedLabel("New conversation")
         self.title.setObjectName("Title")
-        row.addWidget(self.title)
+        row.addWidget(self.title, 1)
         self.voice_pill = QLabel("")
         self.voice_pill.setObjectName("VoicePill")
         self.voice_pill.hide()
         row.addWidget(self.voice_pill)
         self.partial = QLabel("")
         self.partial.setObjectName("Partial")
-        row.addWidget(self.partial, 1)
+        row.addWidget(self.partial)
         self.load_progress = QProgressBar()
         self.load_progress.setRange(0, 100)
         self.load_progress.setFixedWidth(90)
@@ -482,6 +482,11 @@ class MainWindow(QMainWindow):
         self.activity_dock.setVisible(not self.activity_dock.isVisible())
 
     def _on_approval_count(self, count: int) -> None:
+        if count:
+            self._approvals_had_work = True
+        elif getattr(self, "_approvals_had_work", False):  # the last decision closes the panel it opened
+            self._approvals_had_work = False
+            QTimer.singleShot(600, lambda: self.approvals.hide() if not self.center.pending() else None)
         self.approvals_button.setIcon(theme.icon("shield", theme.palette().orange if count else None))
         self.approvals_button.setToolTip(f"Approvals ({count} waiting)" if count else "Approvals")
 

@@ -47,6 +47,32 @@ class RichLabel(QLabel):
         return self._source
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that ends in … when its text is wider than the room it has."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(80)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def _elide(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(20, self.width())))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+
 def icon_button(name: str, tooltip: str, size: int = 16, parent: QWidget | None = None) -> QToolButton:
     button = QToolButton(parent)
     button.setIcon(theme.icon(name))
