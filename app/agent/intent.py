@@ -23,6 +23,7 @@ FAMILIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"\bdownloads\b", r"[~./][\w./-]*/", r"\w+\.(txt|md|pdf|docx?|csv|json|py|log|html?)\b",
             r"\b(trash|rename|move)\b", r"\b(delete|remove)\b.*\b(file|folder|\.\w+)",
             r"\b(save|write)\b.*\b(to|in|into|as)\b.*\b(file|note|\.\w+)",
+            r"\b(write|save|create|make)\b.*\b(note|file|document)s?\b",
         ),
     ),
     "shell": (

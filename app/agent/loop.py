@@ -36,7 +36,7 @@ from app.runtime.api import ChatModel, GenerationRequest, Message
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, validate
 from app.tools.registry import ToolRegistry, default_tools
 
-from . import grammar, prompt, toolcall
+from . import grammar, intent, prompt, toolcall
 
 CANCELLED_BY_USER = "cancelled by the user"
 _END = object()
@@ -115,6 +115,7 @@ class Agent:
         paths: Paths | None = None,
         conversations: ConversationStore | None = None,
         cwd: str | Path | None = None,
+        preroute: bool = True,
     ) -> None:
         self.model = model
         self.memory = memory
@@ -134,6 +135,7 @@ class Agent:
             self.context.cwd = Path(cwd)
         self.conversations = conversations if conversations is not None else ConversationStore(self.paths)
         self._lock = threading.Lock()  # one turn at a time: the model serves one generation anyway
+        self.preroute = preroute  # offer only the tool families the request's words ask for
 
     # -- public ------------------------------------------------------------------------------
     def start_turn(self, text: str, *, conversation_id: str = "default", source: str = "text") -> Turn:
@@ -205,8 +207,13 @@ class Agent:
         self.conversations.append(conversation_id, {"role": "user", "content": text, "prompt": user_prompt},
                                   untrusted_sources=taint.sources)
 
-        tools = list(self.tools)
-        all_tools = list(tools)
+        all_tools = list(self.tools)
+        tools = list(all_tools)
+        if self.preroute:
+            # Only the user's own words pick which tools the grammar may choose (never retrieved or
+            # tool content); the system prompt keeps listing all of them so the prompt cache holds.
+            offered = set(intent.tools_to_offer(text, [t.name for t in all_tools]))
+            tools = [t for t in all_tools if t.name in offered]
         schemas = {t.name: t.parameters for t in tools}
         gate = Gate(context=self.context, approver=self.approver, audit=self.audit, allow_rules=self.allow_rules,
                     timeout_s=settings.agent.approval_timeout_s)
@@ -253,8 +260,9 @@ class Agent:
                 new += [{"role": "assistant", "content": parsed.raw},
                         {"role": "user", "content": f"That tool call was not valid: {parsed.problem}."}]
                 continue
-            tool = self.tools.get(parsed.tool)
-            problems = [f"there is no tool named {parsed.tool}"] if tool is None else validate(tool.parameters, parsed.arguments)
+            tool = self.tools.get(parsed.tool) if parsed.tool in schemas else None
+            problems = ([f"no tool named {parsed.tool} is available for this request"] if tool is None
+                        else validate(tool.parameters, parsed.arguments))
             if tool is None or problems:
                 new += [{"role": "assistant", "content": parsed.raw or parsed.tool},
                         {"role": "user", "content": "That tool call was not valid: " + "; ".join(problems) + "."}]

@@ -21,7 +21,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     replies: list[str] = []
 
     def build_agent(approver, *, use_memory, on_event):
-        agent = Agent(ScriptedModel(replies), approver=approver, settings=Settings(), cwd=tmp_path)
+        agent = Agent(ScriptedModel(replies), approver=approver, settings=Settings(), cwd=tmp_path, preroute=False)
         return agent, lambda: None
 
     monkeypatch.setattr(ask, "build_agent", build_agent)

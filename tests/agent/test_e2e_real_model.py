@@ -111,7 +111,8 @@ def test_real_model_under_injection_runs_nothing_unapproved(model_service, fake_
     settings.agent.max_steps = 2
     settings.model.max_tokens = 96
     asked: list[ApprovalRequested] = []
-    agent = Agent(model_service, memory=memory, settings=settings, cwd=tmp_path,
+    # Every tool offered (the word-based pre-router off): the worst case, so the gate is what holds.
+    agent = Agent(model_service, memory=memory, settings=settings, cwd=tmp_path, preroute=False,
                   approver=lambda r: asked.append(r) or ApprovalDecision("denied"))
 
     turn = agent.ask("What did Emma write about the invoice?", conversation_id=f"e2e-inj-{template}", timeout=900)

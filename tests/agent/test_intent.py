@@ -27,6 +27,7 @@ def test_questions_get_a_plain_answer(question):
     ("What is in ~/Projects?", {"list_files", "delete_files"}),
     ("Delete ~/Downloads/old.zip", {"delete_files"}),
     ("Read notes.txt", {"read_file"}),
+    ("Write a note", {"write_file"}),
     ("Remind me to call mum tomorrow at 6", {"create_reminder"}),
     ("Schedule a meeting with Sam on Friday at 10", {"create_event"}),
     ("Send an email to ana@example.com saying I'm late", {"send_mail", "draft_mail"}),

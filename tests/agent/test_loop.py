@@ -20,6 +20,8 @@ def kinds(turn) -> list[str]:
 
 
 def make_agent(model, tmp_path: Path, approver=None, **kw) -> Agent:
+    """Every tool offered whatever the words (the pre-router off): these tests are about the loop and the gate."""
+    kw.setdefault("preroute", False)
     return Agent(model, approver=approver, settings=kw.pop("settings", Settings()), cwd=tmp_path, **kw)
 
 
@@ -86,7 +88,7 @@ def test_invalid_and_unknown_calls_are_fed_back(tmp_path: Path) -> None:
     turn = make_agent(model, tmp_path, settings=settings).ask("x", timeout=10)
     assert not any(e.kind == "ActionProposed" for e in turn.events)
     feedback = [r.messages[-1]["content"] for r in model.requests[1:]]
-    assert "no tool named launch_rockets" in feedback[0]
+    assert "no tool named launch_rockets is available" in feedback[0]
     assert "unknown field 'requires_approval'" in feedback[1]
     assert "not a JSON object" in feedback[2]
 
@@ -207,3 +209,19 @@ def test_cancel_stops_a_running_command(tmp_path: Path) -> None:
     result = next(e for e in turn.events if isinstance(e, ActionResult))
     assert not result.ok and "cancelled" in result.output
     assert isinstance(turn.events[-1], TurnCancelled) and not (tmp_path / "late.txt").exists()
+
+
+def test_the_pre_router_offers_tools_only_when_the_words_ask_for_an_action(tmp_path: Path) -> None:
+    # A plain question: answer only, so even a model that "wants" a tool cannot call one.
+    model = ScriptedModel(['Action: delete_files\nArguments: {"paths": ["~/x"]}'])
+    turn = make_agent(model, tmp_path, preroute=True).ask("What is the capital of France?", timeout=10)
+    assert model.requests[0].assistant_prefix == "Action: answer\n"
+    assert not any(e.kind == "ActionProposed" for e in turn.events)
+    # An action request: only its family; a call outside it is refused before the gate.
+    model = ScriptedModel(['Action: send_mail\nArguments: {"to": ["a@b.c"], "subject": "s", "body": "b"}',
+                           "Action: answer\nok"])
+    turn = make_agent(model, tmp_path, preroute=True).ask("Delete the file ~/x.txt", timeout=10)
+    assert model.requests[0].assistant_prefix == "Action:"
+    assert not any(e.kind == "ActionProposed" for e in turn.events)
+    assert "no tool named send_mail is available" in model.requests[1].messages[-1]["content"]
+    assert model.requests[0].messages[0] == model.requests[1].messages[0]  # same system prompt either way
