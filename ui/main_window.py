@@ -486,9 +486,13 @@ class MainWindow(QMainWindow):
             self._approvals_had_work = True
         elif getattr(self, "_approvals_had_work", False):  # the last decision closes the panel it opened
             self._approvals_had_work = False
-            QTimer.singleShot(600, lambda: self.approvals.hide() if not self.center.pending() else None)
+            QTimer.singleShot(600, self.approvals, self._hide_idle_approvals)  # cancelled if the dock goes
         self.approvals_button.setIcon(theme.icon("shield", theme.palette().orange if count else None))
         self.approvals_button.setToolTip(f"Approvals ({count} waiting)" if count else "Approvals")
+
+    def _hide_idle_approvals(self) -> None:
+        if not self.center.pending():
+            self.approvals.hide()
 
     def _on_action_event(self, event: ev.Event, _channel: str) -> None:
         if isinstance(event, ev.ActionResult) and self.activity_dock.isVisible():
