@@ -20,9 +20,15 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
 @pytest.fixture(autouse=True)
 def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private HEARTH_HOME for each test."""
+    """A private HEARTH_HOME for each test, and a private HOME and XDG folders too, so nothing a
+    test does (the Trash, ~/.ics files, keyrings) can touch the real user's files."""
     home = tmp_path / "hearth-home"
     monkeypatch.setenv("HEARTH_HOME", str(home))
+    user_home = tmp_path / "user-home"
+    user_home.mkdir()
+    monkeypatch.setenv("HOME", str(user_home))
+    for var, sub in (("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache")):
+        monkeypatch.setenv(var, str(user_home / sub))
     return home
 
 

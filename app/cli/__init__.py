@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "app.cli.doctor",  # doctor
     "app.cli.memory_cmd",  # memory ingest|search|forget|stats
     "app.cli.audit_cmd",  # audit, audit undo
+    "app.cli.mail_cmd",  # mail status|set-password|forget-password (keychain only)
     "app.cli.voice_cmd",  # voice
     "app.cli.gui",  # gui (also what a bare `hearth` runs)
 )
