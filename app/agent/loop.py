@@ -215,6 +215,11 @@ class Agent:
             offered = set(intent.tools_to_offer(text, [t.name for t in all_tools]))
             tools = [t for t in all_tools if t.name in offered]
         schemas = {t.name: t.parameters for t in tools}
+        # A request with no action words is plain chat: no tool format in the prompt at all. The
+        # routed format's examples otherwise leak into small models' answers ("Hello! How can I
+        # help?" to a real question). Switching between plain and tool turns costs a cache refill.
+        plain = self.preroute and not tools
+        prompt_tools = [] if plain else all_tools
         gate = Gate(context=self.context, approver=self.approver, audit=self.audit, allow_rules=self.allow_rules,
                     timeout_s=settings.agent.approval_timeout_s)
         new: list[Message] = [{"role": "user", "content": user_prompt}]
@@ -222,24 +227,24 @@ class Agent:
         seen: dict[str, str] = {}  # calls made this turn -> their result
         for step in range(steps):
             offer = bool(tools) and step < steps - 1
-            routed = not native
+            routed = not native and not plain
             prefix = (toolcall.ROUTE_PREFIX if offer else "Action: answer\n") if routed else ""
             factory = None
             if offer:
                 factory = grammar.processor_factory(_grammar_for(dict(schemas), routed),
                                                     max_tokens=settings.model.max_tokens, copy_from=text)
-            elif routed:
+            elif routed or plain:
                 factory = grammar.processor_factory(grammar.answer_grammar)
             # The system prompt (and the tool list) stays the same at every step and turn, so the
             # model's prompt cache is reused; only the forced prefix and the grammar change.
-            system = prompt.system_prompt(all_tools, routed=routed, override_file=settings.model.system_prompt_file)
+            system = prompt.system_prompt(prompt_tools, routed=routed, override_file=settings.model.system_prompt_file)
             request = GenerationRequest(
                 messages=[{"role": "system", "content": system}, *history, *new],
                 max_tokens=settings.model.max_tokens,
                 temperature=settings.model.temperature,
                 top_p=settings.model.top_p,
                 conversation_id=conversation_id,
-                tools=[t.schema() for t in all_tools] if native and all_tools else None,
+                tools=[t.schema() for t in prompt_tools] if native and prompt_tools else None,
                 logits_processors=factory,
                 assistant_prefix=prefix,
                 request_id=f"{turn.turn_id}-{step}",

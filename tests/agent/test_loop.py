@@ -215,7 +215,10 @@ def test_the_pre_router_offers_tools_only_when_the_words_ask_for_an_action(tmp_p
     # A plain question: answer only, so even a model that "wants" a tool cannot call one.
     model = ScriptedModel(['Action: delete_files\nArguments: {"paths": ["~/x"]}'])
     turn = make_agent(model, tmp_path, preroute=True).ask("What is the capital of France?", timeout=10)
-    assert model.requests[0].assistant_prefix == "Action: answer\n"
+    first = model.requests[0]
+    # Plain chat: no forced routing prefix and no tool format anywhere in the prompt.
+    assert first.assistant_prefix == "" and first.tools is None
+    assert "Action:" not in first.messages[0]["content"] and "delete_files" not in first.messages[0]["content"]
     assert not any(e.kind == "ActionProposed" for e in turn.events)
     # An action request: only its family; a call outside it is refused before the gate.
     model = ScriptedModel(['Action: send_mail\nArguments: {"to": ["a@b.c"], "subject": "s", "body": "b"}',
