@@ -12,13 +12,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "packaging" / "macos"))
 
-import make_icons  # noqa: E402
+import make_icons  # noqa: E402  (tests calling it take pytest-qt's qapp: one QApplication per process)
 from info_plist import info_plist  # noqa: E402
 
 APP_ICON = ROOT / "assets" / "icons" / "app-icon.svg"
 
 
-def test_icns_holds_every_size_as_png(tmp_path: Path) -> None:
+def test_icns_holds_every_size_as_png(qapp, tmp_path: Path) -> None:
     assert make_icons.main([str(APP_ICON), str(tmp_path)]) == 0
     data = (tmp_path / "Hearth.icns").read_bytes()
     assert data[:4] == b"icns"
@@ -44,7 +44,7 @@ def test_icns_holds_every_size_as_png(tmp_path: Path) -> None:
     assert image.pixelColor(1, 1).alpha() == 0  # rounded corner stays transparent
 
 
-def test_missing_icon_fails_clearly(tmp_path: Path) -> None:
+def test_missing_icon_fails_clearly(qapp, tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "packaging" / "macos" / "make_icons.py"), str(tmp_path / "nope.svg"), str(tmp_path)],
         capture_output=True,
