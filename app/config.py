@@ -8,8 +8,6 @@ and falls back to defaults without overwriting the user's file.
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any, get_type_hints
 
 import tomli_w
 
+from app.fileio import atomic_write_text
 from app.paths import Paths, get_paths
 
 DEFAULT_MODEL = "SmolLM2-135M-Instruct"
@@ -149,17 +148,4 @@ def load_settings(paths: Paths | None = None) -> Settings:
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
     """Write settings atomically (temp file + rename) so a crash never leaves half a file."""
     paths = paths or get_paths()
-    paths.config_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = paths.config_file
-    data = tomli_w.dumps(settings_to_dict(settings))
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".settings-", suffix=".toml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write_text(paths.config_file, tomli_w.dumps(settings_to_dict(settings)))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import threading
 import time
 import uuid
@@ -13,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.events import HearthError
+from app.fileio import atomic_write_text
 from app.paths import Paths, get_paths
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
@@ -31,18 +30,7 @@ class ConversationStore:
         return self.folder / f"{conversation_id}.json"
 
     def _write(self, data: dict[str, Any]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target = self._file(data["id"])
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".conv-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, indent=1)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_text(self._file(data["id"]), json.dumps(data, ensure_ascii=False, indent=1))
 
     def list(self) -> list[dict[str, Any]]:
         """Summaries (id, title, created, updated, messages count), newest first; unreadable files skipped."""
