@@ -32,6 +32,12 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture
+def fake_home(hearth_home: Path) -> Path:
+    """The private HOME every test runs with (set up by ``hearth_home``)."""
+    return Path(os.environ["HOME"])
+
+
 @pytest.fixture(scope="session")
 def session_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A HEARTH_HOME shared by the whole run (the imported default model lives here)."""

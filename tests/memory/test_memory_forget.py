@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import grep_files
 from memory_corpus import make_mail, write_mbox
+from memory_files import grep_files
 
 from app.events import HearthError
 from app.paths import get_paths

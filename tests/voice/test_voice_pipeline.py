@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import ScriptedAnswerer, approval_event
+from voice_scripted import ScriptedAnswerer, approval_event
 from voice_speech import pad, piper, words
 
 from app.events import (
