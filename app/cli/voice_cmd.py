@@ -161,12 +161,15 @@ def _build_answerer(
     args: argparse.Namespace, printer: _Printer, approving: threading.Event
 ) -> tuple[Any, Any]:
     """The agent (actions ask in the terminal), exactly as ``hearth ask`` builds it."""
-    from app.cli.approve_tty import terminal_approver
+    from app.cli.approve_tty import open_terminal, terminal_approver
     from app.cli.ask import build_agent
 
-    ask = terminal_approver()
+    streams = open_terminal()
+    # No terminal: no approver at all, so the gate denies and the audit log says "no_approver".
+    ask = terminal_approver(streams) if streams is not None else None
 
     def approver(request: ApprovalRequested) -> Any:
+        assert ask is not None
         approving.set()
         try:
             return ask(request)
@@ -177,7 +180,8 @@ def _build_answerer(
         if args.json or isinstance(event, ErrorEvent):
             printer(event)
 
-    agent, shutdown = build_agent(approver, use_memory=not args.no_memory, on_event=on_event)
+    agent, shutdown = build_agent(approver if ask is not None else None, use_memory=not args.no_memory,
+                                  on_event=on_event)
     return agent, shutdown
 
 

@@ -33,7 +33,7 @@ def pull_model(paths: Paths, repo_id: str, name: str | None = None) -> Path:
         snapshot_download(repo_id, local_dir=staging, allow_patterns=ALLOW_PATTERNS)
         if not (staging / "config.json").exists():
             raise PullError(f"{repo_id} has no config.json: not an mlx-lm model")
-        (staging / ".cache").exists() and shutil.rmtree(staging / ".cache")
+        shutil.rmtree(staging / ".cache", ignore_errors=True)  # the hub client's bookkeeping
         staging.rename(target)
     except (LocalEntryNotFoundError, OSError, HfHubHTTPError) as exc:
         raise PullError(f"could not download {repo_id} (is the network on?): {exc}") from exc
