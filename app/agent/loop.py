@@ -5,16 +5,16 @@ as typed events; a turn runs on its own thread and can be cancelled at any point
 from __future__ import annotations
 
 import json
-import queue
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from app.audit import AuditLog
 from app.config import Settings, load_settings
 from app.conversations import ConversationStore
+from app.event_stream import EventStream
 from app.events import (
     ActionResult,
     ContextUsed,
@@ -39,7 +39,6 @@ from app.tools.registry import ToolRegistry, default_tools
 from . import grammar, intent, prompt, toolcall
 
 CANCELLED_BY_USER = "cancelled by the user"
-_END = object()
 
 
 def _grammar_for(schemas: dict[str, dict[str, Any]], routed: bool) -> Callable[[], list[grammar.Elem]]:
@@ -49,17 +48,15 @@ def _grammar_for(schemas: dict[str, dict[str, Any]], routed: bool) -> Callable[[
     return build
 
 
-class Turn:
+class Turn(EventStream):
     """One running turn: iterate it for events, ``cancel()`` it, ``wait()`` for it."""
 
     def __init__(self, turn_id: str, text: str) -> None:
+        super().__init__()
         self.turn_id = turn_id
         self.text = text
         self.events: list[Event] = []
         self.final: FinalAnswer | None = None
-        self._queue: queue.Queue[Any] = queue.Queue()
-        self._cancel = threading.Event()
-        self._done = threading.Event()
         self._generation: Any = None
         self._thread: threading.Thread | None = None
 
@@ -67,37 +64,24 @@ class Turn:
         self.events.append(event)
         if isinstance(event, FinalAnswer):
             self.final = event
-        self._queue.put(event)
+        self.put(event)
 
     def _finish(self) -> None:
-        self._done.set()
-        self._queue.put(_END)
-
-    def __iter__(self) -> Iterator[Event]:
-        while True:
-            item = self._queue.get()
-            if item is _END:
-                self._queue.put(_END)  # later iterations end at once too
-                return
-            yield item
+        self.end()
 
     def cancel(self) -> None:
-        self._cancel.set()
+        super().cancel()
         generation = self._generation
         if generation is not None:
             generation.cancel()
 
     @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    @property
     def done(self) -> bool:
-        return self._done.is_set()
+        return self.ended
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the turn ends; True when it did within ``timeout``."""
-        return self._done.wait(timeout)
+        return self.wait_ended(timeout)
 
 
 class Agent:

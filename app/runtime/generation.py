@@ -2,62 +2,33 @@
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Iterator
-
+from app.event_stream import EventStream
 from app.events import ErrorEvent, Event, GenerationDone, HearthError
-
-_END = object()
 
 
 class GenerationFailed(HearthError):
     pass
 
 
-class GenerationHandle:
+class GenerationHandle(EventStream):
     """Events arrive from the model thread; iterate from any one other thread; cancel from any."""
 
     def __init__(self, request_id: str) -> None:
+        super().__init__()
         self.request_id = request_id
-        self._queue: queue.Queue[object] = queue.Queue()
-        self._cancel = threading.Event()
-        self._ended = threading.Event()
         self.done: GenerationDone | None = None
         self.error: ErrorEvent | None = None
 
-    # -- producer side (model thread) --
     def put(self, event: Event) -> None:
         if isinstance(event, GenerationDone):
             self.done = event
         elif isinstance(event, ErrorEvent):
             self.error = event
-        self._queue.put(event)
-
-    def end(self) -> None:
-        self._ended.set()
-        self._queue.put(_END)
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    # -- consumer side --
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def __iter__(self) -> Iterator[Event]:
-        while True:
-            item = self._queue.get()
-            if item is _END:
-                self._queue.put(_END)  # later iterations end at once too
-                return
-            assert isinstance(item, Event)
-            yield item
+        super().put(event)
 
     def result(self, timeout: float | None = None) -> GenerationDone:
         """Drain the remaining events and return the final statistics (raise on error)."""
-        if not self._ended.wait(timeout):
+        if not self.wait_ended(timeout):
             raise TimeoutError(f"generation {self.request_id} did not finish in {timeout} s")
         for _ in self:
             pass
