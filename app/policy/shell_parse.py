@@ -107,6 +107,17 @@ class _Lexer:
         self.problem("an unbalanced backtick")
         return self.s[start:]
 
+    def read_expansion(self, out: list[str]) -> bool:
+        """At ``$`` or a backtick (quoted or not): keep its literal text in ``out`` and note any
+        nested command; True when the word's value is only known at run time."""
+        if self.peek() == "$":
+            text, dynamic = self.read_dollar()
+            out.append(text)
+            return dynamic
+        self.i += 1
+        self.script.nested.append(self.read_backtick())
+        return True
+
     def read_dollar(self) -> tuple[str, bool]:
         """At a ``$``: returns (literal text to keep, dynamic?)."""
         nxt = self.peek(1)
@@ -184,27 +195,15 @@ class _Lexer:
                         if self.peek(1) != "\n":
                             out.append(self.peek(1))
                         self.i += 2
-                    elif d == "$":
-                        text, dyn = self.read_dollar()
-                        out.append(text)
-                        dynamic = dynamic or dyn
-                    elif d == "`":
-                        self.i += 1
-                        self.script.nested.append(self.read_backtick())
-                        dynamic = True
+                    elif d in ("$", "`"):
+                        dynamic = self.read_expansion(out) or dynamic
                     else:
                         out.append(d)
                         self.i += 1
                 if not closed:
                     self.problem("an unbalanced quote")
-            elif c == "$":
-                text, dyn = self.read_dollar()
-                out.append(text)
-                dynamic = dynamic or dyn
-            elif c == "`":
-                self.i += 1
-                self.script.nested.append(self.read_backtick())
-                dynamic = True
+            elif c in ("$", "`"):
+                dynamic = self.read_expansion(out) or dynamic
             else:
                 out.append(c)
                 self.i += 1
