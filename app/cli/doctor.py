@@ -53,7 +53,7 @@ def _matmul_gflops(mx: object) -> float:
 
 
 def check_mlx() -> list[Check]:
-    from app.runtime.blas import blas_status
+    from app.runtime.blas import blas_status, gemv_status
     from app.runtime.loader import import_mlx
 
     try:
@@ -69,6 +69,12 @@ def check_mlx() -> list[Check]:
             checks.append(Check("ok", "BLAS", f"OpenBLAS preloaded from {path} ({gflops:.0f} GFLOP/s float32 matmul)"))
         else:
             checks.append(Check("warn", "BLAS", f"MLX's reference BLAS ({gflops:.0f} GFLOP/s): {reason}"))
+        if path:
+            gemv = gemv_status()
+            if gemv is None:
+                checks.append(Check("ok", "Decoding", "one-row matmuls go to OpenBLAS GEMV (about 2x faster tokens)"))
+            else:
+                checks.append(Check("warn", "Decoding", f"GEMV forwarder off, tokens about 2x slower: {gemv}"))
         checks.append(Check("ok", "CPU precision", os.environ.get("HEARTH_CPU_PRECISION", "float32") + " weights"))
     return checks
 

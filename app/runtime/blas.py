@@ -2,7 +2,8 @@
 
 The Linux ``mlx-cpu`` wheel links a reference BLAS (about 8 GFLOP/s on our machines against about
 220 for OpenBLAS). Loading OpenBLAS with ``RTLD_GLOBAL`` before ``import mlx.core`` interposes its
-symbols. This must run before anything imports MLX; :func:`app.runtime.mlx_env.import_mlx` and the
+symbols (after Hearth's GEMV forwarder, :mod:`app.runtime.gemv_shim`, when it is built).
+This must run before anything imports MLX; :func:`app.runtime.loader.import_mlx` and the
 ``app`` package itself call it. Set ``HEARTH_BLAS=reference`` to skip it (benchmarks compare both).
 """
 
@@ -14,6 +15,8 @@ import os
 import platform
 import sys
 
+from app.runtime.gemv_shim import install as install_gemv_shim
+
 BLAS_ENV = "HEARTH_BLAS"
 
 _CANDIDATES = (
@@ -24,7 +27,7 @@ _CANDIDATES = (
     "/usr/lib/libopenblas.so.0",
 )
 
-_state: dict[str, str | None] = {"blas": None, "reason": None}
+_state: dict[str, str | None] = {"blas": None, "reason": None, "gemv": "OpenBLAS not loaded"}
 
 
 def find_openblas() -> str | None:
@@ -56,10 +59,14 @@ def preload_openblas() -> str | None:
         _state["reason"] = "OpenBLAS not found (apt install libopenblas0-pthread)"
         return None
     try:
-        ctypes.CDLL(path, mode=os.RTLD_GLOBAL)
+        openblas = ctypes.CDLL(path, mode=os.RTLD_LOCAL)
     except OSError as exc:
         _state["reason"] = f"could not load {path}: {exc}"
         return None
+    # The GEMV forwarder must come first in the global scope so that MLX's cblas_sgemm is its;
+    # making OpenBLAS global afterwards puts it behind (glibc promotes the loaded library).
+    _state["gemv"] = install_gemv_shim(openblas)
+    ctypes.CDLL(path, mode=os.RTLD_GLOBAL)
     _state["blas"] = path
     return path
 
@@ -67,3 +74,8 @@ def preload_openblas() -> str | None:
 def blas_status() -> tuple[str | None, str | None]:
     """(path of the preloaded OpenBLAS or None, why not) — for ``hearth doctor``."""
     return _state["blas"], _state["reason"]
+
+
+def gemv_status() -> str | None:
+    """None when one-row matmuls go to GEMV (:mod:`app.runtime.gemv_shim`), else why not."""
+    return _state["gemv"]

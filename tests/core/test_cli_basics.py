@@ -28,6 +28,8 @@ def test_doctor_reports_every_part_with_a_status():
     if sys.platform.startswith("linux"):
         blas = next(c for c in checks if c["name"] == "BLAS")
         assert blas["status"] == "ok" and "OpenBLAS" in blas["detail"], blas
+        decoding = next(c for c in checks if c["name"] == "Decoding")
+        assert decoding["status"] == "ok" and "GEMV" in decoding["detail"], decoding
 
 
 def test_doctor_says_when_blas_preload_is_off(monkeypatch: pytest.MonkeyPatch):
