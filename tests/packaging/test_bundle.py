@@ -121,6 +121,8 @@ def test_doctor_finds_everything_inside_the_bundle(bundle: Path, clean_home: Pat
         assert str(ROOT / ".venv") not in detail
     # Everything Hearth writes lands under the (empty) HOME it was given.
     assert str(clean_home) in by_name["data folder"]["detail"]
+    if sys.platform.startswith("linux"):  # the bundle carries the GEMV forwarder it was built with
+        assert by_name["Decoding"]["status"] == "ok", by_name["Decoding"]
 
 
 def _events(stdout: str) -> list[dict]:
