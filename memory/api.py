@@ -16,11 +16,11 @@ from typing import Any
 from app.config import MemorySettings, load_settings
 from app.events import Citation, Event, HearthError, IngestFinished
 from app.paths import Paths, get_paths
-from memory import store
-from memory.connectors import conversation
+from memory import contacts_index, reindex, store
+from memory.connectors import conversation, imessage
 from memory.embed_choice import choose
 from memory.embeddings import HearthEmbeddingFunction
-from memory.filters import DateLike, build_where, to_timestamp
+from memory.filters import DateLike, build_where, query_key, to_timestamp
 from memory.ingest import Ingestor
 from memory.items import SOURCE_TYPES
 from memory.lock import MemoryLock
@@ -53,6 +53,8 @@ class Memory:
             self.embedding_function = HearthEmbeddingFunction(self.backend)
             self.client = store.make_client(self.store_dir, settings)
             self.collection = store.open_collection(self.client, self.embedding_function)
+            # older stores: bring the person-filter metadata up to date (no re-embedding; once)
+            reindex.migrate(self.collection, self.folder, self._lock)
         except BaseException:
             self._file_lock.release()
             raise
@@ -157,7 +159,13 @@ class Memory:
         root = str(target.resolve())
         ingestor = Ingestor(self.collection, self._embed, self._lock, self.state.tombstones(), on_event)
         started = time.time()
-        finished = ingestor.run(root, scan_path(target, kind))
+        if kind == "imessage":  # handles become contact names (ingested .vcf cards, macOS Contacts)
+            with self._lock:
+                book = contacts_index.load(self.collection)
+            scan = imessage.scan(target, contacts=book)
+        else:
+            scan = scan_path(target, kind)
+        finished = ingestor.run(root, scan)
         self.state.record_source(
             root,
             {
@@ -174,6 +182,15 @@ class Memory:
 
     def _embed(self, texts: list[str]) -> Any:
         return self.embedding_function(texts)
+
+    def reindex(self, *, on_event: Callable[[Event], None] | None = None) -> IngestFinished:
+        """Re-embed every stored chunk with the current back end and rewrite the vector index.
+
+        For after a change of embedding back end or model, or a damaged vector index. Resumable:
+        killed half-way, the next call finishes the job (see :mod:`memory.reindex`).
+        """
+        self._check_open()
+        return reindex.reindex(self.collection, self._embed, self._lock, self.folder, on_event)
 
     # -- forgetting ------------------------------------------------------------------------
     def forget(
@@ -227,7 +244,7 @@ class Memory:
             if person or since or until:
                 rule = {
                     "source_types": [source_type] if source_type else None,
-                    "person": digest(person) if person else None,  # the key the filter matched
+                    "person": digest(query_key(person)) if person else None,  # the key it matched
                     "since": to_timestamp(since),
                     "until": to_timestamp(until, end_of_day=True),
                 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -12,23 +13,89 @@ from memory.items import SOURCE_TYPES, Item, to_utc
 DateLike = datetime | date | str | int | float | None
 
 
+PHONE = re.compile(r"^\+?[\d\s().\-/]+$")
+PHONE_TAIL = 9  # national numbers differ in front (trunk 0, country code), never in the last 9 digits
+INDEX_KEY = "people_index"  # digests of person keys, plain and per source type (see people_index)
+LEGACY_KEY = "people_keys"  # the plain keys older stores kept (filtered with a slow $contains)
+
+
+def is_phone(value: str) -> bool:
+    """A phone number as people write it: digits, spaces, dashes, dots, parentheses, a leading +."""
+    value = value.strip()
+    return bool(PHONE.match(value)) and sum(c.isdigit() for c in value) >= 5
+
+
+def phone_number(value: str) -> str:
+    """``+15551234567`` from ``+1 (555) 123-4567``; without a country code, the digits alone."""
+    digits = "".join(c for c in value if c.isdigit())
+    if value.strip().startswith("00") and len(digits) > 4:
+        return "+" + digits[2:]
+    return ("+" + digits) if value.strip().startswith("+") else digits
+
+
+def phone_tail(value: str) -> str:
+    """The part of a number that every way of writing it shares: ``#`` + its last 9 digits."""
+    digits = "".join(c for c in value if c.isdigit())
+    return "#" + digits[-PHONE_TAIL:]
+
+
+def split_person(person: str) -> tuple[str, str]:
+    """``("Anna Berg", "+15551234567")`` from ``Anna Berg <+15551234567>``; a bare name or address too."""
+    match = re.match(r"^(.*?)\s*<([^>]+)>$", person.strip())
+    name, addr = (match.group(1), match.group(2)) if match else ("", person.strip())
+    if "@" not in addr and not is_phone(addr):
+        name, addr = addr, ""
+    return name.strip().strip('"').strip(), addr.strip()
+
+
 def person_keys(people: tuple[str, ...] | list[str]) -> list[str]:
-    """Lower-case handles a person can be found by: full name, each name part, address."""
+    """Lower-case handles a person can be found by: full name, each name part, address.
+
+    A phone number gives its compact form (``+15551234567``) and its tail (``#551234567``), so
+    any way of writing the number finds it (see :func:`query_key`).
+    """
     keys: dict[str, None] = {}
     for person in people:
-        match = re.match(r"^(.*?)\s*<([^>]+)>$", person.strip())
-        name, addr = (match.group(1), match.group(2)) if match else ("", person.strip())
-        if "@" not in addr and not re.match(r"^[+\d][\d\s().-]+$", addr):
-            name, addr = addr, ""
-        for value in (name, addr):
+        name, addr = split_person(person)
+        phone = is_phone(addr) if addr else False
+        for value in (name, phone_number(addr) if phone else addr):
             value = value.strip().strip('"').lower()
             if value:
                 keys[value] = None
+        if phone:
+            keys[phone_tail(addr)] = None
         local = addr.split("@", 1)[0] if "@" in addr else ""
         for part in re.split(r"[\s,]+", name.lower()) + re.split(r"[._+-]+", local.lower()):
             if len(part) > 1 and not part.isdigit():
                 keys[part] = None
     return list(keys)
+
+
+def query_key(person: str) -> str:
+    """The key a person filter looks up: lower-cased, and a phone number by its tail."""
+    value = person.strip().strip('"').strip()
+    if is_phone(value):
+        return phone_tail(value)
+    return value.lower()
+
+
+def key_digest(key: str) -> str:
+    """Short digest of a person key: what the index stores (names stay out of the filter index)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def people_index(people: tuple[str, ...] | list[str], source_type: str) -> list[str]:
+    """The ``people_index`` array: ``d`` and ``source_type:d`` for the digest ``d`` of every key.
+
+    A person filter is then one indexed ``$contains`` (with the source type folded in), instead
+    of ``$contains`` over plain keys AND-ed with a source-type clause that makes Chroma
+    materialise every chunk of that type first.
+    """
+    out: list[str] = []
+    for key in person_keys(people):
+        d = key_digest(key)
+        out += [d, f"{source_type}:{d}"]
+    return out
 
 
 def to_timestamp(value: DateLike, *, end_of_day: bool = False) -> int | None:
@@ -76,7 +143,7 @@ def chunk_metadata(item: Item, root: str, index: int, total: int) -> dict[str, A
     }
     if item.people:
         meta["people"] = list(item.people)
-        meta["people_keys"] = person_keys(item.people)
+        meta[INDEX_KEY] = people_index(item.people, item.source_type)
     return meta
 
 
@@ -96,6 +163,15 @@ def build_where(
         unknown = [s for s in source_types if s not in SOURCE_TYPES]
         if unknown:
             raise HearthError(f"unknown source type {unknown[0]!r}: use one of {', '.join(SOURCE_TYPES)}")
+    key = query_key(person) if person else ""
+    if key:
+        d = key_digest(key)
+        if source_types:  # the source type rides in the person's index entry: one indexed lookup
+            typed = [{INDEX_KEY: {"$contains": f"{s}:{d}"}} for s in dict.fromkeys(source_types)]
+            clauses.append(typed[0] if len(typed) == 1 else {"$or": typed})
+        else:
+            clauses.append({INDEX_KEY: {"$contains": d}})
+    elif source_types:
         clauses.append({"source_type": {"$in": list(source_types)}})
     lo, hi = to_timestamp(since), to_timestamp(until, end_of_day=True)
     if lo is not None:
@@ -104,8 +180,6 @@ def build_where(
         clauses.append({"ts": {"$lte": hi}})
     if lo is not None or hi is not None:
         clauses.append({"ts": {"$gt": 0}})  # undated things are outside every date range
-    if person:
-        clauses.append({"people_keys": {"$contains": person.strip().lower()}})
     if item_id:
         clauses.append({"item_id": item_id})
     if source_path:

@@ -1,6 +1,7 @@
 """Contacts: .vcf address books (vCard 2.1, 3.0, 4.0). One card is one item.
 
-The address book is the user's own, so contacts are trusted.
+The address book is the user's own, so contacts are trusted. A card's ``people`` are its name, then
+its e-mail addresses and phone numbers (what maps iMessage handles to names).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from memory.connectors import Scan
 from memory.connectors.contentlines import Component, parse, unescape, walk
 from memory.extract import MAX_FILE_BYTES, Unreadable, decode_text
+from memory.filters import is_phone
 from memory.items import Item, Skip
 
 KIND = "vcf"
@@ -60,7 +62,10 @@ def card_item(card: Component, where: str) -> Item:
         units.append(f"Note: {note}")
     uid = card.text("UID")
     key = uid or hashlib.sha256(f"{name}|{','.join(emails)}".encode()).hexdigest()[:20]
-    people = tuple(dict.fromkeys(([name] if name else []) + emails))
+    phones = [t.strip() for t in _values(card, "TEL") if is_phone(t)]
+    # the name first, then every address and number: memory.contacts_index maps iMessage handles
+    # back to this name, and a person filter by number finds the card
+    people = tuple(dict.fromkeys(([name] if name else []) + emails + phones))
     return Item(
         key=key,
         kind=KIND,

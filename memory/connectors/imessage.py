@@ -4,6 +4,11 @@ Tables used: message, handle, chat, chat_message_join. Newer macOS leaves ``mess
 and keeps the text in ``attributedBody`` (an NSAttributedString in Apple's typedstream format),
 decoded here. One item is one chat's messages on one day; each message is a unit, so chunks
 break between messages. Messages are written by other people: never trusted.
+
+Handles are phone numbers and e-mail addresses; with a :class:`memory.contacts_index.ContactBook`
+they become ``Anna Berg <+15551234567>`` in the item's people (so the name and the number both
+find it) and ``Anna Berg`` in the text. The names are part of the content hash, so ingesting the
+chat.db again after contacts arrive updates the items.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from memory.connectors import Scan
+from memory.contacts_index import ContactBook
 from memory.items import Item, Skip
 
 KIND = "imessage"
@@ -52,6 +58,11 @@ def decode_attributed_body(blob: bytes | None) -> str:
     return rest[start : start + length].decode("utf-8", "replace")
 
 
+def _handles(people: dict[str, None]) -> list[str]:
+    """The bare handles back from ``Name <handle>`` labels."""
+    return [p[p.rfind("<") + 1 : -1] if p.endswith(">") and "<" in p else p for p in people]
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     uri = f"file:{path.resolve()}?mode=ro"
     con = sqlite3.connect(uri, uri=True, timeout=5)
@@ -59,8 +70,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
-def scan(path: Path | None = None) -> Scan:
+def scan(path: Path | None = None, contacts: ContactBook | None = None) -> Scan:
     db = (path or DEFAULT_DB).expanduser()
+    book = contacts or ContactBook()
     where = str(db.resolve())
     try:
         if not db.is_file():
@@ -117,16 +129,23 @@ def scan(path: Path | None = None) -> Scan:
                 text = text.replace("\ufffc", "").strip()  # attachment placeholders
                 if not text:
                     continue
-                who = "Me" if row["from_me"] else (row["handle"] or "Unknown")
-                if not row["from_me"] and row["handle"]:
-                    people[row["handle"]] = None
+                handle = (row["handle"] or "").strip()
+                who = "Me" if row["from_me"] else (book.name_for(handle) or handle or "Unknown")
+                if not row["from_me"] and handle:
+                    people[book.label(handle)] = None
                 when = apple_time(row["date"])
                 stamp = when.astimezone().strftime("%H:%M") if when else ""
                 units.append(f"[{stamp}] {who}: {text}")
             if not units:
                 continue
             first = msgs[0]
-            name = first["display_name"] or ", ".join(people) or first["chat_identifier"] or "unknown"
+            name = (
+                first["display_name"]
+                or ", ".join(book.name_for(h) or h for h in _handles(people))
+                or book.name_for(first["chat_identifier"] or "")
+                or first["chat_identifier"]
+                or "unknown"
+            )
             yield Item(
                 key=f"{chat}|{day}",
                 kind=KIND,
