@@ -118,9 +118,10 @@ def reindex(
     lock: threading.RLock,
     folder: Path,
     on_event: Callable[[Event], None] | None = None,
-    batch: int = BATCH,
+    batch: int | None = None,
 ) -> IngestFinished:
     """Re-embed every chunk from its stored text and write the vectors back (resumable)."""
+    batch = batch or BATCH
 
     def emit(event: Event) -> None:
         if on_event is not None:

@@ -1,4 +1,4 @@
-"""``hearth memory ingest|search|forget|stats|sources|remember``: the personal memory, headless."""
+"""``hearth memory ingest|search|forget|stats|remember|reindex``: the personal memory, headless."""
 
 from __future__ import annotations
 
@@ -164,6 +164,29 @@ def cmd_remember(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    memory = _open()
+    try:
+        bar = ProgressBar()
+        started = time.monotonic()
+        try:
+            finished = memory.reindex(on_event=bar)
+        finally:
+            bar.close()
+        backend = memory.backend
+    finally:
+        memory.close()
+    seconds = time.monotonic() - started
+    if args.json:
+        print(json.dumps({**finished.to_dict(), "embedding": backend, "seconds": round(seconds, 1)}))
+        return 0
+    total = finished.updated + finished.skipped
+    print(f"re-embedded {finished.updated} of {total} chunk(s) with {backend} ({seconds:.1f} s)")
+    for reason in finished.skipped_reasons:
+        print(f"  {reason}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("memory", help="the personal memory: ingest, search, forget, stats")
     sub = parser.add_subparsers(dest="memory_command", metavar="ACTION", required=True)
@@ -220,3 +243,11 @@ def register(subparsers: Any) -> None:
     remember = sub.add_parser("remember", help="store a fact, as if said in conversation")
     remember.add_argument("text", nargs="+")
     remember.set_defaults(handler=cmd_remember)
+
+    reindex = sub.add_parser(
+        "reindex",
+        help="re-embed every stored chunk and rebuild the vector index (after changing the "
+        "embedding back end, or if the index is damaged); safe to interrupt and run again",
+    )
+    reindex.add_argument("--json", action="store_true", help="print the report as JSON")
+    reindex.set_defaults(handler=cmd_reindex)
