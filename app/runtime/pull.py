@@ -21,7 +21,7 @@ class PullError(HearthError):
 def pull_model(paths: Paths, repo_id: str, name: str | None = None) -> Path:
     """Download ``repo_id`` into the models folder atomically (temp folder, then rename)."""
     from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
 
     target = paths.models_dir / (name or repo_id.split("/")[-1])
     if target.exists():
@@ -35,8 +35,11 @@ def pull_model(paths: Paths, repo_id: str, name: str | None = None) -> Path:
             raise PullError(f"{repo_id} has no config.json: not an mlx-lm model")
         shutil.rmtree(staging / ".cache", ignore_errors=True)  # the hub client's bookkeeping
         staging.rename(target)
+    except RepositoryNotFoundError as exc:
+        raise PullError(f"could not download {repo_id}: the hub has no such model (check the name)") from exc
     except (LocalEntryNotFoundError, OSError, HfHubHTTPError) as exc:
-        raise PullError(f"could not download {repo_id} (is the network on?): {exc}") from exc
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PullError(f"could not download {repo_id} (is the network on?): {reason}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
