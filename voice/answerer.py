@@ -1,15 +1,20 @@
-"""What answers a voice turn: the Agent, or (until it is wired) a chat model directly.
+"""What answers a voice turn: the Agent (:class:`AgentAnswerer`), or a chat model directly.
 
 An *answerer* is anything with ``start_turn(text, *, conversation_id, source) -> Turn``, where a
 turn is iterable for ``app.events`` events and has ``cancel()``: exactly the Agent's interface.
 :class:`ModelAnswerer` gives a bare :class:`app.runtime.api.ChatModel` that interface.
+
+Optional, for speed: ``can_speculate(text)`` (may this be answered before the key is released:
+no tool, hence no approval or action, can be reached), ``discard(turn)`` (forget a speculative
+turn that was dropped, as if never asked) and ``warm(conversation_id=...)`` (prefill the fixed
+part of the prompt into the model's per-conversation cache).
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from app.events import (
@@ -95,10 +100,46 @@ class ModelAnswerer:
         self.max_tokens = max_tokens
         self._history: dict[str, list[Message]] = {}
         self._last: dict[str, ModelTurn] = {}
+        # turn -> (conversation, its history and last turn before it), to undo a discarded turn
+        self._before: dict[int, tuple[str, list[Message], ModelTurn | None]] = {}
+        self._lock = threading.Lock()
+
+    def can_speculate(self, text: str) -> bool:
+        return True  # a bare model has no tools: nothing can act before the release
+
+    def warm(self, *, conversation_id: str = "default") -> None:
+        """Prefill the system prompt (and history) into this conversation's prompt cache."""
+        with self._lock:
+            messages: list[Message] = [
+                {"role": "system", "content": self.system_prompt},
+                *self._history.get(conversation_id, []),
+                {"role": "user", "content": ""},
+            ]
+        request = GenerationRequest(messages=messages, max_tokens=1, conversation_id=f"voice-{conversation_id}")
+        self.model.generate(request).result(60)
+
+    def discard(self, turn: ModelTurn | None) -> None:
+        """Forget a dropped speculative turn: the history is as it was before it."""
+        with self._lock:
+            before = self._before.pop(id(turn), None)
+            if before is None:
+                return
+            conversation_id, history, last = before
+            if self._last.get(conversation_id) is turn:
+                self._history[conversation_id] = history
+                if last is None:
+                    self._last.pop(conversation_id, None)
+                else:
+                    self._last[conversation_id] = last
 
     def start_turn(self, text: str, *, conversation_id: str = "default", source: str = "voice") -> ModelTurn:
+        with self._lock:
+            return self._start(text, conversation_id, source)
+
+    def _start(self, text: str, conversation_id: str, source: str) -> ModelTurn:
         history = self._history.setdefault(conversation_id, [])
         previous = self._last.get(conversation_id)
+        saved = (conversation_id, list(history), previous)
         if previous is not None and previous.answer:
             history.append({"role": "assistant", "content": previous.answer})
         elif previous is not None and history and history[-1]["role"] == "user":
@@ -111,7 +152,85 @@ class ModelAnswerer:
         )
         turn = ModelTurn(self.model, request, text, source)
         self._last[conversation_id] = turn
+        self._before.clear()  # only the latest turn can still be discarded
+        self._before[id(turn)] = saved
         return turn
+
+
+class AgentAnswerer:
+    """The real agent behind a voice turn, with the optional speed-ups the pipeline uses.
+
+    Only a *plain question* is answered speculatively: with the agent's word-based pre-router on,
+    a request whose own words ask for no action gets no tools offered, so no approval and no
+    action can be reached before the release. A dropped speculative turn is cancelled and its
+    messages removed from the conversation, as if it had never been asked.
+    """
+
+    def __init__(self, agent: Any, *, speculate: bool = True) -> None:
+        self.agent = agent
+        self.speculate = speculate
+        self._before: dict[int, tuple[str, int]] = {}  # turn -> (conversation, messages before it)
+
+    def start_turn(self, text: str, *, conversation_id: str = "default", source: str = "voice") -> Turn:
+        count = self._message_count(conversation_id)
+        turn: Turn = self.agent.start_turn(text, conversation_id=conversation_id, source=source)
+        self._before.clear()
+        if count is not None:
+            self._before[id(turn)] = (conversation_id, count)
+        return turn
+
+    def can_speculate(self, text: str) -> bool:
+        from app.agent import intent
+
+        if not self.speculate or not getattr(self.agent, "preroute", False):
+            return False
+        return not intent.tools_to_offer(text, [tool.name for tool in self.agent.tools])
+
+    def discard(self, turn: Turn | None) -> None:
+        """Wait for the cancelled turn to end, then drop what it added to the conversation."""
+        before = self._before.pop(id(turn), None)
+        if turn is None or before is None:
+            return
+        wait: Callable[[float], bool] | None = getattr(turn, "wait", None)
+        if wait is not None and not wait(10):
+            return  # still running: leave the conversation alone rather than race the turn
+        conversation_id, count = before
+        store = self.agent.conversations
+        if not store.exists(conversation_id):
+            return
+        data = store.load(conversation_id)
+        if count == 0:
+            store.delete(conversation_id)
+        elif len(data.get("messages", [])) > count:
+            data["messages"] = data["messages"][:count]
+            store._write(data)  # the store's own atomic writer (it has no public truncate)
+
+    def warm(self, *, conversation_id: str = "default") -> None:
+        """Prefill the agent's plain-chat prompt (system prompt and history) into the cache."""
+        from app.agent import prompt
+
+        agent = self.agent
+        native = agent._native()
+        history, _ = agent._history(conversation_id, native=native)
+        system = prompt.system_prompt([], routed=False, override_file=agent.settings.model.system_prompt_file)
+        messages: list[Message] = [
+            {"role": "system", "content": system},
+            *history,
+            {"role": "user", "content": ""},
+        ]
+        request = GenerationRequest(messages=messages, max_tokens=1, conversation_id=conversation_id)
+        agent.model.generate(request).result(60)
+
+    def _message_count(self, conversation_id: str) -> int | None:
+        store = getattr(self.agent, "conversations", None)
+        if store is None:
+            return None
+        try:
+            if not store.exists(conversation_id):
+                return 0
+            return len(store.load(conversation_id).get("messages", []))
+        except Exception:
+            return None
 
 
 def full_text(events: Iterable[Event]) -> str:

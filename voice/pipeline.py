@@ -4,6 +4,13 @@
 utterance, takes the final transcript (mostly done already) and starts the answer; sentences of
 the answer are synthesised and played as soon as they are complete, while the answer is still
 being generated. Everything is reported through ``listener`` as ``app.events`` events.
+
+Speculation: when the speaker pauses while still holding the key and the transcript covers all
+that was said, the answer is started at once (generated and synthesised, nothing played and no
+event shown). At release it is kept if the final transcript is the same text, else dropped
+(silently; the answerer forgets it) and the final transcript is answered as usual. Voice heard
+again also drops it. Only answerers that say ``can_speculate(text)`` (no tools, so no approval
+or action can be reached before the release) are asked early.
 """
 
 from __future__ import annotations
@@ -64,6 +71,9 @@ class UtteranceMetrics:
     audio_seconds: float = 0.0
     stt_passes: int = 0
     reused_partial: bool = False
+    speculations: int = 0  # answers started while the key was held
+    speculated: bool = False  # the reply that played was one of them
+    speculation_at: float = 0.0  # when that reply started
     sentences: list[str] = field(default_factory=list)
 
 
@@ -71,9 +81,18 @@ class UtteranceMetrics:
 class _Reply:
     epoch: int
     text: str
+    speculative: bool = False
     turn: Turn | None = None
+    started_at: float = field(default_factory=time.monotonic)
     done: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)  # its turn was followed to the end
+    committed: threading.Event = field(default_factory=threading.Event)  # may be shown and played
+    decided: threading.Event = field(default_factory=threading.Event)  # committed or cancelled
     cancelled: bool = False
+    held: list[Event] = field(default_factory=list)  # events kept back until the commit
+    marks: dict[str, float] = field(default_factory=dict)
+    sentences: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class VoicePipeline:
@@ -88,6 +107,10 @@ class VoicePipeline:
         cue_sounds: bool = True,
         speak_replies: bool = True,
         conversation_id: str = "voice",
+        speculate: bool = True,
+        warm: bool = True,
+        first_clause_words: int = 4,
+        first_break_words: int = 6,
     ) -> None:
         if sink.sample_rate != tts.sample_rate:
             raise VoiceError(
@@ -101,6 +124,11 @@ class VoicePipeline:
         self.cue_sounds = cue_sounds
         self.speak_replies = speak_replies
         self.conversation_id = conversation_id
+        self.speculate = speculate
+        self.warm = warm
+        self.first_clause_words = first_clause_words
+        self.first_break_words = first_break_words
+        self._warmed = False
         self.metrics = UtteranceMetrics()
         self.speaker = Speaker(sink, on_sentence=self._on_sentence_played, on_finished=self._on_reply_played)
         self._synth_queue: queue.Queue[tuple[_Reply, str] | None] = queue.Queue()
@@ -144,8 +172,13 @@ class VoicePipeline:
             self.emit(ListeningStarted())
             if self.cue_sounds:
                 self.speaker.cue(load_cue("start", self.sink.sample_rate))
+            self._warm_up()
+            speculating = self.speculate and callable(getattr(self.answerer, "can_speculate", None))
             self._transcriber = StreamingTranscriber(
-                self.stt, on_partial=lambda text: self.emit(PartialTranscript(text=text))
+                self.stt,
+                on_partial=lambda text: self.emit(PartialTranscript(text=text)),
+                on_endpoint=self._on_endpoint if speculating else None,
+                on_resume=self._on_resume if speculating else None,
             )
             self._source = source
             source.start()
@@ -153,6 +186,74 @@ class VoicePipeline:
                 target=self._capture_loop, args=(source, self._transcriber), name="voice-capture", daemon=True
             )
             self._capture.start()
+
+    def _warm_up(self) -> None:
+        """Once per session: let the answerer prefill its fixed prompt while the user speaks."""
+        warm = getattr(self.answerer, "warm", None)
+        if self._warmed or not self.warm or not callable(warm):
+            return
+        self._warmed = True
+
+        def run() -> None:
+            try:
+                warm(conversation_id=self.conversation_id)
+            except Exception:  # only a speed-up: the turn itself reports real failures
+                pass
+
+        threading.Thread(target=run, name="voice-warm", daemon=True).start()
+
+    def _on_endpoint(self, text: str, upto: int) -> None:
+        """The speaker paused with the key held: start answering what was said (held back)."""
+        with self._lock:
+            if self._source is None or self.answerer is None:
+                return
+            current = self._reply
+            if current is not None and current.speculative and not current.cancelled:
+                if current.text == text:
+                    return
+                self._drop(current)
+            try:
+                allowed = bool(self.answerer.can_speculate(text))  # type: ignore[attr-defined]
+            except Exception:
+                allowed = False
+            if not allowed:
+                return
+            self.metrics.speculations += 1
+            self._start_reply(text, speculative=True)
+
+    def _on_resume(self) -> None:
+        """Voice again after a pause: what was started early may no longer be the question."""
+        reply = self._reply  # no lock: this runs on the capture thread, which release() joins
+        if reply is not None and reply.speculative and not reply.committed.is_set():
+            self._drop(reply)
+
+    def _drop(self, reply: _Reply) -> None:
+        """Cancel an uncommitted speculative reply; nothing of it was shown or played."""
+        if reply.cancelled:
+            return
+        reply.cancelled = True
+        reply.decided.set()
+        if reply.turn is not None:
+            try:
+                reply.turn.cancel()
+            except Exception:
+                pass
+        reply.done.set()
+
+    def _commit(self, reply: _Reply) -> None:
+        """The final transcript is what was answered early: show its events and let it play."""
+        m = self.metrics
+        m.speculated = True
+        m.speculation_at = reply.started_at
+        with reply.lock:
+            for name, value in reply.marks.items():
+                setattr(m, name, value)
+            m.sentences.extend(reply.sentences)
+            held, reply.held = reply.held, []
+            for event in held:
+                self.emit(event)
+            reply.committed.set()
+        reply.decided.set()
 
     def _capture_loop(self, source: AudioSource, transcriber: StreamingTranscriber) -> None:
         try:
@@ -194,6 +295,15 @@ class VoicePipeline:
         m.stt_passes = transcriber.passes
         m.reused_partial = transcriber.reused_partial
         final = FinalTranscript(text=transcript.text, no_speech=transcript.no_speech)
+        early = self._reply
+        if early is None or not early.speculative or early.committed.is_set() or early.cancelled:
+            early = None
+        if early is not None and not transcript.no_speech and early.text == transcript.text:
+            self.emit(final)
+            self._commit(early)
+            return final
+        if early is not None:
+            self._drop(early)
         self.emit(final)
         if not transcript.no_speech and self.answerer is not None:
             self._start_reply(transcript.text)
@@ -212,24 +322,67 @@ class VoicePipeline:
 
     # --- reply -------------------------------------------------------------------------------
 
-    def _start_reply(self, text: str) -> None:
+    def _start_reply(self, text: str, *, speculative: bool = False) -> None:
         assert self.answerer is not None
+        previous = self._reply
+        if previous is not None and previous.speculative and previous.cancelled:
+            previous.finished.wait(10)  # the answerer has forgotten it before the next turn starts
         epoch = self.speaker.new_epoch()
-        reply = _Reply(epoch=epoch, text=text)
+        reply = _Reply(epoch=epoch, text=text, speculative=speculative)
+        if not speculative:
+            reply.committed.set()
+            reply.decided.set()
         with self._lock:
             self._reply = reply
         try:
             reply.turn = self.answerer.start_turn(text, conversation_id=self.conversation_id, source="voice")
         except Exception as exc:
-            self.emit(ErrorEvent(stage="agent", message=f"Could not start the answer: {exc}"))
+            if not speculative:
+                self.emit(ErrorEvent(stage="agent", message=f"Could not start the answer: {exc}"))
+            reply.cancelled = speculative
+            reply.decided.set()
             reply.done.set()
+            reply.finished.set()
             return
         threading.Thread(target=self._respond, args=(reply,), name="voice-respond", daemon=True).start()
 
+    def _show(self, reply: _Reply, event: Event) -> None:
+        """Emit an event of the reply, or hold it back until a speculative reply is committed."""
+        with reply.lock:
+            if not reply.committed.is_set():
+                reply.held.append(event)
+                return
+        self.emit(event)
+
+    def _mark(self, reply: _Reply, name: str) -> None:
+        with reply.lock:
+            if name not in reply.marks:
+                reply.marks[name] = time.monotonic()
+                if reply.committed.is_set():
+                    setattr(self.metrics, name, reply.marks[name])
+
     def _respond(self, reply: _Reply) -> None:
+        try:
+            self._follow(reply)
+        finally:
+            if reply.speculative:
+                self._await_decision(reply)  # an early answer may be dropped after it has ended
+            if reply.cancelled and reply.speculative:
+                discard = getattr(self.answerer, "discard", None)
+                if callable(discard):
+                    try:
+                        discard(reply.turn)
+                    except Exception:
+                        pass
+            reply.finished.set()
+
+    def _follow(self, reply: _Reply) -> None:
         """Follow the turn's events; cut its tokens into sentences and queue them for speech."""
-        # The first piece may end at a comma, so the voice starts before a long first sentence ends.
-        splitter = SentenceSplitter(first_clause_words=4)
+        # The first piece may end at a comma (or before "and", "but"...), so the voice starts
+        # before a long first sentence ends.
+        splitter = SentenceSplitter(
+            first_clause_words=self.first_clause_words, first_break_words=self.first_break_words
+        )
         spoke_tokens = False
         assert reply.turn is not None
         events = iter(reply.turn)
@@ -237,10 +390,9 @@ class VoicePipeline:
             for event in events:
                 if reply.cancelled:
                     break
-                self.emit(event)
+                self._show(reply, event)
                 if isinstance(event, Token):
-                    if not self.metrics.first_token_at:
-                        self.metrics.first_token_at = time.monotonic()
+                    self._mark(reply, "first_token_at")
                     spoke_tokens = True
                     for sentence in splitter.feed(event.text):
                         self._say(reply, sentence)
@@ -253,7 +405,8 @@ class VoicePipeline:
                 elif isinstance(event, ErrorEvent):
                     self._say(reply, "Sorry, something went wrong.")
         except Exception as exc:
-            self.emit(ErrorEvent(stage="agent", message=f"The answer failed: {exc}"))
+            if not reply.cancelled:
+                self._show(reply, ErrorEvent(stage="agent", message=f"The answer failed: {exc}"))
         finally:
             close = getattr(events, "close", None)
             if reply.cancelled and close is not None:
@@ -269,9 +422,11 @@ class VoicePipeline:
     def _say(self, reply: _Reply, sentence: str) -> None:
         if reply.cancelled or not self.speak_replies:
             return
-        if not self.metrics.first_sentence_at:
-            self.metrics.first_sentence_at = time.monotonic()
-        self.metrics.sentences.append(sentence)
+        self._mark(reply, "first_sentence_at")
+        with reply.lock:
+            reply.sentences.append(sentence)
+            if reply.committed.is_set():
+                self.metrics.sentences.append(sentence)
         self._synth_queue.put((reply, sentence))
 
     def _synth_loop(self) -> None:
@@ -283,17 +438,26 @@ class VoicePipeline:
             if reply.cancelled:
                 continue
             if sentence == _END:
+                self._await_decision(reply)
+                if reply.cancelled:
+                    continue
                 self.speaker.end(reply.epoch)
                 continue
             first = True
             try:
                 for chunk in self.tts.synthesize(sentence):
+                    self._await_decision(reply)  # synthesised ahead, played only once kept
                     if reply.cancelled:
                         break
                     self.speaker.play(chunk, epoch=reply.epoch, sentence=sentence if first else "")
                     first = False
             except Exception as exc:
                 self.emit(ErrorEvent(stage="tts", message=f"Speech synthesis failed: {exc}"))
+
+    @staticmethod
+    def _await_decision(reply: _Reply) -> None:
+        while not reply.decided.wait(0.5) and not reply.cancelled:
+            pass
 
     def _on_sentence_played(self, sentence: str) -> None:
         reply = self._reply
@@ -321,6 +485,9 @@ class VoicePipeline:
         with self._lock:
             reply = self._reply
             if reply is None or reply.done.is_set():
+                return False
+            if not reply.committed.is_set():  # answered early, never shown: drop it silently
+                self._drop(reply)
                 return False
             reply.cancelled = True
             was_speaking = self.speaker.stop()

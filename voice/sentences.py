@@ -7,7 +7,9 @@ Blank lines always split. :meth:`SentenceSplitter.flush` returns the rest at the
 
 With ``first_clause_words`` set, the *first* piece of a reply may also end at a comma, colon or
 semicolon once it has that many words, so the voice can start before a long opening sentence
-is complete.
+is complete. With ``first_break_words`` set, a first piece without such a mark may also end
+before a joining word ("and", "but", "because", "which", "so", ...) or after a dash, once it has
+that many words. Later sentences are always whole.
 """
 
 from __future__ import annotations
@@ -26,15 +28,21 @@ SOFT_ABBREVIATIONS = {"etc", "a.m", "p.m", "inc", "ltd", "co", "corp"}
 _CLOSERS = "\"')]}\u201d\u2019"
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _CLAUSE = re.compile(r"[,;:](?=\s+\S)")
+# Where a spoken first piece can pause naturally: before a joining word, or after a dash.
+_BREAK = re.compile(
+    r"\s+(?=(?:and|but|because|which|so|or|while|although|though|whereas|since|then)\s+\S)"
+    r"|(?<=\s[-\u2013\u2014])(?=\s+\S)|(?<=\w[\u2013\u2014])(?=\w)"
+)
 
 
 class SentenceSplitter:
     """Feed text pieces; get back the sentences they complete."""
 
-    def __init__(self, *, min_chars: int = 2, first_clause_words: int = 0) -> None:
+    def __init__(self, *, min_chars: int = 2, first_clause_words: int = 0, first_break_words: int = 0) -> None:
         self._buffer = ""
         self._min_chars = min_chars
         self._first_clause_words = first_clause_words
+        self._first_break_words = first_break_words
         self._emitted = 0
 
     def feed(self, text: str) -> list[str]:
@@ -70,17 +78,25 @@ class SentenceSplitter:
     def _find_boundary(self) -> int | None:
         text = self._buffer
         sentence_end = self._find_sentence_end(text)
-        if self._emitted == 0 and self._first_clause_words:
-            clause_end = self._find_clause_end(text, sentence_end)
-            if clause_end is not None:
-                return clause_end
+        if self._emitted == 0:
+            cuts = [
+                self._find_first_cut(text, sentence_end, _CLAUSE, self._first_clause_words, 1),
+                self._find_first_cut(text, sentence_end, _BREAK, self._first_break_words, 0),
+            ]
+            found = [cut for cut in cuts if cut is not None]
+            if found:
+                return min(found)
         return sentence_end
 
-    def _find_clause_end(self, text: str, limit: int | None) -> int | None:
+    @staticmethod
+    def _find_first_cut(text: str, limit: int | None, pattern: re.Pattern[str], words: int, after: int) -> int | None:
+        """The first match of ``pattern`` before ``limit`` with at least ``words`` words before it."""
+        if not words:
+            return None
         stop = len(text) if limit is None else limit
-        for match in _CLAUSE.finditer(text, 0, stop):
-            if len(text[: match.start()].split()) >= self._first_clause_words:
-                return match.start() + 1
+        for match in pattern.finditer(text, 0, stop):
+            if len(text[: match.start()].split()) >= words:
+                return match.start() + after
         return None
 
     def _find_sentence_end(self, text: str) -> int | None:

@@ -5,6 +5,10 @@ not-yet-committed audio is transcribed again and reported as a partial transcrip
 utterances are committed piecewise at Silero-detected pauses, so no single pass grows without
 bound. At release, if the last partial already covers everything Silero calls speech, it *is*
 the final transcript; otherwise only the uncommitted tail is transcribed.
+
+A pass made at a pause reports ``on_endpoint(text, upto)``: the transcript of everything heard so
+far, which the pipeline may start answering speculatively while the key is still held. When voice
+is heard again after such an endpoint, ``on_resume()`` says the speculation is stale.
 """
 
 from __future__ import annotations
@@ -27,12 +31,17 @@ class StreamingTranscriber:
         stt: SpeechToText,
         *,
         on_partial: Callable[[str], None] | None = None,
+        on_endpoint: Callable[[str, int], None] | None = None,
+        on_resume: Callable[[], None] | None = None,
         partial_every_s: float = 1.5,
         pause_s: float = 0.25,
         commit_after_s: float = 20.0,
     ) -> None:
         self._stt = stt
         self._on_partial = on_partial
+        self._on_endpoint = on_endpoint
+        self._on_resume = on_resume
+        self._endpoint_at: int | None = None  # audio the last endpoint covered, until voice resumes
         self._every = int(partial_every_s * SR)
         self._pause_s = pause_s
         self._commit_after = int(commit_after_s * SR)
@@ -54,11 +63,17 @@ class StreamingTranscriber:
 
     def add(self, block: np.ndarray) -> None:
         block = np.asarray(block, dtype=np.float32).reshape(-1)
+        resumed = False
         with self._cond:
             self._blocks.append(block)
             self._n += block.size
             self._endpointer.feed(block)
+            if self._endpoint_at is not None and self._endpointer.last_voiced > self._endpoint_at:
+                self._endpoint_at = None
+                resumed = True
             self._cond.notify()
+        if resumed and self._on_resume is not None:
+            self._on_resume()
 
     def audio(self, start: int = 0, end: int | None = None) -> np.ndarray:
         with self._cond:
@@ -103,10 +118,21 @@ class StreamingTranscriber:
             if start != self._committed_upto:
                 return
             self._hypothesis = (result.text, upto)
-        if self._on_partial is not None:
-            text = self._join(result.text)
-            if text:
-                self._on_partial(text)
+        text = self._join(result.text)
+        if self._on_partial is not None and text:
+            self._on_partial(text)
+        if self._on_endpoint is not None and text:
+            with self._cond:
+                # An endpoint: this pass covers all the voice heard so far, and a pause follows it.
+                endpoint = (
+                    not self._finished
+                    and self._endpointer.last_voiced <= upto
+                    and self._endpointer.paused_for() >= self._pause_s
+                )
+                if endpoint:
+                    self._endpoint_at = upto
+            if endpoint:
+                self._on_endpoint(text, upto)
 
     def _commit(self, upto: int) -> None:
         """Fix the text of the audio before the last pause, so later passes stay short."""

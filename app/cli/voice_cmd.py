@@ -111,12 +111,13 @@ def run_voice(args: argparse.Namespace) -> int:
 
     approving = threading.Event()
     agent, shutdown = _build_answerer(args, printer, approving)
+    from voice.answerer import AgentAnswerer
     from voice.pipeline import VoicePipeline
 
     pipeline = VoicePipeline(
         stt,
         tts,
-        agent,
+        AgentAnswerer(agent),  # plain questions are answered while the key is still held
         sink,
         listener=printer,
         cue_sounds=vs.cue_sounds and not args.input,

@@ -71,6 +71,39 @@ def test_first_piece_may_end_at_a_clause_when_asked() -> None:
     ]
 
 
+def test_first_piece_without_a_comma_may_end_before_a_joining_word_or_after_a_dash() -> None:
+    kwargs = {"first_clause_words": 4, "first_break_words": 6}
+    assert split_streamed(
+        "Try to keep a regular sleep schedule because your body likes routine. Eat and sleep well.",
+        **kwargs,
+    ) == [
+        "Try to keep a regular sleep schedule",
+        "because your body likes routine.",
+        "Eat and sleep well.",  # later sentences stay whole
+    ]
+    assert split_streamed("I think the best name is Luna \u2014 it is short and sweet.", **kwargs) == [
+        "I think the best name is Luna \u2014",
+        "it is short and sweet.",
+    ]
+    # The earlier of a comma and a joining word wins; too few words before it: no cut.
+    assert split_streamed("A good name for a cat is Whiskers, which suits a playful cat and more.", **kwargs) == [
+        "A good name for a cat is Whiskers,",
+        "which suits a playful cat and more.",
+    ]
+    assert split_streamed("Use salt and pepper and then stir it well.", **kwargs) == [
+        "Use salt and pepper and then stir it well."
+    ]
+    # Words that merely start like one ("android", "sofa") are not joining words.
+    assert split_streamed("My old phone is an android phone sofa bed.", **kwargs) == [
+        "My old phone is an android phone sofa bed."
+    ]
+    # Off by default.
+    assert split_streamed("Try to keep a regular sleep schedule because it helps. Yes.") == [
+        "Try to keep a regular sleep schedule because it helps.",
+        "Yes.",
+    ]
+
+
 def test_reset_forgets_pending_text() -> None:
     splitter = SentenceSplitter()
     splitter.feed("Half a sent")

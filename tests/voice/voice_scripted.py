@@ -19,6 +19,7 @@ class ScriptedTurn:
         self.cancelled = threading.Event()
         self.finished = threading.Event()
         self.cancelled_at: float | None = None
+        self.started_at: float | None = None
         self.generated = 0
 
     def cancel(self) -> None:
@@ -26,6 +27,7 @@ class ScriptedTurn:
         self.cancelled.set()
 
     def __iter__(self) -> Iterator[Event]:
+        self.started_at = time.monotonic()
         try:
             yield TurnStarted(turn_id="t1", text="", source="voice")
             yield from self.extra
@@ -58,6 +60,32 @@ class ScriptedAnswerer:
         turn = ScriptedTurn(tokens, self.delay, self.extra)
         self.turns.append(turn)
         return turn
+
+
+class SpeculatingAnswerer(ScriptedAnswerer):
+    """A scripted answerer that allows answers to start before the release, and records drops."""
+
+    def __init__(self, text: str = "", *, allow: bool = True, **kwargs: object) -> None:
+        super().__init__(text, **kwargs)  # type: ignore[arg-type]
+        self.allow = allow
+        self.asked_at: list[float] = []
+        self.discarded: list[ScriptedTurn] = []
+        self.warmed: list[str] = []
+
+    def start_turn(
+        self, text: str, *, conversation_id: str = "default", source: str = "text"
+    ) -> ScriptedTurn:
+        self.asked_at.append(time.monotonic())
+        return super().start_turn(text, conversation_id=conversation_id, source=source)
+
+    def can_speculate(self, text: str) -> bool:
+        return self.allow
+
+    def discard(self, turn: ScriptedTurn) -> None:
+        self.discarded.append(turn)
+
+    def warm(self, *, conversation_id: str = "default") -> None:
+        self.warmed.append(conversation_id)
 
 
 def approval_event() -> ApprovalRequested:
