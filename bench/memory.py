@@ -297,6 +297,55 @@ def embedding_throughput(texts: list[str]) -> dict[str, float]:
     return out
 
 
+def synthetic_people(rng: random.Random, source_type: str) -> dict:
+    """People metadata as ingestion writes it: mail and messages involve 1-3 of 50 people."""
+    from memory.filters import LEGACY_KEY, people_index, person_keys
+
+    if source_type not in ("mail", "message"):
+        return {}
+    people = [f"{p} <{p.lower().replace(' ', '.')}@example.com>" for p in rng.sample(PEOPLE, rng.randint(1, 3))]
+    # LEGACY_KEY too, only so that the filter of older stores can be timed side by side
+    return {"people": people, "people_index": people_index(people, source_type), LEGACY_KEY: person_keys(people)}
+
+
+def legacy_where(*, source_types=None, person=None, **rest):  # noqa: ANN001, ANN202
+    """The person filter before people_index: source_type $in AND $contains on plain keys."""
+    from memory.filters import build_where
+
+    where = build_where(source_types=source_types, **rest)
+    if not person:
+        return where
+    clause = {"people_keys": {"$contains": person.strip().lower()}}
+    return clause if where is None else {"$and": [where, clause]}
+
+
+def filtered_latency(memory, n: int) -> dict[str, float]:
+    """p50/p95 of searches filtered by person (full name, first name or address), with and without
+    a source type, through ``Memory.search``: the current filter and the older one, interleaved
+    query by query so both see the same machine load and caches."""
+    import memory.api as api
+
+    current = api.build_where
+    times: dict[str, list[float]] = {}
+    try:
+        for name, types in (("filtered", ["mail"]), ("person", None)):
+            for i in range(n):
+                who = PEOPLE[i % len(PEOPLE)]
+                person = (who, who.split()[0], who.lower().replace(" ", ".") + "@example.com")[i % 3]
+                for label, builder in (("", current), ("legacy_", legacy_where)):
+                    api.build_where = builder
+                    start = time.perf_counter()
+                    memory.search(QUERIES[i % len(QUERIES)], k=4, source_types=types, person=person)
+                    times.setdefault(f"{name}_{label}", []).append((time.perf_counter() - start) * 1000)
+    finally:
+        api.build_where = current
+    out: dict[str, float] = {}
+    for key, t in times.items():
+        out[f"{key}p50_ms"] = percentile(t, 0.5)
+        out[f"{key}p95_ms"] = percentile(t, 0.95)
+    return out
+
+
 def synthetic_query_bench(
     memory, total: int, sample_texts: list[str], queries: int
 ) -> dict[str, dict[str, float]]:
@@ -310,6 +359,7 @@ def synthetic_query_bench(
     import numpy as np
 
     rng = np.random.default_rng(3)
+    prng = random.Random(3)
     base = np.asarray(memory.embedding_function(sample_texts), dtype=np.float32)
     out: dict[str, dict[str, float]] = {}
     written = memory.collection.count()
@@ -323,7 +373,8 @@ def synthetic_query_bench(
             vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
             ids = [f"syn-{written + j}" for j in range(n)]
             metas = [
-                {
+                synthetic_people(prng, kinds[(written + j) % 4])
+                | {
                     "item_id": f"syn{(written + j) // 3}",
                     "item_hash": "x",
                     "chunk": 0,
@@ -338,7 +389,6 @@ def synthetic_query_bench(
                     "trusted": False,
                     "group": f"syn{(written + j) // 3}",
                     "thread": "",
-                    "people_keys": [f"p{(written + j) % 50}"],
                 }
                 for j in range(n)
             ]
@@ -346,13 +396,7 @@ def synthetic_query_bench(
             memory.collection.add(ids=ids, embeddings=vecs.tolist(), documents=docs, metadatas=metas)
             written += n
         row = query_latency(memory, queries)
-        t = []
-        for i in range(queries):
-            start = time.perf_counter()
-            memory.search(QUERIES[i % len(QUERIES)], k=4, source_types=["mail"], person=f"p{i % 50}")
-            t.append((time.perf_counter() - start) * 1000)
-        row["filtered_p50_ms"] = percentile(t, 0.5)
-        row["filtered_p95_ms"] = percentile(t, 0.95)
+        row.update(filtered_latency(memory, queries))
         out[f"{written}_chunks"] = {k: round(v, 1) for k, v in row.items()}
         print(f"query latency at {written} chunks: {out[f'{written}_chunks']}", file=sys.stderr)
     return out

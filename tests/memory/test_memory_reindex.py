@@ -205,3 +205,31 @@ def test_cli_reindex(hearth_home: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["memory", "reindex", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["event"] == "IngestFinished" and report["updated"] == 1 and report["embedding"] == "onnx"
+
+
+def test_a_chunk_forgotten_during_reindex_stays_forgotten(
+    mem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from memory_files import grep_files
+
+    _fill(mem, tmp_path)
+    total = mem.collection.count()
+    victim_chunk = max(mem.collection.get(include=[])["ids"])  # in the last batch: ids go in order
+    got = mem.collection.get(ids=[victim_chunk], include=["documents", "metadatas"])
+    victim_item, victim_text = got["metadatas"][0]["item_id"], got["documents"][0]
+    monkeypatch.setattr(reindex_module, "BATCH", 2)
+    forgotten: list[int] = []
+    embed = mem._embed
+
+    def forget_while_embedding(texts: list[str]):  # noqa: ANN202 - what the embedder returns
+        # the worst moment: after the batch was read, before its vectors are written
+        if any(t.endswith(victim_text) for t in texts) and not forgotten:
+            forgotten.append(mem.forget(item_id=victim_item))
+        return embed(texts)
+
+    monkeypatch.setattr(mem, "_embed", forget_while_embedding)
+    report = mem.reindex()
+    assert forgotten == [1] and report.updated == total
+    assert mem.collection.get(ids=[victim_chunk])["ids"] == []  # update does not bring it back
+    assert mem.collection.count() == total - 1
+    assert grep_files(get_paths().memory_dir, victim_text) == []
