@@ -220,7 +220,7 @@ def register(subparsers: Any) -> None:
     )
     search.add_argument("--since", help="YYYY-MM-DD")
     search.add_argument("--until", help="YYYY-MM-DD (inclusive)")
-    search.add_argument("--person", help="a name or address")
+    search.add_argument("--person", help="a name, e-mail address or phone number")
     search.add_argument("--json", action="store_true", help="one JSON citation per line")
     search.set_defaults(handler=cmd_search)
 
@@ -229,7 +229,7 @@ def register(subparsers: Any) -> None:
     forget.add_argument(
         "--source-type", choices=("document", "mail", "message", "calendar", "contact", "conversation")
     )
-    forget.add_argument("--person", help="everything involving this name or address")
+    forget.add_argument("--person", help="everything involving this name, address or number")
     forget.add_argument("--since", help="YYYY-MM-DD")
     forget.add_argument("--until", help="YYYY-MM-DD (inclusive)")
     forget.add_argument("--path", help="everything ingested from this source path")
