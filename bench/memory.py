@@ -320,25 +320,30 @@ def legacy_where(*, source_types=None, person=None, **rest):  # noqa: ANN001, AN
 
 
 def filtered_latency(memory, n: int) -> dict[str, float]:
-    """p50/p95 of searches filtered by person (full name, first name or address), with and without
-    a source type, through ``Memory.search``: the current filter and the older one, interleaved
-    query by query so both see the same machine load and caches."""
+    """p50/p95 of filtered searches through ``Memory.search``: by source type, by person (full
+    name, first name or address) with and without a source type. Variants, interleaved query by
+    query so all see the same load and caches: "" the current search (unfiltered candidates
+    first, see ``memory.api``), "prefilter_" Chroma's ``where`` alone, "legacy_" the older
+    ``where`` (``source_type $in`` AND ``$contains`` over plain ``people_keys``) alone."""
     import memory.api as api
 
-    current = api.build_where
+    current, candidates = api.build_where, api.POSTFILTER_CANDIDATES
+    variants = (("", current, candidates), ("prefilter_", current, 0), ("legacy_", legacy_where, 0))
     times: dict[str, list[float]] = {}
     try:
-        for name, types in (("filtered", ["mail"]), ("person", None)):
+        for name, types, by_person in (("source", ["mail"], False), ("filtered", ["mail"], True), ("person", None, True)):
             for i in range(n):
                 who = PEOPLE[i % len(PEOPLE)]
                 person = (who, who.split()[0], who.lower().replace(" ", ".") + "@example.com")[i % 3]
-                for label, builder in (("", current), ("legacy_", legacy_where)):
-                    api.build_where = builder
+                for label, builder, first in variants[: 2 if not by_person else 3]:
+                    api.build_where, api.POSTFILTER_CANDIDATES = builder, first
                     start = time.perf_counter()
-                    memory.search(QUERIES[i % len(QUERIES)], k=4, source_types=types, person=person)
+                    memory.search(
+                        QUERIES[i % len(QUERIES)], k=4, source_types=types, person=person if by_person else None
+                    )
                     times.setdefault(f"{name}_{label}", []).append((time.perf_counter() - start) * 1000)
     finally:
-        api.build_where = current
+        api.build_where, api.POSTFILTER_CANDIDATES = current, candidates
     out: dict[str, float] = {}
     for key, t in times.items():
         out[f"{key}p50_ms"] = percentile(t, 0.5)

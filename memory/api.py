@@ -20,7 +20,7 @@ from memory import contacts_index, reindex, store
 from memory.connectors import conversation, imessage
 from memory.embed_choice import choose
 from memory.embeddings import HearthEmbeddingFunction
-from memory.filters import DateLike, build_where, query_key, to_timestamp
+from memory.filters import DateLike, build_where, criteria, matcher, query_key, to_timestamp
 from memory.ingest import Ingestor
 from memory.items import SOURCE_TYPES
 from memory.lock import MemoryLock
@@ -28,7 +28,26 @@ from memory.sources import KINDS, detect_kind, scan_path
 from memory.state import State, digest
 
 SNIPPET_CHARS = 300
+POSTFILTER_CANDIDATES = 128  # unfiltered candidates a filtered search tries first (0: never)
 STORE_SUBDIR = "chroma"
+
+
+def _group(meta: dict[str, Any]) -> str:
+    return str(meta.get("group") or meta.get("item_id"))
+
+
+def _rows(result: Any) -> list[tuple[str, str, dict[str, Any], float]]:
+    """(id, document, metadata, distance) of a one-query Chroma result."""
+    return [
+        (chunk_id, doc or "", meta or {}, float(dist))
+        for chunk_id, doc, meta, dist in zip(
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            strict=False,
+        )
+    ]
 
 
 def _snippet(text: str) -> str:
@@ -71,35 +90,50 @@ class Memory:
         until: DateLike = None,
         person: str | None = None,
     ) -> list[Citation]:
-        """The ``k`` best chunks for ``query`` (one per item or event series), as citations."""
+        """The ``k`` best chunks for ``query`` (one per item or event series), as citations.
+
+        With a filter, the nearest ``POSTFILTER_CANDIDATES`` chunks are fetched unfiltered and
+        filtered here first: any Chroma ``where`` makes it materialise every matching id in
+        SQLite before the vector search (tens of ms at 100k chunks for a common person or a
+        source type), while the unfiltered query costs a few. When those candidates hold ``k``
+        results they are exactly the filtered query's best ones (every better match would be
+        among them); otherwise (a rare person, a narrow date range: cheap filters) Chroma's
+        filtered query runs.
+        """
         self._check_open()
         if not query.strip() or k <= 0:
             return []
+        chosen = criteria(source_types=source_types, since=since, until=until, person=person)
         where = build_where(source_types=source_types, since=since, until=until, person=person)
+        want = max(k * 4, 10)
+        vector = self.embedding_function([query])
+        rows: list[tuple[str, str, dict[str, Any], float]] | None = None
+        include = ["documents", "metadatas", "distances"]
         with self._lock:
             # no count() first: it costs a SQL count (6 ms at 100k chunks), and Chroma returns
             # fewer results, not an error, when asked for more than it holds
-            result = self.collection.query(
-                query_texts=[query],
-                n_results=max(k * 4, 10),
-                where=where,
-                include=["documents", "metadatas", "distances"],
-            )
+            if where is not None and want < POSTFILTER_CANDIDATES:
+                wide = _rows(
+                    self.collection.query(
+                        query_embeddings=vector, n_results=POSTFILTER_CANDIDATES, include=include
+                    )
+                )
+                match = matcher(chosen)
+                kept = [row for row in wide if match(row[2])]
+                if len(wide) < POSTFILTER_CANDIDATES or len({_group(r[2]) for r in kept}) >= k:
+                    rows = kept
+            if rows is None:
+                rows = _rows(
+                    self.collection.query(query_embeddings=vector, n_results=want, where=where, include=include)
+                )
         citations: list[Citation] = []
         groups: set[str] = set()
-        for chunk_id, doc, meta, dist in zip(
-            result["ids"][0],
-            result["documents"][0],
-            result["metadatas"][0],
-            result["distances"][0],
-            strict=False,
-        ):
-            meta = meta or {}
-            group = str(meta.get("group") or meta.get("item_id"))
+        for chunk_id, doc, meta, dist in rows:
+            group = _group(meta)
             if group in groups:
                 continue
             groups.add(group)
-            citations.append(self._citation(chunk_id, doc or "", meta, 1.0 - float(dist)))
+            citations.append(self._citation(chunk_id, doc, meta, 1.0 - dist))
             if len(citations) >= k:
                 break
         return citations

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -147,6 +149,42 @@ def chunk_metadata(item: Item, root: str, index: int, total: int) -> dict[str, A
     return meta
 
 
+@dataclass(frozen=True)
+class Criteria:
+    """A search filter, normalised once: what :func:`build_where` and :func:`matcher` both obey."""
+
+    source_types: tuple[str, ...] = ()
+    lo: int | None = None
+    hi: int | None = None
+    person: str = ""  # the digest of the person's query key
+
+    @property
+    def empty(self) -> bool:
+        return not (self.source_types or self.lo is not None or self.hi is not None or self.person)
+
+
+def criteria(
+    *,
+    source_types: list[str] | tuple[str, ...] | str | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    person: str | None = None,
+) -> Criteria:
+    if isinstance(source_types, str):
+        source_types = [source_types]
+    types = tuple(dict.fromkeys(source_types or ()))
+    unknown = [s for s in types if s not in SOURCE_TYPES]
+    if unknown:
+        raise HearthError(f"unknown source type {unknown[0]!r}: use one of {', '.join(SOURCE_TYPES)}")
+    key = query_key(person) if person else ""
+    return Criteria(
+        source_types=types,
+        lo=to_timestamp(since),
+        hi=to_timestamp(until, end_of_day=True),
+        person=key_digest(key) if key else "",
+    )
+
+
 def build_where(
     *,
     source_types: list[str] | tuple[str, ...] | str | None = None,
@@ -156,29 +194,22 @@ def build_where(
     item_id: str | None = None,
     source_path: str | None = None,
 ) -> dict[str, Any] | None:
+    """A Chroma ``where`` for the filter (``None`` when there is nothing to filter on)."""
+    c = criteria(source_types=source_types, since=since, until=until, person=person)
     clauses: list[dict[str, Any]] = []
-    if isinstance(source_types, str):
-        source_types = [source_types]
-    if source_types:
-        unknown = [s for s in source_types if s not in SOURCE_TYPES]
-        if unknown:
-            raise HearthError(f"unknown source type {unknown[0]!r}: use one of {', '.join(SOURCE_TYPES)}")
-    key = query_key(person) if person else ""
-    if key:
-        d = key_digest(key)
-        if source_types:  # the source type rides in the person's index entry: one indexed lookup
-            typed = [{INDEX_KEY: {"$contains": f"{s}:{d}"}} for s in dict.fromkeys(source_types)]
+    if c.person:
+        if c.source_types:  # the source type rides in the person's index entry: one indexed lookup
+            typed = [{INDEX_KEY: {"$contains": f"{s}:{c.person}"}} for s in c.source_types]
             clauses.append(typed[0] if len(typed) == 1 else {"$or": typed})
         else:
-            clauses.append({INDEX_KEY: {"$contains": d}})
-    elif source_types:
-        clauses.append({"source_type": {"$in": list(source_types)}})
-    lo, hi = to_timestamp(since), to_timestamp(until, end_of_day=True)
-    if lo is not None:
-        clauses.append({"ts": {"$gte": lo}})
-    if hi is not None:
-        clauses.append({"ts": {"$lte": hi}})
-    if lo is not None or hi is not None:
+            clauses.append({INDEX_KEY: {"$contains": c.person}})
+    elif c.source_types:
+        clauses.append({"source_type": {"$in": list(c.source_types)}})
+    if c.lo is not None:
+        clauses.append({"ts": {"$gte": c.lo}})
+    if c.hi is not None:
+        clauses.append({"ts": {"$lte": c.hi}})
+    if c.lo is not None or c.hi is not None:
         clauses.append({"ts": {"$gt": 0}})  # undated things are outside every date range
     if item_id:
         clauses.append({"item_id": item_id})
@@ -187,6 +218,28 @@ def build_where(
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def matcher(c: Criteria) -> Callable[[dict[str, Any]], bool]:
+    """The same filter as :func:`build_where` (without item/path), tested on one chunk's metadata."""
+
+    def match(meta: dict[str, Any]) -> bool:
+        if c.source_types and meta.get("source_type") not in c.source_types:
+            return False
+        if c.lo is not None or c.hi is not None:
+            ts = meta.get("ts")
+            if not isinstance(ts, int) or ts <= 0:
+                return False
+            if (c.lo is not None and ts < c.lo) or (c.hi is not None and ts > c.hi):
+                return False
+        if c.person:
+            index = meta.get(INDEX_KEY) or ()
+            if c.source_types:
+                return any(f"{s}:{c.person}" in index for s in c.source_types)
+            return c.person in index
+        return True
+
+    return match
 
 
 def now_utc() -> datetime:

@@ -1,0 +1,115 @@
+"""Filters: the Python matcher agrees with Chroma's ``where``, and a search gives the same answer
+whether it filters unfiltered candidates itself or lets Chroma filter."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from memory_corpus import make_mail, write_chat_db, write_mbox
+
+import memory.api as api
+from memory.filters import build_where, criteria, matcher
+
+SENDERS = [
+    "Carol Danvers <carol@example.com>",
+    "Bob Stone <bob.stone@example.com>",
+    "Anna Berg <anna.berg@example.org>",
+    "Travel Co <noreply@travel.example>",
+]
+TOPICS = ["flight", "dinner", "invoice", "garden", "school trip", "car repair", "concert", "rent"]
+FILTERS = [
+    {"source_types": ["mail"]},
+    {"source_types": ["message", "document"]},
+    {"person": "Carol"},
+    {"person": "bob.stone@example.com", "source_types": ["mail"]},
+    {"person": "anna berg", "source_types": ["mail", "message"]},
+    {"person": "carol@example.com", "source_types": ["message"]},  # Carol also wrote mail
+    {"person": "+1 555 010 2030"},
+    {"since": "2024-03-01"},
+    {"until": "2024-02-15", "source_types": "mail"},
+    {"until": "2024-02-15"},
+    {"since": "2024-02-01", "until": "2024-04-30", "person": "carol@example.com"},
+    {"person": "nobody at all"},
+]
+
+
+@pytest.fixture
+def filled(mem, tmp_path: Path):
+    start = datetime(2024, 1, 5, 9, 0, tzinfo=UTC)
+    mails = [
+        make_mail(
+            f"About the {TOPICS[i % len(TOPICS)]} {i}",
+            f"Notes on the {TOPICS[i % len(TOPICS)]}, number {i}. " + "More ordinary words. " * (i % 3),
+            sender=SENDERS[i % len(SENDERS)],
+            date=start + timedelta(days=9 * i),
+        )
+        for i in range(24)
+    ]
+    mem.ingest_path(write_mbox(tmp_path / "m.mbox", mails))
+    chats = {
+        f"chat {n}": [
+            (
+                handle,
+                f"Message about the {TOPICS[(n + j) % len(TOPICS)]}",
+                start + timedelta(days=11 * n + j),
+                j == 2,
+            )
+            for j in range(3)
+        ]
+        for n, handle in enumerate(
+            ["carol@example.com", "+15550102030", "anna.berg@example.org", "+15550102030"]
+        )
+    }
+    mem.ingest_path(write_chat_db(tmp_path / "chat.db", chats), kind="imessage")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, topic in enumerate(TOPICS):
+        (docs / f"{i}.md").write_text(f"# {topic}\n\nA note about the {topic}.", encoding="utf-8")
+    mem.ingest_path(docs)
+    vcf = tmp_path / "c.vcf"  # contacts are undated: outside every date range
+    vcf.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Carol Danvers\r\nEMAIL:carol@example.com\r\nEND:VCARD\r\n")
+    mem.ingest_path(vcf)
+    mem.remember("Carol likes the window seat on every flight")
+    return mem
+
+
+def test_matcher_agrees_with_chroma_where(filled) -> None:
+    everything = filled.collection.get(include=["metadatas"])
+    assert len(everything["ids"]) > 40
+    for spec in FILTERS:
+        where = build_where(**spec)
+        by_chroma = set(filled.collection.get(where=where, include=[])["ids"])
+        match = matcher(criteria(**spec))
+        by_python = {i for i, m in zip(everything["ids"], everything["metadatas"], strict=True) if match(m)}
+        assert by_python == by_chroma, spec
+    assert set(filled.collection.get(where=build_where(person="Carol"), include=[])["ids"])  # not vacuous
+
+
+@pytest.mark.parametrize("candidates", [12, 30])
+def test_search_same_with_and_without_candidates_first(
+    filled, candidates: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[bool] = []  # per Chroma query: was it filtered by Chroma?
+    query_fn = filled.collection.query
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(kwargs.get("where") is not None)
+        return query_fn(*args, **kwargs)
+
+    monkeypatch.setattr(filled.collection, "query", spy)
+    queries = ["flight booking", "garden work", "money owed", "what did she say about dinner"]
+    answered_from_candidates = 0
+    for spec in FILTERS:
+        for query in queries:
+            for k in (1, 2):
+                monkeypatch.setattr(api, "POSTFILTER_CANDIDATES", 0)
+                prefiltered = [c.chunk_id for c in filled.search(query, k=k, **spec)]
+                calls.clear()
+                monkeypatch.setattr(api, "POSTFILTER_CANDIDATES", candidates)
+                mixed = [c.chunk_id for c in filled.search(query, k=k, **spec)]
+                assert mixed == prefiltered, (spec, query, k)
+                answered_from_candidates += calls == [False]
+    # both ways were taken: answered from the candidates alone, and falling back to Chroma's filter
+    assert 0 < answered_from_candidates < len(FILTERS) * len(queries) * 2
