@@ -59,6 +59,7 @@ class SpeechToText:
         compute_type: str = "int8",
         beam_size: int = 1,
         language: str = "en",
+        short_window: bool = True,
     ) -> None:
         path = stt_model_path(model)
         try:
@@ -73,6 +74,14 @@ class SpeechToText:
         self.beam_size = beam_size
         self.language = language
         self._lock = threading.Lock()
+        self._short: Any = None
+        if short_window:
+            from voice.whisper_short import ShortWindowDecoder
+
+            try:
+                self._short = ShortWindowDecoder(self._model, language=language, beam_size=beam_size)
+            except Exception:  # an unusual model: the full 30 s window always works
+                self._short = None
 
     def transcribe(self, audio: np.ndarray, *, check_vad: bool = True) -> Transcript:
         """Transcribe 16 kHz mono float32 audio; ``no_speech`` when nothing was said."""
@@ -87,6 +96,12 @@ class SpeechToText:
         peak = float(np.max(np.abs(audio)))
         if peak > 1.0:
             audio = audio / peak
+        if self._short is not None:
+            short = self._transcribe_short(audio)
+            if short is not None:
+                text = short.text if self._is_speech(short) else ""
+                rejected = () if text or not short.text else (short.text,)
+                return Transcript(text, not text, time.monotonic() - started, seconds, rejected)
         with self._lock:
             segments, _info = self._model.transcribe(
                 audio,
@@ -103,6 +118,23 @@ class SpeechToText:
                 (kept if self._is_speech(segment) else dropped).append(segment.text.strip())
         text = " ".join(t for t in kept if t).strip()
         return Transcript(text, not text, time.monotonic() - started, seconds, tuple(dropped))
+
+    def _transcribe_short(self, audio: np.ndarray) -> Any:
+        """A short clip through a shortened encoder window (see voice.whisper_short); None when
+        the full window must decide (a long clip, or a decode that loops or that Whisper doubts)."""
+        from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+        # What faster-whisper's vad_filter does: keep the speech, drop long silences.
+        chunks = get_speech_timestamps(audio, VadOptions(max_speech_duration_s=30))
+        if chunks:
+            audio = np.concatenate(collect_chunks(audio, chunks)[0])
+        if not self._short.fits(audio, CAPTURE_RATE):
+            return None
+        with self._lock:
+            segment = self._short.decode(audio)
+        if segment.compression_ratio > 2.4 or segment.avg_logprob < -1.0:
+            return None
+        return segment
 
     @staticmethod
     def _is_speech(segment: Any) -> bool:
