@@ -69,7 +69,9 @@ def filled(mem, tmp_path: Path):
         (docs / f"{i}.md").write_text(f"# {topic}\n\nA note about the {topic}.", encoding="utf-8")
     mem.ingest_path(docs)
     vcf = tmp_path / "c.vcf"  # contacts are undated: outside every date range
-    vcf.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Carol Danvers\r\nEMAIL:carol@example.com\r\nEND:VCARD\r\n")
+    vcf.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Carol Danvers\r\nEMAIL:carol@example.com\r\nEND:VCARD\r\n"
+    )
     mem.ingest_path(vcf)
     mem.remember("Carol likes the window seat on every flight")
     return mem
@@ -87,29 +89,34 @@ def test_matcher_agrees_with_chroma_where(filled) -> None:
     assert set(filled.collection.get(where=build_where(person="Carol"), include=[])["ids"])  # not vacuous
 
 
-@pytest.mark.parametrize("candidates", [12, 30])
-def test_search_same_with_and_without_candidates_first(
-    filled, candidates: int, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("candidates", "allow"), [(12, 5), (30, 200)])
+def test_search_answers_the_same_whichever_way_it_filters(
+    filled, candidates: int, allow: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[bool] = []  # per Chroma query: was it filtered by Chroma?
+    calls: list[str] = []  # per Chroma query: "where", "ids" or "plain"
     query_fn = filled.collection.query
 
     def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        calls.append(kwargs.get("where") is not None)
+        calls.append("where" if kwargs.get("where") else "ids" if kwargs.get("ids") else "plain")
         return query_fn(*args, **kwargs)
 
     monkeypatch.setattr(filled.collection, "query", spy)
     queries = ["flight booking", "garden work", "money owed", "what did she say about dinner"]
-    answered_from_candidates = 0
+    ways: set[tuple[str, ...]] = set()
     for spec in FILTERS:
         for query in queries:
             for k in (1, 2):
                 monkeypatch.setattr(api, "POSTFILTER_CANDIDATES", 0)
-                prefiltered = [c.chunk_id for c in filled.search(query, k=k, **spec)]
+                monkeypatch.setattr(api, "ALLOW_LIST_MAX", 0)
+                by_where = [c.chunk_id for c in filled.search(query, k=k, **spec)]
                 calls.clear()
                 monkeypatch.setattr(api, "POSTFILTER_CANDIDATES", candidates)
+                monkeypatch.setattr(api, "ALLOW_LIST_MAX", allow)
                 mixed = [c.chunk_id for c in filled.search(query, k=k, **spec)]
-                assert mixed == prefiltered, (spec, query, k)
-                answered_from_candidates += calls == [False]
-    # both ways were taken: answered from the candidates alone, and falling back to Chroma's filter
-    assert 0 < answered_from_candidates < len(FILTERS) * len(queries) * 2
+                assert mixed == by_where, (spec, query, k)
+                ways.add(tuple(calls))
+    # with few candidates and a small allow-list every way is taken: candidates alone, candidates
+    # then Chroma's filter, the matching ids, Chroma's filter (a person matching more than
+    # ``allow`` chunks) and nothing at all (a person in no chunk)
+    expected = {("plain",), ("ids",), ()}
+    assert ways == (expected | {("plain", "where"), ("where",)} if allow == 5 else expected)
