@@ -6,11 +6,13 @@ and spoken to a sink that plays in real time. Three ways, alternating question b
 the same loaded models:
 
 - ``before``: the streaming pipeline as it was (answer started at release, first piece may end
-  only at a comma, no prompt warm-up): ``VoicePipeline(speculate=False, warm=False,
-  first_break_words=0)``;
+  only at a comma, no prompt warm-up, Whisper's full 30 s window): ``VoicePipeline(
+  speculate=False, warm=False, first_break_words=0)`` with ``SpeechToText(short_window=False)``;
 - ``after``: the pipeline with its defaults (speculative answer from the pause while the key is
-  held, first piece may also end before "and/but/because/...", prompt warmed at the press);
-- ``sequential``: full transcript after release, then the full answer, then full synthesis.
+  held, first piece may also end before "and/but/because/...", prompt warmed at the press,
+  Whisper's encoder window cut to the clip);
+- ``sequential``: full transcript after release, then the full answer, then full synthesis
+  (with the same, current, components as ``after``).
 
 Every run is the first question of a fresh conversation (its own conversation id, so no run
 profits from another's prompt cache): the first question of a voice session.
@@ -169,7 +171,7 @@ def _median(runs: list[dict], key: str) -> float:
     return round(statistics.median(values), 3) if values else float("nan")
 
 
-def measure(kind: str, stt, tts, service, clips, reps: int) -> dict:  # noqa: ANN001
+def measure(kind: str, stt, old_stt, tts, service, clips, reps: int) -> dict:  # noqa: ANN001
     answerer = make_answerer(kind, service)
     runs: dict[str, list[dict]] = {mode: [] for mode in MODES}
     per_question: list[dict] = []
@@ -179,8 +181,10 @@ def measure(kind: str, stt, tts, service, clips, reps: int) -> dict:  # noqa: AN
             for mode in MODES:
                 if mode == "sequential":
                     r = sequential(stt, tts, answerer, clip, end)
+                elif mode == "before":
+                    r = streaming(old_stt, tts, answerer, clip, end, before=True)
                 else:
-                    r = streaming(stt, tts, answerer, clip, end, before=mode == "before")
+                    r = streaming(stt, tts, answerer, clip, end, before=False)
                 runs[mode].append(r)
                 row[mode] = round(r["first_audio_s"], 3)
                 if mode == "after":
@@ -234,15 +238,15 @@ def main(argv: list[str] | None = None) -> int:
     from voice.stt import SpeechToText
     from voice.tts import TextToSpeech
 
-    stt, tts = SpeechToText(), TextToSpeech()
+    stt, old_stt, tts = SpeechToText(), SpeechToText(short_window=False), TextToSpeech()
     service = load_model()
     kinds = ["model", "agent"] if args.answerer == "both" else [args.answerer]
     try:
         clips = [speech_for(tts, q) for q in QUESTIONS[: args.questions]]
         warm = ModelAnswerer(service, max_tokens=8)
         list(warm.start_turn("Hello", conversation_id="warm"))  # first-call compilation out of the way
-        rtfs = [rtf(stt, tts, clip) for clip, _ in clips]
-        rows = [measure(kind, stt, tts, service, clips, args.reps) for kind in kinds]
+        rtfs = [(*rtf(stt, tts, clip), rtf(old_stt, tts, clip)[0]) for clip, _ in clips]
+        rows = [measure(kind, stt, old_stt, tts, service, clips, args.reps) for kind in kinds]
     finally:
         service.shutdown()
     result = {
@@ -253,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         "goal_ratio": 0.35,
         "goal_first_audio_s": 1.5,
         "stt_rtf": round(statistics.median(r[0] for r in rtfs), 3),
+        "stt_rtf_full_window": round(statistics.median(r[2] for r in rtfs), 3),
         "tts_rtf": round(statistics.median(r[1] for r in rtfs), 3),
         "rows": rows,
     }

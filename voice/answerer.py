@@ -110,9 +110,13 @@ class ModelAnswerer:
     def warm(self, *, conversation_id: str = "default") -> None:
         """Prefill the system prompt (and history) into this conversation's prompt cache."""
         with self._lock:
+            history = list(self._history.get(conversation_id, []))
+            previous = self._last.get(conversation_id)
+            if previous is not None and previous.answer and history and history[-1]["role"] == "user":
+                history.append({"role": "assistant", "content": previous.answer})
             messages: list[Message] = [
                 {"role": "system", "content": self.system_prompt},
-                *self._history.get(conversation_id, []),
+                *history,
                 {"role": "user", "content": ""},
             ]
         request = GenerationRequest(messages=messages, max_tokens=1, conversation_id=f"voice-{conversation_id}")
