@@ -1,8 +1,9 @@
 """``embedding = "auto"``: use the back end measured faster on this machine.
 
 The first time, both back ends embed the same small batch (after a warm-up) and the faster one
-is remembered in the cache folder, keyed by platform, so later starts cost nothing. Both compute
-the same model (cosine > 0.99 between them), so a change of choice never strands old vectors.
+is remembered in the cache folder, keyed by platform and ONNX graph version, so later starts
+cost nothing. Both compute the same model (cosine > 0.99 between them), so a change of choice
+never strands old vectors.
 Where MLX cannot be imported, ONNX is the answer without measuring.
 """
 
@@ -13,8 +14,10 @@ import json
 import platform
 import time
 from pathlib import Path
+from typing import Any
 
 from memory.embeddings import BACKENDS, get_encoder
+from memory.onnx_bert import FORMAT
 
 SAMPLE = [
     f"Note {i}: call the dentist about the appointment on Tuesday and pick up the prescription from the pharmacy."
@@ -22,9 +25,9 @@ SAMPLE = [
 ]
 
 
-def measure(backend: str, texts: list[str] = SAMPLE, repeats: int = 1) -> float:
-    """Sentences per second of ``backend`` on ``texts`` (after one warm-up batch)."""
-    encoder = get_encoder(backend)
+def measure(backend: str | Any, texts: list[str] = SAMPLE, repeats: int = 1) -> float:
+    """Sentences per second of ``backend`` (a name, or an encoder) on ``texts`` (after a warm-up)."""
+    encoder = get_encoder(backend) if isinstance(backend, str) else backend
     encoder.encode(texts[:8])
     start = time.perf_counter()
     for _ in range(repeats):
@@ -33,7 +36,8 @@ def measure(backend: str, texts: list[str] = SAMPLE, repeats: int = 1) -> float:
 
 
 def platform_key() -> str:
-    return f"{platform.system()}-{platform.machine()}-py{platform.python_version()}"
+    """What the choice depends on: OS, CPU, Python, and which ONNX graph runs (a new one re-measures)."""
+    return f"{platform.system()}-{platform.machine()}-py{platform.python_version()}-{FORMAT}"
 
 
 def choose(setting: str, cache_dir: Path | None) -> str:

@@ -138,9 +138,12 @@ class OnnxEncoder(_Encoder):
         self.fallback_reason = ""
         if graph == "fused":
             try:
-                self.session = ort.InferenceSession(
-                    _fused_model(cache_dir), opts, providers=["CPUExecutionProvider"]
-                )
+                try:
+                    model = _fused_model(cache_dir)
+                    self.session = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+                except Exception:  # a cached copy that verifies but does not load: build afresh
+                    model = _fused_model(cache_dir, rebuild=True)
+                    self.session = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
                 return
             except Exception as exc:  # any failure here must leave the export working
                 self.graph = "export"
@@ -162,9 +165,9 @@ class OnnxEncoder(_Encoder):
         return np.asarray(self.session.run(["last_hidden_state"], feeds)[0], dtype=np.float32)
 
 
-def _fused_model(cache_dir: Path | None) -> bytes:
+def _fused_model(cache_dir: Path | None, rebuild: bool = False) -> bytes:
     """The fused graph's bytes: cached in ``cache_dir`` (default: Hearth's cache folder)."""
-    from memory.onnx_bert import cached_model
+    from memory.onnx_bert import CALIBRATION, cached_model
 
     if cache_dir is None:
         from app.paths import get_paths
@@ -172,7 +175,8 @@ def _fused_model(cache_dir: Path | None) -> bytes:
         cache_dir = get_paths().cache_dir
     with zipfile.ZipFile(_model_zip()) as zf:
         weights = zf.read("model.safetensors")
-    return cached_model(cache_dir, weights)
+    calibration = [np.array(e.ids, dtype=np.int64) for e in load_tokenizer().encode_batch(list(CALIBRATION))]
+    return cached_model(cache_dir, weights, calibration=calibration, rebuild=rebuild)
 
 
 class MlxEncoder(_Encoder):
