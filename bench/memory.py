@@ -334,12 +334,15 @@ def stored_tokens(memory) -> int:
 
 
 def synthetic_people(rng: random.Random, source_type: str) -> dict:
-    """People metadata as ingestion writes it: mail and messages involve 1-3 of 50 people."""
+    """People metadata as ingestion writes it: mail and messages involve 1-3 of 50 people, and
+    one in 500 also one of 10 rare people (about 10 chunks each at 100k)."""
     from memory.filters import LEGACY_KEY, people_index, person_keys
 
     if source_type not in ("mail", "message"):
         return {}
     people = [f"{p} <{p.lower().replace(' ', '.')}@example.com>" for p in rng.sample(PEOPLE, rng.randint(1, 3))]
+    if rng.random() < 0.002:
+        people.append(f"Zed Rare{rng.randrange(10)} <zed@rare.example>")
     # LEGACY_KEY too, only so that the filter of older stores can be timed side by side
     return {"people": people, "people_index": people_index(people, source_type), LEGACY_KEY: person_keys(people)}
 
@@ -367,10 +370,13 @@ def filtered_latency(memory, n: int) -> dict[str, float]:
     variants = (("", current, candidates, allow), ("where_", current, 0, 0), ("legacy_", legacy_where, 0, 0))
     times: dict[str, list[float]] = {}
     try:
-        for name, types, by_person in (("source", ["mail"], False), ("filtered", ["mail"], True), ("person", None, True)):
+        cases = (("source", ["mail"], False), ("filtered", ["mail"], True), ("person", None, True), ("rare", ["mail"], True))
+        for name, types, by_person in cases:
             for i in range(n):
                 who = PEOPLE[i % len(PEOPLE)]
                 person = (who, who.split()[0], who.lower().replace(" ", ".") + "@example.com")[i % 3]
+                if name == "rare":
+                    person = f"Zed Rare{i % 10}"
                 for label, builder, first, most in variants[: 2 if not by_person else 3]:
                     api.build_where, api.POSTFILTER_CANDIDATES, api.ALLOW_LIST_MAX = builder, first, most
                     start = time.perf_counter()
