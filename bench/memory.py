@@ -366,8 +366,8 @@ def filtered_latency(memory, n: int) -> dict[str, float]:
     AND ``$contains`` over plain ``people_keys``) in Chroma's filtered query."""
     import memory.api as api
 
-    current, candidates, allow = api.build_where, api.POSTFILTER_CANDIDATES, api.ALLOW_LIST_MAX
-    variants = (("", current, candidates, allow), ("where_", current, 0, 0), ("legacy_", legacy_where, 0, 0))
+    current, candidates = api.build_where, api.POSTFILTER_CANDIDATES
+    variants = (("", current, candidates), ("where_", current, 0), ("legacy_", legacy_where, 0))
     times: dict[str, list[float]] = {}
     try:
         cases = (("source", ["mail"], False), ("filtered", ["mail"], True), ("person", None, True), ("rare", ["mail"], True))
@@ -377,15 +377,15 @@ def filtered_latency(memory, n: int) -> dict[str, float]:
                 person = (who, who.split()[0], who.lower().replace(" ", ".") + "@example.com")[i % 3]
                 if name == "rare":
                     person = f"Zed Rare{i % 10}"
-                for label, builder, first, most in variants[: 2 if not by_person else 3]:
-                    api.build_where, api.POSTFILTER_CANDIDATES, api.ALLOW_LIST_MAX = builder, first, most
+                for label, builder, first in variants[: 2 if not by_person else 3]:
+                    api.build_where, api.POSTFILTER_CANDIDATES = builder, first
                     start = time.perf_counter()
                     memory.search(
                         QUERIES[i % len(QUERIES)], k=4, source_types=types, person=person if by_person else None
                     )
                     times.setdefault(f"{name}_{label}", []).append((time.perf_counter() - start) * 1000)
     finally:
-        api.build_where, api.POSTFILTER_CANDIDATES, api.ALLOW_LIST_MAX = current, candidates, allow
+        api.build_where, api.POSTFILTER_CANDIDATES = current, candidates
     out: dict[str, float] = {}
     for key, t in times.items():
         out[f"{key}p50_ms"] = percentile(t, 0.5)

@@ -89,15 +89,15 @@ def test_matcher_agrees_with_chroma_where(filled) -> None:
     assert set(filled.collection.get(where=build_where(person="Carol"), include=[])["ids"])  # not vacuous
 
 
-@pytest.mark.parametrize(("candidates", "allow"), [(12, 5), (30, 200)])
+@pytest.mark.parametrize("candidates", [12, 30])
 def test_search_answers_the_same_whichever_way_it_filters(
-    filled, candidates: int, allow: int, monkeypatch: pytest.MonkeyPatch
+    filled, candidates: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[str] = []  # per Chroma query: "where", "ids" or "plain"
+    calls: list[str] = []  # per Chroma query: "where" or "plain"
     query_fn = filled.collection.query
 
     def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        calls.append("where" if kwargs.get("where") else "ids" if kwargs.get("ids") else "plain")
+        calls.append("where" if kwargs.get("where") else "plain")
         return query_fn(*args, **kwargs)
 
     monkeypatch.setattr(filled.collection, "query", spy)
@@ -107,16 +107,13 @@ def test_search_answers_the_same_whichever_way_it_filters(
         for query in queries:
             for k in (1, 2):
                 monkeypatch.setattr(api, "POSTFILTER_CANDIDATES", 0)
-                monkeypatch.setattr(api, "ALLOW_LIST_MAX", 0)
                 by_where = [c.chunk_id for c in filled.search(query, k=k, **spec)]
                 calls.clear()
                 monkeypatch.setattr(api, "POSTFILTER_CANDIDATES", candidates)
-                monkeypatch.setattr(api, "ALLOW_LIST_MAX", allow)
                 mixed = [c.chunk_id for c in filled.search(query, k=k, **spec)]
                 assert mixed == by_where, (spec, query, k)
                 ways.add(tuple(calls))
-    # with few candidates and a small allow-list every way is taken: candidates alone, candidates
-    # then Chroma's filter, the matching ids, Chroma's filter (a person matching more than
-    # ``allow`` chunks) and nothing at all (a person in no chunk)
-    expected = {("plain",), ("ids",), ()}
-    assert ways == (expected | {("plain", "where"), ("where",)} if allow == 5 else expected)
+    # person filters go to Chroma; the others are answered from the candidates alone, or (too
+    # few candidates pass) fall back to Chroma's filtered query
+    expected = {("plain",), ("where",)}
+    assert ways == (expected | {("plain", "where")} if candidates == 12 else expected)
