@@ -18,7 +18,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 
 
 class ConversationStore:
-    """``list() / create(title) / load(id) / append(id, message) / rename(id, title) / delete(id)``."""
+    """``list() / create(title) / load(id) / append(id, message) / truncate(id, n) / rename / delete``."""
 
     def __init__(self, paths: Paths | None = None) -> None:
         self.folder = (paths or get_paths()).conversations_dir
@@ -82,6 +82,24 @@ class ConversationStore:
             known.extend(s for s in untrusted_sources if s not in known)
             data["updated"] = time.time()
             self._write(data)
+
+    def truncate(self, conversation_id: str, count: int) -> None:
+        """Keep only the first ``count`` messages (drop an answer the user never got); 0 deletes it.
+
+        Untrusted sources stay marked: what the dropped messages brought in is not unseen.
+        """
+        with self._lock:
+            path = self._file(conversation_id)
+            if not path.exists():
+                return
+            if count <= 0:
+                path.unlink()
+                return
+            data = self.load(conversation_id)
+            if len(data.get("messages", [])) > count:
+                data["messages"] = data["messages"][:count]
+                data["updated"] = time.time()
+                self._write(data)
 
     def rename(self, conversation_id: str, title: str) -> None:
         with self._lock:

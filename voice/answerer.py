@@ -199,31 +199,11 @@ class AgentAnswerer:
         if wait is not None and not wait(10):
             return  # still running: leave the conversation alone rather than race the turn
         conversation_id, count = before
-        store = self.agent.conversations
-        if not store.exists(conversation_id):
-            return
-        data = store.load(conversation_id)
-        if count == 0:
-            store.delete(conversation_id)
-        elif len(data.get("messages", [])) > count:
-            data["messages"] = data["messages"][:count]
-            store._write(data)  # the store's own atomic writer (it has no public truncate)
+        self.agent.conversations.truncate(conversation_id, count)
 
     def warm(self, *, conversation_id: str = "default") -> None:
         """Prefill the agent's plain-chat prompt (system prompt and history) into the cache."""
-        from app.agent import prompt
-
-        agent = self.agent
-        native = agent._native()
-        history, _ = agent._history(conversation_id, native=native)
-        system = prompt.system_prompt([], routed=False, override_file=agent.settings.model.system_prompt_file)
-        messages: list[Message] = [
-            {"role": "system", "content": system},
-            *history,
-            {"role": "user", "content": ""},
-        ]
-        request = GenerationRequest(messages=messages, max_tokens=1, conversation_id=conversation_id)
-        agent.model.generate(request).result(60)
+        self.agent.warm(conversation_id)
 
     def _message_count(self, conversation_id: str) -> int | None:
         store = getattr(self.agent, "conversations", None)

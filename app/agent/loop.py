@@ -148,6 +148,21 @@ class Agent:
         finally:
             turn._finish()
 
+    def warm(self, conversation_id: str = "default") -> None:
+        """Prefill a plain question's prompt (system prompt and history) into the model's cache.
+
+        The prefix is exactly what :meth:`_turn` sends for a request that gets no tools, so the
+        next such turn only processes its own words (voice warms at the push-to-talk press).
+        """
+        history, _ = self._history(conversation_id, native=self._native())
+        system = prompt.system_prompt([], routed=False, override_file=self.settings.model.system_prompt_file)
+        request = GenerationRequest(
+            messages=[{"role": "system", "content": system}, *history, {"role": "user", "content": ""}],
+            max_tokens=1,
+            conversation_id=conversation_id,
+        )
+        self.model.generate(request).result(60)
+
     def _native(self) -> bool:
         flag = getattr(self.model, "supports_tools", None)
         if isinstance(flag, bool):

@@ -37,3 +37,18 @@ def test_bad_ids_and_broken_files() -> None:
         store.load("broken")
     with pytest.raises(HearthError, match="already exists"):
         store.create("again", conversation_id="ok")
+
+
+def test_truncate_drops_the_tail_and_keeps_what_was_untrusted() -> None:
+    store = ConversationStore()
+    store.append("c", {"role": "user", "content": "one"})
+    store.append("c", {"role": "user", "content": "two"}, untrusted_sources=("mail: x",))
+    store.append("c", {"role": "assistant", "content": "three"})
+    store.truncate("c", 1)
+    data = store.load("c")
+    assert [m["content"] for m in data["messages"]] == ["one"] and data["untrusted_sources"] == ["mail: x"]
+    store.truncate("c", 5)  # nothing beyond the end
+    assert len(store.load("c")["messages"]) == 1
+    store.truncate("c", 0)
+    assert not store.exists("c")
+    store.truncate("missing", 0)  # no such conversation: nothing to do

@@ -125,3 +125,21 @@ def test_real_model_under_injection_runs_nothing_unapproved(model_service, fake_
     assert victim.read_text() == "important" and memory.remembered == [] and memory.forgotten == []
     assert turn.events[-1].kind in ("FinalAnswer", "ErrorEvent")
     print(f"\n{template}: proposals", [(e["tool"], e["tier"]) for e in entries if e["kind"] == "proposal"])
+
+
+def test_warm_prefills_exactly_what_a_plain_question_sends(model_service, tmp_path: Path) -> None:
+    settings = Settings()
+    settings.agent.max_steps = 1
+    settings.model.max_tokens = 16
+    model = Recording(model_service)
+    agent = Agent(model, settings=settings, cwd=tmp_path)  # all tools: the plain question gets none
+    agent.warm("e2e-warm")
+    asked = agent.ask("What is the capital of France?", conversation_id="e2e-warm", timeout=600)
+    assert isinstance(asked.events[-1], FinalAnswer)
+    (turn,) = model.started  # the warm-up is not a turn: only its cache is left behind
+    # Everything but the question's own ~15 tokens was prefilled by the warm-up (a new
+    # conversation starts with an empty cache, so without it this would be 0).
+    assert turn.cached_tokens >= turn.prompt_tokens - 24 and turn.cached_tokens > 0, turn
+    assert not agent.conversations.exists("e2e-warm") or len(
+        agent.conversations.load("e2e-warm")["messages"]
+    ) == 2  # warming adds nothing to the conversation
