@@ -85,7 +85,8 @@ class HearthApp(QObject):
         self.center = ApprovalCenter()
         self.services = Services(self.bridge.post, self.center, self.paths, self.settings, core=core)
         self.main = MainWindow(self.services, self.bridge, self.center)
-        self.voice = VoiceControl(self.services, conversation=self.main.voice_conversation)
+        self.voice = VoiceControl(self.services, conversation=self.main.voice_conversation,
+                                  open_conversation=lambda: self.main.conversation_id)
         self.quick = QuickPrompt(self.services, self.bridge, self.center)
         self.tray = Tray(self)
         self.hotkey: Any = None

@@ -77,6 +77,38 @@ class CoreOps:
             model.forget_conversation(conversation_id)
         return True
 
+    # --- voice: answering early while the key is held ------------------------------------------
+
+    def can_answer_early(self, text: str, emit: Emit = _drop) -> bool:
+        """Whether a voice request may be answered before the key is up: a plain question only
+        (the pre-router offers it no tools, so no action or approval can be reached)."""
+        from voice.answerer import AgentAnswerer
+
+        agent = self.core.agent
+        if not hasattr(agent, "tools"):
+            return False
+        return AgentAnswerer(agent).can_speculate(text)
+
+    def warm_conversation(self, conversation_id: str, emit: Emit = _drop) -> bool:
+        """Prefill a plain question's prompt for this conversation into the model's cache."""
+        warm = getattr(self.core.agent, "warm", None)
+        if callable(warm):
+            warm(conversation_id)
+        return True
+
+    def message_count(self, conversation_id: str, emit: Emit = _drop) -> int | None:
+        store = getattr(self.core.agent, "conversations", None)
+        if store is None:
+            return None
+        return len(store.load(conversation_id).get("messages", [])) if store.exists(conversation_id) else 0
+
+    def truncate_conversation(self, conversation_id: str, count: int, emit: Emit = _drop) -> bool:
+        """Drop what an early answer that was never shown added to the conversation."""
+        store = getattr(self.core.agent, "conversations", None)
+        if store is not None:
+            store.truncate(conversation_id, count)
+        return True
+
     # --- memory ------------------------------------------------------------------------------
 
     def _memory(self) -> Any:

@@ -175,6 +175,19 @@ class Services:
             return self.client.start_turn(text, conversation_id, source)
         return self.ops.start_turn(text, conversation_id, source)
 
+    def can_answer_early(self, text: str) -> bool:
+        return bool(self._call("can_answer_early", text))
+
+    def warm_conversation(self, conversation_id: str) -> None:
+        self._call("warm_conversation", conversation_id)
+
+    def message_count(self, conversation_id: str) -> int | None:
+        count = self._call("message_count", conversation_id)
+        return None if count is None else int(count)
+
+    def truncate_conversation(self, conversation_id: str, count: int) -> None:
+        self._call("truncate_conversation", conversation_id, count)
+
     def history(self, conversation_id: str) -> list[dict[str, Any]]:
         """The stored messages of a conversation ({"role", "content"}), oldest first."""
         return self.conversations.messages(conversation_id)

@@ -4,7 +4,7 @@ press/release to it. Its events reach the windows through the bridge on the "voi
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from app import events as ev
@@ -16,16 +16,19 @@ class VoiceControl:
 
     ``source_factory()`` gives the audio to listen to for one press (default: the microphone in
     the settings); ``sink_factory(sample_rate)`` where replies are played (default: the speaker).
-    ``conversation()`` names the conversation voice turns join (the main window's current one).
+    ``conversation()`` names the conversation voice turns join (the main window's current one,
+    created if needed); ``open_conversation()`` the one open now, or "" (it creates nothing).
     """
 
     def __init__(self, services: Services, *, source_factory: Callable[[], Any] | None = None,
                  sink_factory: Callable[[int], Any] | None = None,
-                 conversation: Callable[[], str] | None = None) -> None:
+                 conversation: Callable[[], str] | None = None,
+                 open_conversation: Callable[[], str] | None = None) -> None:
         self.services = services
         self.source_factory = source_factory
         self.sink_factory = sink_factory
         self.conversation = conversation or (lambda: "voice")
+        self.open_conversation = open_conversation or self.conversation
         self._pipeline: Any = None
         self._lock = threading.Lock()
         self._pressed = threading.Event()
@@ -53,7 +56,7 @@ class VoiceControl:
             self._pipeline = VoicePipeline(
                 stt,
                 tts,
-                _Answerer(self.services, self.conversation),
+                _Answerer(self.services, self.conversation, self.open_conversation),
                 sink,
                 listener=self._post,
                 cue_sounds=settings.cue_sounds,
@@ -129,28 +132,47 @@ class VoiceControl:
 
 
 class _Answerer:
-    """Voice turns go through the same agent as typed ones (so approvals still apply), and their
-    events are copied to the "voice" channel so the main window shows them as messages."""
+    """Voice turns go through the same agent as typed ones (so approvals still apply). The
+    pipeline posts their events on the "voice" channel, holding back an early answer until the
+    key is up and the final transcript matches; a dropped one leaves no trace in the conversation."""
 
-    def __init__(self, services: Services, conversation: Callable[[], str]) -> None:
+    def __init__(self, services: Services, conversation: Callable[[], str],
+                 open_conversation: Callable[[], str] | None = None) -> None:
         self.services = services
         self.conversation = conversation
+        self.open_conversation = open_conversation or conversation
+        self._before: dict[int, tuple[str, int]] = {}  # turn -> (conversation, messages before it)
+
+    def _conversation_id(self, fallback: str) -> str:
+        return self.conversation() or fallback
 
     def start_turn(self, text: str, *, conversation_id: str = "voice", source: str = "voice") -> Any:
-        return _Teed(self.services.start_turn(text, self.conversation() or conversation_id, source), self.services)
+        cid = self._conversation_id(conversation_id)
+        try:
+            count = self.services.message_count(cid)
+        except Exception:
+            count = None
+        turn = self.services.start_turn(text, cid, source)
+        self._before.clear()  # only the latest turn can still be dropped
+        if count is not None:
+            self._before[id(turn)] = (cid, count)
+        return turn
 
+    def can_speculate(self, text: str) -> bool:
+        return self.services.can_answer_early(text)
 
-class _Teed:
-    """A turn whose events also go to the app's bridge on the "voice" channel."""
+    def warm(self, *, conversation_id: str = "voice") -> None:
+        """At the press: prefill the open conversation's prompt (a press alone creates none)."""
+        cid = self.open_conversation()
+        if cid:
+            self.services.warm_conversation(cid)
 
-    def __init__(self, turn: Any, services: Services) -> None:
-        self.turn = turn
-        self.services = services
-
-    def __iter__(self) -> Iterator[ev.Event]:
-        for event in self.turn:
-            self.services.post(event, "voice")
-            yield event
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.turn, name)
+    def discard(self, turn: Any) -> None:
+        """After the pipeline cancelled an early answer: wait for it to end, then forget it."""
+        before = self._before.pop(id(turn), None)
+        if turn is None or before is None:
+            return
+        wait = getattr(turn, "wait", None)
+        if callable(wait) and not wait(10):
+            return  # still running: leave the conversation alone rather than race the turn
+        self.services.truncate_conversation(*before)

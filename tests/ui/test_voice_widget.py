@@ -41,6 +41,8 @@ def test_push_to_talk_button_drives_voice_and_shows_the_turn(themed_qapp, qtbot,
     app.voice.sink_factory = lambda rate: WavSink(None, rate)
     voice_events: list[ev.Event] = []
     app.bridge.voice.connect(lambda event, _channel: voice_events.append(event))
+    tokens: list[str] = []
+    app.bridge.token.connect(lambda event, channel: tokens.append(event.text) if channel == "voice" else None)
     try:
         button = app.main.composer.talk_button
         qtbot.mousePress(button, Qt.MouseButton.LeftButton)
@@ -57,6 +59,7 @@ def test_push_to_talk_button_drives_voice_and_shows_the_turn(themed_qapp, qtbot,
         bubbles = app.main.view.findChildren(UserBubble)
         assert [b.label.source() for b in bubbles] == [final.text.strip()]
         assert app.main.view.current().text() == "The library opens at nine."
+        assert "".join(tokens).strip() == "The library opens at nine."  # each token shown once
         assert app.main.conversation_id  # the turn joined a stored conversation
         assert any(isinstance(e, ev.ListeningStarted) for e in voice_events)
     finally:
