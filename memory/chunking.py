@@ -10,6 +10,16 @@ from __future__ import annotations
 
 TARGET_WORDS = 160  # about 210 WordPiece tokens: under MiniLM's 256-token window
 OVERLAP_WORDS = 32
+TITLE_CHARS = 500  # the title kept in a chunk's metadata, and embedded with it
+
+
+def embed_text(title: str, chunk: str) -> str:
+    """What is embedded for a chunk: its item's (stored) title, then the chunk; the title once.
+
+    Ingestion and reindexing both use this, so a reindex reproduces ingestion's vectors.
+    """
+    title = title[:TITLE_CHARS]
+    return chunk if chunk.startswith(title) else f"{title}\n{chunk}"
 
 
 def _windows(words: list[str], target: int, overlap: int) -> list[str]:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from app.events import HearthError
+from memory.chunking import TITLE_CHARS
 from memory.items import SOURCE_TYPES, Item, to_utc
 
 DateLike = datetime | date | str | int | float | None
@@ -136,7 +137,7 @@ def chunk_metadata(item: Item, root: str, index: int, total: int) -> dict[str, A
         "kind": item.kind,
         "root": root,
         "path": item.path,
-        "title": item.title[:500],
+        "title": item.title[:TITLE_CHARS],
         "date": when.isoformat() if when else "",
         "ts": int(when.timestamp()) if when else 0,
         "trusted": bool(item.trusted),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.events import Event, IngestFinished, IngestProgress
-from memory.chunking import chunk_units
+from memory.chunking import chunk_units, embed_text
 from memory.connectors import Scan
 from memory.filters import chunk_metadata, person_keys
 from memory.items import Item, Skip, to_utc
@@ -187,9 +187,7 @@ class Ingestor:
                 for index, chunk in enumerate(chunks):
                     batch_ids.append(f"{item_id}-{content_hash[:12]}-{index}")
                     batch_docs.append(chunk)
-                    batch_embed_text.append(
-                        chunk if chunk.startswith(item.title) else f"{item.title}\n{chunk}"
-                    )
+                    batch_embed_text.append(embed_text(item.title, chunk))
                     batch_meta.append(chunk_metadata(item, root, index, len(chunks)))
                 older = previous.ids_except(content_hash) if previous else []
                 stale.extend(older)

@@ -26,6 +26,7 @@ from typing import Any
 
 from app.events import Event, IngestFinished, IngestProgress
 from app.fileio import atomic_write_text
+from memory.chunking import embed_text
 from memory.filters import INDEX_KEY, LEGACY_KEY, people_index
 
 SCHEMA_FILE = "index-schema.json"
@@ -37,9 +38,6 @@ PAGE = 5000
 SOURCE = "reindex"
 
 
-def embed_text(title: str, chunk: str) -> str:
-    """What ingestion embeds for a chunk: its item's title, then the chunk (the title once)."""
-    return chunk if chunk.startswith(title) else f"{title}\n{chunk}"
 
 
 def metadata_changes(meta: dict[str, Any]) -> dict[str, Any]:

@@ -233,3 +233,10 @@ def test_a_chunk_forgotten_during_reindex_stays_forgotten(
     assert mem.collection.get(ids=[victim_chunk])["ids"] == []  # update does not bring it back
     assert mem.collection.count() == total - 1
     assert grep_files(get_paths().memory_dir, victim_text) == []
+
+
+def test_ingest_embeds_exactly_what_reindex_would(mem, tmp_path: Path) -> None:
+    """One embed-text rule for both (a long title is cut as in the stored metadata)."""
+    _fill(mem, tmp_path)
+    mem.remember("My pharmacy is the one on Elm Street.", title="A very long title " * 40)
+    _assert_vectors_fresh(mem)
