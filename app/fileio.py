@@ -7,13 +7,13 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_text(path: Path, text: str) -> Path:
-    """Replace ``path`` with ``text`` atomically; the folder is created private to the user."""
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Replace ``path`` with ``data`` atomically; the folder is created private to the user."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -21,3 +21,8 @@ def atomic_write_text(path: Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Replace ``path`` with ``text`` (UTF-8) atomically; the folder is created private to the user."""
+    return atomic_write_bytes(path, text.encode("utf-8"))

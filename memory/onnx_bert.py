@@ -19,14 +19,13 @@ The built model is cached (see :func:`cached_model`) keyed by a hash of the safe
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import load as load_safetensors
 
+from app.fileio import atomic_write_bytes
 from memory import onnx_proto as pb
 
 FORMAT = "fused-int8-smooth-v2"  # change when the graph changes: old cache files are then ignored
@@ -259,19 +258,6 @@ def _key(safetensors: bytes, quantize: Iterable[str], calibration: Sequence[np.n
     return h.hexdigest()[:16]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cache_file(
     cache_dir: Path,
     safetensors: bytes,
@@ -310,8 +296,8 @@ def cached_model(
     data = build_model(safetensors, quantize, calibration)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _atomic_write(path, data)
-        _atomic_write(digest_path, hashlib.sha256(data).hexdigest().encode("ascii"))
+        atomic_write_bytes(path, data)
+        atomic_write_bytes(digest_path, hashlib.sha256(data).hexdigest().encode("ascii"))
     except OSError:
         pass
     return data
