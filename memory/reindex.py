@@ -1,13 +1,13 @@
 """Keeping the vector index in step with the embedding model and the metadata schema.
 
-:func:`reindex` re-embeds every stored chunk from its stored text (``title + "\\n" + chunk``, as
-ingestion embeds it) with the current back end and writes the new vectors over the old ones with
-``collection.update`` in batches: after switching the embedding back end or model, or when the
-vector index looks damaged. It works the same on the embedded store and a Chroma server (no
-segment files are touched), and it is safe to kill: every batch is committed before the next,
-each chunk is stamped with the run's id, and a run that finds an unfinished run's marker
-(``memory_dir/reindex.json``) continues it, skipping the chunks already done. ``update`` (not
-``upsert``) never brings back a chunk forgotten while the run was going.
+:func:`reindex` re-embeds every stored chunk from its stored text (title and chunk, through the
+same :func:`memory.chunking.embed_text` as ingestion) with the current back end and writes the new
+vectors over the old ones with ``collection.update`` in batches: after switching the embedding
+back end or model, or when the vector index looks damaged. It works the same on the embedded store
+and a Chroma server (no segment files are touched), and it is safe to kill: every batch is
+committed before the next, each chunk is stamped with the run's id, and a run that finds an
+unfinished run's marker (``memory_dir/reindex.json``) continues it, skipping the chunks already
+done. ``update`` (not ``upsert``) never brings back a chunk forgotten while the run was going.
 
 :func:`migrate` brings older stores' metadata to the current schema without re-embedding (the
 person filter's ``people_index``, see :mod:`memory.filters`); ``Memory`` runs it when it opens a
@@ -36,8 +36,6 @@ RUN_KEY = "reindex_run"  # chunk metadata: the id of the reindex run that last e
 BATCH = 256
 PAGE = 5000
 SOURCE = "reindex"
-
-
 
 
 def metadata_changes(meta: dict[str, Any]) -> dict[str, Any]:
