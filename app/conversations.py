@@ -18,7 +18,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 
 
 class ConversationStore:
-    """``list() / create(title) / load(id) / append(id, message) / truncate(id, n) / rename / delete``."""
+    """``list() / create(title) / load(id) / append(id, message) / count / truncate / rename / delete``."""
 
     def __init__(self, paths: Paths | None = None) -> None:
         self.folder = (paths or get_paths()).conversations_dir
@@ -82,6 +82,12 @@ class ConversationStore:
             known.extend(s for s in untrusted_sources if s not in known)
             data["updated"] = time.time()
             self._write(data)
+
+    def count(self, conversation_id: str) -> int:
+        """How many messages the conversation holds (0 when there is none yet)."""
+        if not self._file(conversation_id).exists():
+            return 0
+        return len(self.load(conversation_id).get("messages", []))
 
     def truncate(self, conversation_id: str, count: int) -> None:
         """Keep only the first ``count`` messages (drop an answer the user never got); 0 deletes it.

@@ -98,9 +98,7 @@ class CoreOps:
 
     def message_count(self, conversation_id: str, emit: Emit = _drop) -> int | None:
         store = getattr(self.core.agent, "conversations", None)
-        if store is None:
-            return None
-        return len(store.load(conversation_id).get("messages", [])) if store.exists(conversation_id) else 0
+        return None if store is None else int(store.count(conversation_id))
 
     def truncate_conversation(self, conversation_id: str, count: int, emit: Emit = _drop) -> bool:
         """Drop what an early answer that was never shown added to the conversation."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from app import events as ev
 from ui.services import Services
+from voice.answerer import AgentAnswerer
 
 
 class VoiceControl:
@@ -131,32 +132,21 @@ class VoiceControl:
             pipeline.close()
 
 
-class _Answerer:
-    """Voice turns go through the same agent as typed ones (so approvals still apply). The
-    pipeline posts their events on the "voice" channel, holding back an early answer until the
-    key is up and the final transcript matches; a dropped one leaves no trace in the conversation."""
+class _Answerer(AgentAnswerer):
+    """Voice turns go through the same agent as typed ones (so approvals still apply), reached
+    through the app's core ops. The pipeline posts their events on the "voice" channel, holding
+    back an early answer until the key is up and the final transcript matches; a dropped one
+    leaves no trace in the conversation."""
 
     def __init__(self, services: Services, conversation: Callable[[], str],
                  open_conversation: Callable[[], str] | None = None) -> None:
+        super().__init__(agent=None)
         self.services = services
         self.conversation = conversation
         self.open_conversation = open_conversation or conversation
-        self._before: dict[int, tuple[str, int]] = {}  # turn -> (conversation, messages before it)
-
-    def _conversation_id(self, fallback: str) -> str:
-        return self.conversation() or fallback
 
     def start_turn(self, text: str, *, conversation_id: str = "voice", source: str = "voice") -> Any:
-        cid = self._conversation_id(conversation_id)
-        try:
-            count = self.services.message_count(cid)
-        except Exception:
-            count = None
-        turn = self.services.start_turn(text, cid, source)
-        self._before.clear()  # only the latest turn can still be dropped
-        if count is not None:
-            self._before[id(turn)] = (cid, count)
-        return turn
+        return super().start_turn(text, conversation_id=self.conversation() or conversation_id, source=source)
 
     def can_speculate(self, text: str) -> bool:
         return self.services.can_answer_early(text)
@@ -167,12 +157,11 @@ class _Answerer:
         if cid:
             self.services.warm_conversation(cid)
 
-    def discard(self, turn: Any) -> None:
-        """After the pipeline cancelled an early answer: wait for it to end, then forget it."""
-        before = self._before.pop(id(turn), None)
-        if turn is None or before is None:
-            return
-        wait = getattr(turn, "wait", None)
-        if callable(wait) and not wait(10):
-            return  # still running: leave the conversation alone rather than race the turn
-        self.services.truncate_conversation(*before)
+    def _start(self, text: str, conversation_id: str, source: str) -> Any:
+        return self.services.start_turn(text, conversation_id, source)
+
+    def _count(self, conversation_id: str) -> int | None:
+        return self.services.message_count(conversation_id)
+
+    def _truncate(self, conversation_id: str, count: int) -> None:
+        self.services.truncate_conversation(conversation_id, count)

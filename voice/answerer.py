@@ -110,15 +110,8 @@ class ModelAnswerer:
     def warm(self, *, conversation_id: str = "default") -> None:
         """Prefill the system prompt (and history) into this conversation's prompt cache."""
         with self._lock:
-            history = list(self._history.get(conversation_id, []))
-            previous = self._last.get(conversation_id)
-            if previous is not None and previous.answer and history and history[-1]["role"] == "user":
-                history.append({"role": "assistant", "content": previous.answer})
-            messages: list[Message] = [
-                {"role": "system", "content": self.system_prompt},
-                *history,
-                {"role": "user", "content": ""},
-            ]
+            history = self._history_for(conversation_id, "")
+        messages: list[Message] = [{"role": "system", "content": self.system_prompt}, *history]
         request = GenerationRequest(messages=messages, max_tokens=1, conversation_id=f"voice-{conversation_id}")
         self.model.generate(request).result(60)
 
@@ -140,16 +133,21 @@ class ModelAnswerer:
         with self._lock:
             return self._start(text, conversation_id, source)
 
-    def _start(self, text: str, conversation_id: str, source: str) -> ModelTurn:
-        history = self._history.setdefault(conversation_id, [])
+    def _history_for(self, conversation_id: str, text: str) -> list[Message]:
+        """The history a turn asking ``text`` sends: the last answer (or a cancelled question
+        dropped), the question, the last 8 messages. Changes nothing (call with the lock)."""
+        history = list(self._history.get(conversation_id, []))
         previous = self._last.get(conversation_id)
-        saved = (conversation_id, list(history), previous)
         if previous is not None and previous.answer:
             history.append({"role": "assistant", "content": previous.answer})
         elif previous is not None and history and history[-1]["role"] == "user":
             history.pop()  # an unanswered (cancelled) question is not kept
         history.append({"role": "user", "content": text})
-        del history[:-8]
+        return history[-8:]
+
+    def _start(self, text: str, conversation_id: str, source: str) -> ModelTurn:
+        saved = (conversation_id, list(self._history.get(conversation_id, [])), self._last.get(conversation_id))
+        history = self._history[conversation_id] = self._history_for(conversation_id, text)
         messages: list[Message] = [{"role": "system", "content": self.system_prompt}, *history]
         request = GenerationRequest(
             messages=messages, max_tokens=self.max_tokens, conversation_id=f"voice-{conversation_id}"
@@ -168,6 +166,9 @@ class AgentAnswerer:
     a request whose own words ask for no action gets no tools offered, so no approval and no
     action can be reached before the release. A dropped speculative turn is cancelled and its
     messages removed from the conversation, as if it had never been asked.
+
+    ``_start``, ``_count`` and ``_truncate`` reach the agent; the desktop app, whose agent runs in
+    another process, overrides them (and ``can_speculate``/``warm``) to go through its core ops.
     """
 
     def __init__(self, agent: Any, *, speculate: bool = True) -> None:
@@ -176,9 +177,12 @@ class AgentAnswerer:
         self._before: dict[int, tuple[str, int]] = {}  # turn -> (conversation, messages before it)
 
     def start_turn(self, text: str, *, conversation_id: str = "default", source: str = "voice") -> Turn:
-        count = self._message_count(conversation_id)
-        turn: Turn = self.agent.start_turn(text, conversation_id=conversation_id, source=source)
-        self._before.clear()
+        try:
+            count: int | None = self._count(conversation_id)
+        except Exception:
+            count = None  # cannot be undone then: it is only ever dropped if it can be
+        turn = self._start(text, conversation_id, source)
+        self._before.clear()  # only the latest turn can still be dropped
         if count is not None:
             self._before[id(turn)] = (conversation_id, count)
         return turn
@@ -198,23 +202,22 @@ class AgentAnswerer:
         wait: Callable[[float], bool] | None = getattr(turn, "wait", None)
         if wait is not None and not wait(10):
             return  # still running: leave the conversation alone rather than race the turn
-        conversation_id, count = before
-        self.agent.conversations.truncate(conversation_id, count)
+        self._truncate(*before)
 
     def warm(self, *, conversation_id: str = "default") -> None:
         """Prefill the agent's plain-chat prompt (system prompt and history) into the cache."""
         self.agent.warm(conversation_id)
 
-    def _message_count(self, conversation_id: str) -> int | None:
+    def _start(self, text: str, conversation_id: str, source: str) -> Turn:
+        turn: Turn = self.agent.start_turn(text, conversation_id=conversation_id, source=source)
+        return turn
+
+    def _count(self, conversation_id: str) -> int | None:
         store = getattr(self.agent, "conversations", None)
-        if store is None:
-            return None
-        try:
-            if not store.exists(conversation_id):
-                return 0
-            return len(store.load(conversation_id).get("messages", []))
-        except Exception:
-            return None
+        return None if store is None else int(store.count(conversation_id))
+
+    def _truncate(self, conversation_id: str, count: int) -> None:
+        self.agent.conversations.truncate(conversation_id, count)
 
 
 def full_text(events: Iterable[Event]) -> str:

@@ -44,6 +44,7 @@ def test_truncate_drops_the_tail_and_keeps_what_was_untrusted() -> None:
     store.append("c", {"role": "user", "content": "one"})
     store.append("c", {"role": "user", "content": "two"}, untrusted_sources=("mail: x",))
     store.append("c", {"role": "assistant", "content": "three"})
+    assert store.count("c") == 3 and store.count("missing") == 0
     store.truncate("c", 1)
     data = store.load("c")
     assert [m["content"] for m in data["messages"]] == ["one"] and data["untrusted_sources"] == ["mail: x"]

@@ -68,3 +68,15 @@ def test_a_kept_turn_stays_and_warm_prefills_the_same_conversation() -> None:
     list(answerer.start_turn("And today?", conversation_id="c"))
     assert contents(model.requests[-1]) == [("user", "How are you?"), ("assistant", "Fine."), ("user", "And today?")]
     assert model.requests[-1].conversation_id == "voice-c"
+
+
+def test_warm_sends_what_the_next_turn_sends_but_its_question() -> None:
+    model = ScriptedModel("An answer.")
+    answerer = ModelAnswerer(model)
+    for i in range(6):  # past the 8-message history window
+        list(answerer.start_turn(f"Question {i}?", conversation_id="c"))
+    answerer.warm(conversation_id="c")
+    list(answerer.start_turn("Question 6?", conversation_id="c"))
+    warm, turn = model.requests[-2:]
+    assert warm.max_tokens == 1 and warm.conversation_id == turn.conversation_id
+    assert contents(warm)[:-1] == contents(turn)[:-1] and contents(warm)[-1] == ("user", "")
