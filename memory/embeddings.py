@@ -140,12 +140,19 @@ class OnnxEncoder(_Encoder):
         self.fallback_reason = ""
         if graph == "fused":
             try:
+                from memory.onnx_bert import cached_model
+
+                weights, calibration = _fused_inputs(self.tokenizer)
+                cache = cache_dir if cache_dir is not None else _cache_dir()
+
+                def session(rebuild: bool = False) -> Any:
+                    model = cached_model(cache, weights, calibration=calibration, rebuild=rebuild)
+                    return ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+
                 try:
-                    model = _fused_model(cache_dir)
-                    self.session = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+                    self.session = session()
                 except Exception:  # a cached copy that verifies but does not load: build afresh
-                    model = _fused_model(cache_dir, rebuild=True)
-                    self.session = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+                    self.session = session(rebuild=True)
                 return
             except Exception as exc:  # any failure here must leave the export working
                 self.graph = "export"
@@ -167,18 +174,21 @@ class OnnxEncoder(_Encoder):
         return np.asarray(self.session.run(["last_hidden_state"], feeds)[0], dtype=np.float32)
 
 
-def _fused_model(cache_dir: Path | None, rebuild: bool = False) -> bytes:
-    """The fused graph's bytes: cached in ``cache_dir`` (default: Hearth's cache folder)."""
-    from memory.onnx_bert import CALIBRATION, cached_model
+def _fused_inputs(tokenizer: Any) -> tuple[bytes, list[np.ndarray]]:
+    """What the fused graph is built (and its cache keyed) from: the float32 safetensors and the
+    calibration texts tokenized by the model's own tokenizer."""
+    from memory.onnx_bert import CALIBRATION
 
-    if cache_dir is None:
-        from app.paths import get_paths
-
-        cache_dir = get_paths().cache_dir
     with zipfile.ZipFile(_model_zip()) as zf:
         weights = zf.read("model.safetensors")
-    calibration = [np.array(e.ids, dtype=np.int64) for e in load_tokenizer().encode_batch(list(CALIBRATION))]
-    return cached_model(cache_dir, weights, calibration=calibration, rebuild=rebuild)
+    calibration = [np.array(e.ids, dtype=np.int64) for e in tokenizer.encode_batch(list(CALIBRATION))]
+    return weights, calibration
+
+
+def _cache_dir() -> Path:
+    from app.paths import get_paths
+
+    return get_paths().cache_dir
 
 
 class MlxEncoder(_Encoder):
