@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from memory.filters import PHONE_TAIL, is_phone, phone_number, split_person
+from memory.filters import is_phone, phone_number, phone_tail, split_person
 
 ADDRESS_BOOK_DIR = Path("~/Library/Application Support/AddressBook")
 ADDRESS_BOOK_FILE = "AddressBook-v22.abcddb"
@@ -45,10 +45,9 @@ class ContactBook:
             self._emails.setdefault(handle.lower(), name)
         elif is_phone(handle):
             number = phone_number(handle)
-            digits = number.lstrip("+")
             if number.startswith("+"):
                 self._numbers.setdefault(number, name)
-            self._tails.setdefault(digits[-PHONE_TAIL:], set()).add(name)
+            self._tails.setdefault(phone_tail(number), set()).add(name)
 
     def name_for(self, handle: str) -> str:
         """The contact's name for ``handle``, or '' when nobody (or more than one person) has it."""
@@ -60,7 +59,7 @@ class ContactBook:
         number = phone_number(handle)
         if number.startswith("+") and number in self._numbers:
             return self._numbers[number]
-        names = self._tails.get(number.lstrip("+")[-PHONE_TAIL:], set())
+        names = self._tails.get(phone_tail(number), set())
         return next(iter(names)) if len(names) == 1 else ""
 
     def label(self, handle: str) -> str:
@@ -116,22 +115,23 @@ def address_books(home: Path | None = None) -> list[Path]:
     return found + sorted(root.glob(f"Sources/*/{ADDRESS_BOOK_FILE}"))
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
+def open_read_only(path: Path, timeout: float = 2) -> sqlite3.Connection:
+    """Open another app's SQLite database without ever writing to it (Contacts, Messages)."""
     try:
-        con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=2)
+        con = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=timeout)
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return con
     except sqlite3.DatabaseError:
-        # The Contacts app keeps the file in WAL mode; without write access to its -shm file a
+        # Both apps keep their files in WAL mode; without write access to its -shm file a
         # read-only open can fail. immutable=1 reads the main file as it is, never writing.
-        return sqlite3.connect(f"file:{path.resolve()}?mode=ro&immutable=1", uri=True, timeout=2)
+        return sqlite3.connect(f"file:{path.resolve()}?mode=ro&immutable=1", uri=True, timeout=timeout)
 
 
 def from_address_book(path: Path) -> ContactBook:
     """Names, numbers and addresses from one ``AddressBook-v22.abcddb`` (an empty book if unreadable)."""
     book = ContactBook()
     try:
-        con = _open_read_only(path)
+        con = open_read_only(path)
     except sqlite3.DatabaseError:
         return book
     try:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from memory.connectors import Scan
-from memory.contacts_index import ContactBook
+from memory.contacts_index import ContactBook, open_read_only
 from memory.items import Item, Skip
 
 KIND = "imessage"
@@ -64,8 +64,7 @@ def _handles(people: dict[str, None]) -> list[str]:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    uri = f"file:{path.resolve()}?mode=ro"
-    con = sqlite3.connect(uri, uri=True, timeout=5)
+    con = open_read_only(path, timeout=5)
     con.row_factory = sqlite3.Row
     return con
 
