@@ -265,14 +265,9 @@ class Memory:
         with self._lock:
             ids: list[str] = []
             item_ids: set[str] = set()
-            offset = 0
-            while True:
-                page = self.collection.get(where=where, include=["metadatas"], limit=5000, offset=offset)
+            for page in store.pages(self.collection, where=where, include=["metadatas"]):
                 ids.extend(page["ids"])
                 item_ids.update(str(m.get("item_id")) for m in page["metadatas"] or [])
-                if len(page["ids"]) < 5000:
-                    break
-                offset += 5000
             for start in range(0, len(ids), 1000):
                 self.collection.delete(ids=ids[start : start + 1000])
             rule = None

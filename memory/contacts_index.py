@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from memory.filters import is_phone, phone_number, phone_tail, split_person
+from memory.store import pages
 
 ADDRESS_BOOK_DIR = Path("~/Library/Application Support/AddressBook")
 ADDRESS_BOOK_FILE = "AddressBook-v22.abcddb"
-PAGE = 5000
 
 
 class ContactBook:
@@ -80,19 +80,11 @@ class ContactBook:
 def from_memory(collection: Any) -> ContactBook:
     """The contacts already ingested (from .vcf): each card's name and its addresses and numbers."""
     book = ContactBook()
-    offset = 0
-    while True:
-        page = collection.get(
-            where={"$and": [{"source_type": "contact"}, {"chunk": 0}]},
-            include=["metadatas"],
-            limit=PAGE,
-            offset=offset,
-        )
+    cards = {"$and": [{"source_type": "contact"}, {"chunk": 0}]}
+    for page in pages(collection, where=cards, include=["metadatas"]):
         for meta in page["metadatas"] or []:
             add_card(book, [str(p) for p in meta.get("people") or ()])
-        if len(page["ids"]) < PAGE:
-            return book
-        offset += PAGE
+    return book
 
 
 def add_card(book: ContactBook, people: Iterable[str]) -> None:

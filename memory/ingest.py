@@ -23,9 +23,9 @@ from memory.connectors import Scan
 from memory.filters import chunk_metadata, person_keys
 from memory.items import Item, Skip, to_utc
 from memory.state import digest
+from memory.store import pages
 
 BATCH_CHUNKS = 256
-PAGE = 5000
 MAX_LISTED_REASONS = 50
 
 
@@ -51,18 +51,13 @@ class Stored:
 def inventory(collection: Any, root: str) -> dict[str, Stored]:
     """Every stored item of ``root`` (paged, metadata only)."""
     stored: dict[str, Stored] = {}
-    offset = 0
-    while True:
-        page = collection.get(where={"root": root}, include=["metadatas"], limit=PAGE, offset=offset)
-        ids = page["ids"]
-        for chunk_id, meta in zip(ids, page["metadatas"] or [], strict=False):
+    for page in pages(collection, where={"root": root}, include=["metadatas"]):
+        for chunk_id, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
             entry = stored.setdefault(str(meta["item_id"]), Stored(path=str(meta.get("path", ""))))
             h = str(meta["item_hash"])
             entry.ids_by_hash.setdefault(h, []).append(chunk_id)
             entry.n_by_hash[h] = int(meta.get("n_chunks", 0))
-        if len(ids) < PAGE:
-            return stored
-        offset += PAGE
+    return stored
 
 
 def tombstoned(item: Item, tombstones: dict[str, Any]) -> bool:

@@ -28,13 +28,13 @@ from app.events import Event, IngestFinished, IngestProgress
 from app.fileio import atomic_write_text
 from memory.chunking import embed_text
 from memory.filters import INDEX_KEY, LEGACY_KEY, people_index
+from memory.store import pages
 
 SCHEMA_FILE = "index-schema.json"
 SCHEMA_VERSION = 2  # 1: plain people_keys filtered with $contains; 2: people_index digests
 RUN_FILE = "reindex.json"
 RUN_KEY = "reindex_run"  # chunk metadata: the id of the reindex run that last embedded it
 BATCH = 256
-PAGE = 5000
 SOURCE = "reindex"
 
 
@@ -53,14 +53,7 @@ def metadata_changes(meta: dict[str, Any]) -> dict[str, Any]:
 
 def all_ids(collection: Any) -> list[str]:
     """Every chunk id in the collection, sorted (paged, nothing else loaded)."""
-    ids: list[str] = []
-    offset = 0
-    while True:
-        page = collection.get(include=[], limit=PAGE, offset=offset)["ids"]
-        ids.extend(page)
-        if len(page) < PAGE:
-            return sorted(set(ids))
-        offset += PAGE
+    return sorted({chunk_id for page in pages(collection, include=[]) for chunk_id in page["ids"]})
 
 
 def _read(path: Path) -> dict[str, Any]:

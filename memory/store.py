@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from app.events import HearthError
 from memory.embeddings import HearthEmbeddingFunction
 
 COLLECTION = "hearth_memory"
+PAGE = 5000  # rows per paged collection.get
 DELETE_OP = 3  # embeddings_queue.operation of a delete
 SQLITE_FILE = "chroma.sqlite3"
 
@@ -57,6 +59,17 @@ def open_collection(client: Any, ef: HearthEmbeddingFunction) -> Any:
         )
     except Exception as exc:
         raise HearthError(f"cannot open the memory collection: {exc}") from exc
+
+
+def pages(collection: Any, page: int = PAGE, **get: Any) -> Iterator[dict[str, Any]]:
+    """``collection.get(**get)`` a page at a time, until a short page."""
+    offset = 0
+    while True:
+        result = collection.get(limit=page, offset=offset, **get)
+        yield result
+        if len(result["ids"]) < page:
+            return
+        offset += page
 
 
 def purge_forgotten(store_dir: Path, ids: list[str]) -> None:
