@@ -59,7 +59,7 @@ class SpeechToText:
         compute_type: str = "int8",
         beam_size: int = 1,
         language: str = "en",
-        short_window: bool = True,
+        short_window: bool = False,  # see voice.whisper_short: misheard cut-up clips under load
     ) -> None:
         path = stt_model_path(model)
         try:

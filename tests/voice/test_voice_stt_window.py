@@ -26,8 +26,14 @@ def full_window_stt() -> SpeechToText:
     return SpeechToText(short_window=False)
 
 
-def test_short_window_hears_the_same_words_as_the_full_window(stt, tts, full_window_stt) -> None:  # noqa: ANN001
-    assert stt._short is not None  # the default takes the short path
+@pytest.fixture(scope="module")
+def short_window_stt() -> SpeechToText:
+    return SpeechToText(short_window=True)
+
+
+def test_short_window_hears_the_same_words_as_the_full_window(short_window_stt, tts, full_window_stt) -> None:  # noqa: ANN001
+    stt = short_window_stt
+    assert stt._short is not None  # it takes the short path
     errors = {"short": 0, "full": 0}
     total = 0
     for phrase in PHRASES:
