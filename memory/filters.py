@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from app.events import HearthError
-from memory.chunking import TITLE_CHARS
+from memory.chunking import CHUNKING, TITLE_CHARS
 from memory.items import SOURCE_TYPES, Item, to_utc
 
 DateLike = datetime | date | str | int | float | None
@@ -133,6 +133,7 @@ def chunk_metadata(item: Item, root: str, index: int, total: int) -> dict[str, A
         "item_hash": item.content_hash,
         "chunk": index,
         "n_chunks": total,
+        "chunking": CHUNKING,
         "source_type": item.source_type,
         "kind": item.kind,
         "root": root,

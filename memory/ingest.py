@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.events import Event, IngestFinished, IngestProgress
-from memory.chunking import chunk_units, embed_text
+from memory.chunking import CHUNKING, chunk_target, chunk_units, embed_text, token_cost
 from memory.connectors import Scan
 from memory.filters import chunk_metadata, person_keys
 from memory.items import Item, Skip, to_utc
@@ -36,10 +36,16 @@ class Stored:
     ids_by_hash: dict[str, list[str]] = field(default_factory=dict)
     n_by_hash: dict[str, int] = field(default_factory=dict)
     path: str = ""
+    chunking: int = CHUNKING  # the oldest chunking rule among its chunks
 
     def complete(self, content_hash: str) -> bool:
+        """All chunks of this content are stored, chunked by today's rule, and nothing else."""
         ids = self.ids_by_hash.get(content_hash, [])
-        return len(self.ids_by_hash) == 1 and len(ids) == self.n_by_hash.get(content_hash, -1)
+        return (
+            len(self.ids_by_hash) == 1
+            and len(ids) == self.n_by_hash.get(content_hash, -1)
+            and self.chunking >= CHUNKING
+        )
 
     def ids_except(self, content_hash: str) -> list[str]:
         return [i for h, ids in self.ids_by_hash.items() if h != content_hash for i in ids]
@@ -57,6 +63,7 @@ def inventory(collection: Any, root: str) -> dict[str, Stored]:
             h = str(meta["item_hash"])
             entry.ids_by_hash.setdefault(h, []).append(chunk_id)
             entry.n_by_hash[h] = int(meta.get("n_chunks", 0))
+            entry.chunking = min(entry.chunking, int(meta.get("chunking", 1)))
     return stored
 
 
@@ -125,6 +132,7 @@ class Ingestor:
         batch_embed_text: list[str] = []
         batch_meta: list[dict[str, Any]] = []
         stale: list[str] = []
+        cost = token_cost()
         done = 0
         last_emit = 0.0
 
@@ -175,18 +183,22 @@ class Ingestor:
                 if previous and previous.complete(content_hash):
                     unchanged += 1
                     continue
-                chunks = chunk_units(item.units)
+                chunks = chunk_units(item.units, target=chunk_target(item.title, cost), cost=cost)
                 if not chunks:
                     failures.append(Skip(item.path or item.title, "no text in it"))
                     continue
-                for index, chunk in enumerate(chunks):
-                    batch_ids.append(f"{item_id}-{content_hash[:12]}-{index}")
+                ids = [f"{item_id}-{content_hash[:12]}-{index}" for index in range(len(chunks))]
+                for index, (chunk_id, chunk) in enumerate(zip(ids, chunks, strict=True)):
+                    batch_ids.append(chunk_id)
                     batch_docs.append(chunk)
                     batch_embed_text.append(embed_text(item.title, chunk))
                     batch_meta.append(chunk_metadata(item, root, index, len(chunks)))
-                older = previous.ids_except(content_hash) if previous else []
-                stale.extend(older)
-                if older:
+                # stored and not rewritten now: other content, or this content chunked by an
+                # older rule (into more chunks)
+                if previous:
+                    keep = set(ids)
+                    stale.extend(i for i in previous.all_ids() if i not in keep)
+                if previous and (previous.ids_except(content_hash) or previous.chunking < CHUNKING):
                     updated += 1
                 else:
                     added += 1  # new, or completing a half-written item from a killed run
@@ -202,18 +214,18 @@ class Ingestor:
 
         if scan.complete:
             gone: list[str] = []
-            for item_id, entry in stored.items():
+            for item_id, held in stored.items():
                 if item_id in seen:
                     continue
                 if any(
-                    entry.path == k
-                    or entry.path.startswith(k.rstrip("/") + "/")
-                    or entry.path.startswith(k + "#")
+                    held.path == k
+                    or held.path.startswith(k.rstrip("/") + "/")
+                    or held.path.startswith(k + "#")
                     or item_id == k
                     for k in keeps
                 ):
                     continue
-                gone.extend(entry.all_ids())
+                gone.extend(held.all_ids())
                 removed += 1
             if gone:
                 with self.lock:

@@ -152,9 +152,7 @@ def reindex(
             reembedded += len(todo_ids)
         done += len(got["ids"])
         emit(IngestProgress(source=SOURCE, done=done, total=total, current=f"{done} of {total} chunks"))
-    atomic_write_text(
-        run_file, json.dumps({"run": run, "started": started, "finished": _now()})
-    )
+    atomic_write_text(run_file, json.dumps({"run": run, "started": started, "finished": _now()}))
     _mark_schema(folder)
     reasons = (f"{already} already re-embedded by the interrupted run this one finished",) if already else ()
     finished = IngestFinished(
@@ -162,4 +160,3 @@ def reindex(
     )
     emit(finished)
     return finished
-

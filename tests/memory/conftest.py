@@ -26,4 +26,3 @@ def mem(hearth_home: Path, settings: MemorySettings) -> Iterator:
     memory = open_memory(get_paths(), settings)
     yield memory
     memory.close()
-

@@ -139,7 +139,9 @@ def test_handles_resolve_after_contacts_arrive(mem, tmp_path: Path) -> None:
         assert hits[0].people == ("Anna Berg <+15551234567>",)
     assert "Anna Berg: Shall we book the cabin" in mem.item_text(hits[0].item_id)
     assert mem.search("cabin booking", k=3, person="Tom Lind", source_types=["message"]) == []
-    several = mem.search("cabin booking", k=3, person="anna berg", source_types=["mail", "message", "contact"])
+    several = mem.search(
+        "cabin booking", k=3, person="anna berg", source_types=["mail", "message", "contact"]
+    )
     assert {h.source_type for h in several} == {"message", "contact"}
     assert mem.search("cabin booking", k=3, person="anna berg", source_types=["mail", "document"]) == []
     # the card itself is found by its number too

@@ -235,7 +235,9 @@ def test_a_chunk_forgotten_during_reindex_stays_forgotten(
     assert grep_files(get_paths().memory_dir, victim_text) == []
 
 
-def test_ingest_embeds_exactly_what_reindex_would(mem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ingest_embeds_exactly_what_reindex_would(
+    mem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One embed-text rule for both (a long title is cut as in the stored metadata)."""
     embedded: list[str] = []
     real = mem._embed
@@ -243,5 +245,8 @@ def test_ingest_embeds_exactly_what_reindex_would(mem, tmp_path: Path, monkeypat
     _fill(mem, tmp_path)
     mem.remember("My pharmacy is the one on Elm Street.", title="A very long title " * 40)
     got = mem.collection.get(include=["documents", "metadatas"])
-    expected = [reindex_module.embed_text(m["title"], d) for d, m in zip(got["documents"], got["metadatas"], strict=True)]
+    expected = [
+        reindex_module.embed_text(m["title"], d)
+        for d, m in zip(got["documents"], got["metadatas"], strict=True)
+    ]
     assert sorted(embedded) == sorted(expected)

@@ -13,6 +13,7 @@ from memory_corpus import make_mail, write_chat_db, write_mbox
 from app.config import MemorySettings
 from app.events import HearthError, IngestFinished, IngestProgress
 from app.paths import get_paths
+from memory.chunking import CHUNKING
 
 
 def _chunks_by_item(mem) -> dict[str, set[str]]:
@@ -68,6 +69,41 @@ def test_documents_incremental_lifecycle(mem, tmp_path: Path) -> None:
     assert fourth.removed == 0
     assert "June" in mem.search("when to plant tomatoes", k=1)[0].snippet
     assert mem.sources()[0]["path"] == str(docs.resolve())
+
+
+def test_items_chunked_by_an_older_rule_are_chunked_again(mem, tmp_path: Path) -> None:
+    """Stores written before chunks were sized in tokens (chat-days then overflowed the model's
+    window) are chunked again by the next ingest: once, with nothing left of the old chunks."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "diary.md").write_text(
+        "\n\n".join(f"Day {i}: walked along the coast and ate fish." * 6 for i in range(12)), encoding="utf-8"
+    )
+    (docs / "boiler.txt").write_text("The boiler service code is 4471.", encoding="utf-8")
+    mem.ingest_path(docs)
+    got = mem.collection.get(where={"title": "diary.md"}, include=["metadatas", "embeddings", "documents"])
+    n = len(got["ids"])
+    assert n > 1 and all(m["chunking"] == CHUNKING for m in got["metadatas"])
+    # make the diary look like an older store: no rule recorded, one chunk more than today's rule makes
+    old = [{**m, "n_chunks": n + 1} for m in got["metadatas"]]
+    for meta in old:
+        del meta["chunking"]
+    extra_id = got["ids"][0].rsplit("-", 1)[0] + f"-{n}"
+    mem.collection.upsert(
+        ids=[*got["ids"], extra_id],
+        metadatas=[*old, {**old[-1], "chunk": n}],
+        embeddings=[*got["embeddings"], got["embeddings"][-1]],
+        documents=[*got["documents"], "an old chunk that today's rule does not make"],
+    )
+
+    again = mem.ingest_path(docs)
+    assert (again.added, again.updated, again.removed) == (0, 1, 0)
+    assert again.skipped_reasons[0] == "1 unchanged since the last ingest"  # the boiler note
+    now = mem.collection.get(where={"title": "diary.md"}, include=["metadatas"])
+    assert sorted(now["ids"]) == sorted(got["ids"]) and extra_id not in now["ids"]
+    assert all(m["chunking"] == CHUNKING and m["n_chunks"] == n for m in now["metadatas"])
+    third = mem.ingest_path(docs)
+    assert (third.added, third.updated, third.removed) == (0, 0, 0)
 
 
 def test_mail_messages_filters_and_trust(mem, tmp_path: Path) -> None:
