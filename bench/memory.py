@@ -319,7 +319,9 @@ def spread_sample(memory, n: int) -> list[str]:
     total = memory.collection.count()
     pages, out = 8, []
     for i in range(pages):
-        got = memory.collection.get(limit=max(1, n // pages), offset=i * total // pages, include=["documents"])
+        got = memory.collection.get(
+            limit=max(1, n // pages), offset=i * total // pages, include=["documents"]
+        )
         out.extend(got["documents"])
     return out
 
@@ -350,11 +352,17 @@ def synthetic_people(rng: random.Random, source_type: str) -> dict:
 
     if source_type not in ("mail", "message"):
         return {}
-    people = [f"{p} <{p.lower().replace(' ', '.')}@example.com>" for p in rng.sample(PEOPLE, rng.randint(1, 3))]
+    people = [
+        f"{p} <{p.lower().replace(' ', '.')}@example.com>" for p in rng.sample(PEOPLE, rng.randint(1, 3))
+    ]
     if rng.random() < 0.002:
         people.append(f"Zed Rare{rng.randrange(10)} <zed@rare.example>")
     # LEGACY_KEY too, only so that the filter of older stores can be timed side by side
-    return {"people": people, "people_index": people_index(people, source_type), LEGACY_KEY: person_keys(people)}
+    return {
+        "people": people,
+        "people_index": people_index(people, source_type),
+        LEGACY_KEY: person_keys(people),
+    }
 
 
 def legacy_where(*, source_types=None, person=None, **rest):  # noqa: ANN001, ANN202
@@ -372,30 +380,46 @@ def filtered_latency(memory, n: int) -> dict[str, float]:
     """p50/p95 of filtered searches through ``Memory.search``: by source type, by person (full
     name, first name or address) with and without a source type. Variants, interleaved query by
     query so all see the same load and caches: "" the current search (see ``Memory.search``),
-    "where_" Chroma's filtered query alone, "legacy_" the older ``where`` (``source_type $in``
+    "where_" Chroma's filtered query alone (no nearest-chunks shortcut, for persons either), "legacy_" the older ``where`` (``source_type $in``
     AND ``$contains`` over plain ``people_keys``) in Chroma's filtered query."""
     import memory.api as api
 
-    current, candidates = api.build_where, api.POSTFILTER_CANDIDATES
-    variants = (("", current, candidates), ("where_", current, 0), ("legacy_", legacy_where, 0))
+    current, candidates, pools = api.build_where, api.POSTFILTER_CANDIDATES, api.PERSON_POOLS
+    variants = (
+        ("", current, candidates, pools),
+        ("where_", current, 0, ()),
+        ("legacy_", legacy_where, 0, ()),
+    )
     times: dict[str, list[float]] = {}
     try:
-        cases = (("source", ["mail"], False), ("filtered", ["mail"], True), ("person", None, True), ("rare", ["mail"], True))
+        cases = (
+            ("source", ["mail"], False),
+            ("filtered", ["mail"], True),
+            ("person", None, True),
+            ("rare", ["mail"], True),
+        )
         for name, types, by_person in cases:
             for i in range(n):
                 who = PEOPLE[i % len(PEOPLE)]
                 person = (who, who.split()[0], who.lower().replace(" ", ".") + "@example.com")[i % 3]
                 if name == "rare":
                     person = f"Zed Rare{i % 10}"
-                for label, builder, first in variants[: 2 if not by_person else 3]:
-                    api.build_where, api.POSTFILTER_CANDIDATES = builder, first
+                for label, builder, first, person_pools in variants[: 2 if not by_person else 3]:
+                    api.build_where, api.POSTFILTER_CANDIDATES, api.PERSON_POOLS = (
+                        builder,
+                        first,
+                        person_pools,
+                    )
                     start = time.perf_counter()
                     memory.search(
-                        QUERIES[i % len(QUERIES)], k=4, source_types=types, person=person if by_person else None
+                        QUERIES[i % len(QUERIES)],
+                        k=4,
+                        source_types=types,
+                        person=person if by_person else None,
                     )
                     times.setdefault(f"{name}_{label}", []).append((time.perf_counter() - start) * 1000)
     finally:
-        api.build_where, api.POSTFILTER_CANDIDATES = current, candidates
+        api.build_where, api.POSTFILTER_CANDIDATES, api.PERSON_POOLS = current, candidates, pools
     out: dict[str, float] = {}
     for key, t in times.items():
         out[f"{key}p50_ms"] = percentile(t, 0.5)

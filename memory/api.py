@@ -20,7 +20,17 @@ from memory import contacts_index, reindex, store
 from memory.connectors import conversation, imessage
 from memory.embed_choice import choose
 from memory.embeddings import HearthEmbeddingFunction
-from memory.filters import DateLike, build_where, criteria, matcher, query_key, to_timestamp
+from memory.filters import (
+    INDEX_KEY,
+    Criteria,
+    DateLike,
+    build_where,
+    criteria,
+    index_values,
+    matcher,
+    query_key,
+    to_timestamp,
+)
 from memory.ingest import Ingestor
 from memory.items import SOURCE_TYPES
 from memory.lock import MemoryLock
@@ -28,7 +38,11 @@ from memory.sources import KINDS, detect_kind, scan_path
 from memory.state import State, digest
 
 SNIPPET_CHARS = 300
-POSTFILTER_CANDIDATES = 128  # a filter without a person first filters this many nearest chunks (0: never)
+POSTFILTER_CANDIDATES = 128  # a broad filter first filters this many nearest chunks (0: never)
+# A person filter takes the smallest of these pools of nearest chunks that should hold 3 x k of
+# the person's chunks (their share of the store x the pool); rarer people go to Chroma's filter.
+PERSON_POOLS = (256, 1024, 2048)
+PERSON_EXPECTED = 3
 STORE_SUBDIR = "chroma"
 
 
@@ -72,6 +86,9 @@ class Memory:
             self.embedding_function = HearthEmbeddingFunction(self.backend)
             self.client = store.make_client(self.store_dir, settings)
             self.collection = store.open_collection(self.client, self.embedding_function)
+            self.people_index = store.PeopleIndex(
+                self.store_dir if settings.backend == "embedded" else None, str(self.collection.id)
+            )
             # older stores: bring the person-filter metadata up to date (no re-embedding; once)
             reindex.migrate(self.collection, self.folder, self._lock)
         except BaseException:
@@ -97,7 +114,10 @@ class Memory:
         query with a plain metadata field costs 145 ms at 100k chunks (measured), so the nearest
         ``POSTFILTER_CANDIDATES`` chunks are fetched unfiltered and filtered here first: when they
         hold ``k`` items those are exactly the filtered best (any better match would be among
-        them); otherwise the filtered query runs.
+        them); otherwise the filtered query runs. A person filter (without dates) takes the same
+        shortcut when the person is common: Chroma's filter costs about 15 ms plus 2.8 µs per
+        matching chunk at 100k, so the nearest chunks are checked against the person's index
+        rows instead (see :meth:`_common_person_rows`).
         """
         self._check_open()
         if not query.strip() or k <= 0:
@@ -111,7 +131,9 @@ class Memory:
         with self._lock:
             # no count() first: it costs a SQL count (6 ms at 100k chunks), and Chroma returns
             # fewer results, not an error, when asked for more than it holds
-            if where is not None and not chosen.person and want < POSTFILTER_CANDIDATES:
+            if chosen.person and chosen.lo is None and chosen.hi is None:
+                rows = self._common_person_rows(chosen, vector, k, want)
+            elif where is not None and not chosen.person and want < POSTFILTER_CANDIDATES:
                 wide = _rows(
                     self.collection.query(
                         query_embeddings=vector, n_results=POSTFILTER_CANDIDATES, include=include
@@ -138,6 +160,38 @@ class Memory:
             if len(citations) >= k:
                 break
         return citations
+
+    def _common_person_rows(
+        self, chosen: Criteria, vector: Any, k: int, want: int
+    ) -> list[tuple[str, str, dict[str, Any], float]] | None:
+        """The best chunks of a common person, from a pool of nearest chunks (ids only) checked
+        against the person's index rows; None when Chroma's filtered query should answer (a rare
+        person, a pool holding fewer than ``k`` of their items, or no index to read)."""
+        values = index_values(chosen)
+        share = self.people_index.share(INDEX_KEY, values)
+        pool = next((n for n in PERSON_POOLS if share and share * n >= PERSON_EXPECTED * k), 0)
+        if not pool:
+            return None
+        near = self.collection.query(query_embeddings=vector, n_results=pool, include=["distances"])
+        ids, distances = near["ids"][0], near["distances"][0]
+        holders = self.people_index.holders(INDEX_KEY, values, ids)
+        if holders is None:
+            return None
+        kept = [(i, float(d)) for i, d in zip(ids, distances, strict=False) if i in holders]
+        rows: list[tuple[str, str, dict[str, Any], float]] = []
+        groups: set[str] = set()
+        for start in range(0, len(kept), want):  # documents and metadata of the kept ones only
+            part = kept[start : start + want]
+            got = self.collection.get(ids=[i for i, _ in part], include=["documents", "metadatas"])
+            found = dict(zip(got["ids"], zip(got["documents"], got["metadatas"], strict=False), strict=False))
+            for chunk_id, dist in part:
+                if chunk_id in found:
+                    doc, meta = found[chunk_id]
+                    rows.append((chunk_id, doc or "", meta or {}, dist))
+                    groups.add(_group(meta or {}))
+            if len(groups) >= k:
+                return rows
+        return rows if len(ids) < pool else None  # a pool short of full held every chunk
 
     @staticmethod
     def _citation(chunk_id: str, doc: str, meta: dict[str, Any], score: float) -> Citation:
@@ -327,6 +381,7 @@ class Memory:
             self._closed = True
             self.collection = None
             self.client = None
+            self.people_index.close()
             try:
                 from chromadb.api.client import SharedSystemClient
 

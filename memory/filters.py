@@ -187,6 +187,13 @@ def criteria(
     )
 
 
+def index_values(c: Criteria) -> list[str]:
+    """The ``people_index`` entries any of which a chunk must hold to match the person filter."""
+    if not c.person:
+        return []
+    return [f"{s}:{c.person}" for s in c.source_types] if c.source_types else [c.person]
+
+
 def build_where(
     *,
     source_types: list[str] | tuple[str, ...] | str | None = None,
@@ -200,11 +207,9 @@ def build_where(
     c = criteria(source_types=source_types, since=since, until=until, person=person)
     clauses: list[dict[str, Any]] = []
     if c.person:
-        if c.source_types:  # the source type rides in the person's index entry: one indexed lookup
-            typed = [{INDEX_KEY: {"$contains": f"{s}:{c.person}"}} for s in c.source_types]
-            clauses.append(typed[0] if len(typed) == 1 else {"$or": typed})
-        else:
-            clauses.append({INDEX_KEY: {"$contains": c.person}})
+        # the source type rides in the person's index entry: one indexed lookup
+        typed = [{INDEX_KEY: {"$contains": value}} for value in index_values(c)]
+        clauses.append(typed[0] if len(typed) == 1 else {"$or": typed})
     elif c.source_types:
         clauses.append({"source_type": {"$in": list(c.source_types)}})
     if c.lo is not None:

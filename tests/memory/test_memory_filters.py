@@ -10,7 +10,8 @@ import pytest
 from memory_corpus import make_mail, write_chat_db, write_mbox
 
 import memory.api as api
-from memory.filters import build_where, criteria, matcher
+from memory import store
+from memory.filters import INDEX_KEY, build_where, criteria, index_values, matcher
 
 SENDERS = [
     "Carol Danvers <carol@example.com>",
@@ -93,6 +94,8 @@ def test_matcher_agrees_with_chroma_where(filled) -> None:
 def test_search_answers_the_same_whichever_way_it_filters(
     filled, candidates: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Chroma's filtered query against the shortcuts: the nearest ``candidates`` chunks filtered
+    here (no person), or checked against the person's index rows (a person common enough)."""
     calls: list[str] = []  # per Chroma query: "where" or "plain"
     query_fn = filled.collection.query
 
@@ -102,18 +105,47 @@ def test_search_answers_the_same_whichever_way_it_filters(
 
     monkeypatch.setattr(filled.collection, "query", spy)
     queries = ["flight booking", "garden work", "money owed", "what did she say about dinner"]
-    ways: set[tuple[str, ...]] = set()
+    ways: dict[bool, set[tuple[str, ...]]] = {True: set(), False: set()}
     for spec in FILTERS:
         for query in queries:
             for k in (1, 2):
                 monkeypatch.setattr(api, "POSTFILTER_CANDIDATES", 0)
+                monkeypatch.setattr(api, "PERSON_POOLS", ())
                 by_where = [c.chunk_id for c in filled.search(query, k=k, **spec)]
                 calls.clear()
                 monkeypatch.setattr(api, "POSTFILTER_CANDIDATES", candidates)
+                monkeypatch.setattr(api, "PERSON_POOLS", (candidates, 2 * candidates))
                 mixed = [c.chunk_id for c in filled.search(query, k=k, **spec)]
                 assert mixed == by_where, (spec, query, k)
-                ways.add(tuple(calls))
-    # person filters go to Chroma; the others are answered from the candidates alone, or (too
-    # few candidates pass) fall back to Chroma's filtered query
-    expected = {("plain",), ("where",)}
-    assert ways == (expected | {("plain", "where")} if candidates == 12 else expected)
+                ways["person" in spec and "since" not in spec].add(tuple(calls))
+    # each way is taken: answered from the candidates alone, straight to Chroma's filtered
+    # query, or (too few candidates pass) candidates first, then Chroma's filtered query
+    assert ways[False] == {("plain",), ("where",), ("plain", "where")} - (
+        {("plain", "where")} if candidates == 30 else set()
+    )
+    assert ways[True] == {("plain",), ("where",), ("plain", "where")}
+
+
+def test_person_shortcut_reads_the_store_and_steps_aside_without_it(
+    filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = filled.people_index
+    carol = criteria(person="Carol")
+    everything = filled.collection.get(include=["metadatas"])
+    match = matcher(carol)
+    carols = {i for i, m in zip(everything["ids"], everything["metadatas"], strict=True) if match(m)}
+    assert index.share(INDEX_KEY, index_values(carol)) == pytest.approx(len(carols) / len(everything["ids"]))
+    some = everything["ids"][:25] + ["no-such-chunk"]
+    assert index.holders(INDEX_KEY, index_values(carol), some) == carols & set(some)
+    typed = criteria(person="Carol", source_types=["message"])
+    assert index.holders(INDEX_KEY, index_values(typed), everything["ids"]) == {
+        i for i, m in zip(everything["ids"], everything["metadatas"], strict=True) if matcher(typed)(m)
+    }
+    # a store file without the expected tables (another Chroma version): no shortcut, same answer
+    expected = [c.chunk_id for c in filled.search("flight", k=2, person="Carol")]
+    broken = store.PeopleIndex(filled.store_dir, "no-such-collection")
+    assert broken.share(INDEX_KEY, index_values(carol)) is None
+    assert broken.holders(INDEX_KEY, index_values(carol), some) is None
+    monkeypatch.setattr(filled, "people_index", broken)
+    assert [c.chunk_id for c in filled.search("flight", k=2, person="Carol")] == expected
+    assert store.PeopleIndex(None, "").share(INDEX_KEY, ["x"]) is None  # a server store
