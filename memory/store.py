@@ -99,6 +99,16 @@ def purge_forgotten(store_dir: Path, ids: list[str]) -> None:
         con.close()
 
 
+def _read(con: sqlite3.Connection, sql: str, params: list[Any]) -> list[Any]:
+    """Every row, with the statement finished at once: a reader left mid-statement would hold
+    a shared lock, and Chroma's store (rollback journal) could not write until it went away."""
+    cursor = con.execute(sql, params)
+    try:
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 class PeopleIndex:
     """The person filter's index rows, read straight from the embedded store's SQLite file.
 
@@ -125,17 +135,18 @@ class PeopleIndex:
                 # read() calls, 10 ms mapped (the pages are usually in the OS cache already)
                 con.execute("PRAGMA mmap_size = 1073741824")
                 con.execute("PRAGMA cache_size = -32000")  # 32 MB
-                row = con.execute(
+                rows = _read(
+                    con,
                     "SELECT id FROM segments WHERE collection = ? AND scope = 'METADATA'",
-                    (self._collection_id,),
-                ).fetchone()
+                    [self._collection_id],
+                )
             except sqlite3.Error:
-                row = None
-            if row is None:
+                rows = []
+            if len(rows) != 1:
                 con.close()
                 self._db = None  # not a layout this reads: never try again
                 return None
-            self._con, self._segment = con, str(row[0])
+            self._con, self._segment = con, str(rows[0][0])
         return self._con
 
     def share(self, key: str, values: list[str]) -> float | None:
@@ -146,13 +157,12 @@ class PeopleIndex:
             if con is None or not values:
                 return None
             marks = ",".join("?" * len(values))
-            (matches,) = con.execute(
+            ((matches,),) = _read(
+                con,
                 f"SELECT count(*) FROM embedding_metadata_array WHERE key = ? AND string_value IN ({marks})",
                 [key, *values],
-            ).fetchone()
-            (total,) = con.execute(
-                "SELECT count(*) FROM embeddings WHERE segment_id = ?", (self._segment,)
-            ).fetchone()
+            )
+            ((total,),) = _read(con, "SELECT count(*) FROM embeddings WHERE segment_id = ?", [self._segment])
         except sqlite3.Error:
             self.close()
             self._db = None
@@ -168,7 +178,8 @@ class PeopleIndex:
             found: set[str] = set()
             for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit is 999 on old builds
                 part = ids[start : start + 900]
-                rows = con.execute(
+                rows = _read(
+                    con,
                     "SELECT e.embedding_id FROM embeddings e"
                     " JOIN embedding_metadata_array a INDEXED BY embedding_metadata_array_id_key"
                     " ON a.id = e.id"

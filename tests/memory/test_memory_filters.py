@@ -149,3 +149,17 @@ def test_person_shortcut_reads_the_store_and_steps_aside_without_it(
     monkeypatch.setattr(filled, "people_index", broken)
     assert [c.chunk_id for c in filled.search("flight", k=2, person="Carol")] == expected
     assert store.PeopleIndex(None, "").share(INDEX_KEY, ["x"]) is None  # a server store
+
+
+def test_person_shortcut_never_blocks_writes(filled) -> None:
+    """The index reader shares Chroma's file (rollback journal): after it has read, writes, a
+    forget and its scrub (VACUUM) still go through, and the shortcut sees the new state."""
+    carol = criteria(person="Carol")
+    assert filled.people_index.share(INDEX_KEY, index_values(carol))
+    assert filled.search("flight", k=2, person="Carol")
+    filled.remember("Carol's new number ends in 4471", title="Carol")
+    assert filled.forget(person="Carol") > 0
+    assert filled.people_index.share(INDEX_KEY, index_values(carol)) == 0
+    assert filled.search("flight", k=2, person="Carol") == []
+    filled.remember("Bob Stone lent me his ladder")
+    assert filled.search("ladder", k=1)[0].snippet.startswith("Bob Stone lent")
