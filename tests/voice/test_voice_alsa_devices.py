@@ -124,8 +124,14 @@ def test_microphone_and_speaker_through_portaudio_and_alsa(tmp_path: Path, tts) 
     assert played.size >= answer.size
     start = int(np.argmax(np.abs(played) > 1e-3))
     lead = int(np.argmax(np.abs(answer) > 1e-3))
-    aligned = played[start - lead : start - lead + answer.size]
-    assert np.corrcoef(aligned, answer)[0, 1] > 0.99
+    # the first audible sample can land a sample either way of where it was written (rounding
+    # at the rate conversion): compare the overlap, which must be all but a few samples
+    offset = start - lead
+    heard = played[max(offset, 0) :]
+    said = answer[max(-offset, 0) :]
+    n = min(heard.size, said.size)
+    assert n >= answer.size - 4, (n, answer.size, offset)
+    assert np.corrcoef(heard[:n], said[:n])[0, 1] > 0.99
 
 
 def test_a_missing_device_name_is_one_clear_error(tmp_path: Path) -> None:
