@@ -15,3 +15,15 @@ def grep_files(folder: Path, token: str) -> list[str]:
             if any(n in data for n in needles):
                 hits.append(str(path.relative_to(folder)))
     return hits
+
+
+def surroundings(folder: Path, token: str, width: int = 96) -> list[str]:
+    """Where ``token`` sits in each file that holds it: offset, file size and the bytes around
+    it (repr), so a failure shows whether it is structure or stray memory written to disk."""
+    out = []
+    needle = token.encode("utf-8")
+    for name in grep_files(folder, token):
+        data = (folder / name).read_bytes()
+        at = data.find(needle)
+        out.append(f"{name} @ {at} of {len(data)}: {data[max(0, at - width) : at + len(needle) + width]!r}")
+    return out

@@ -210,7 +210,7 @@ def test_cli_reindex(hearth_home: Path, tmp_path: Path, capsys: pytest.CaptureFi
 def test_a_chunk_forgotten_during_reindex_stays_forgotten(
     mem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from memory_files import grep_files
+    from memory_files import grep_files, surroundings
 
     _fill(mem, tmp_path)
     total = mem.collection.count()
@@ -232,7 +232,8 @@ def test_a_chunk_forgotten_during_reindex_stays_forgotten(
     assert forgotten == [1] and report.updated == total
     assert mem.collection.get(ids=[victim_chunk])["ids"] == []  # update does not bring it back
     assert mem.collection.count() == total - 1
-    assert grep_files(get_paths().memory_dir, victim_text) == []
+    folder = get_paths().memory_dir
+    assert grep_files(folder, victim_text) == [], surroundings(folder, victim_text)
 
 
 def test_ingest_embeds_exactly_what_reindex_would(
