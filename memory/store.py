@@ -144,7 +144,7 @@ class PeopleIndex:
                 rows = []
             if len(rows) != 1:
                 con.close()
-                self._db = None  # not a layout this reads: never try again
+                self._give_up()
                 return None
             self._con, self._segment = con, str(rows[0][0])
         return self._con
@@ -164,8 +164,7 @@ class PeopleIndex:
             )
             ((total,),) = _read(con, "SELECT count(*) FROM embeddings WHERE segment_id = ?", [self._segment])
         except sqlite3.Error:
-            self.close()
-            self._db = None
+            self._give_up()
             return None
         return matches / total if total else None
 
@@ -190,9 +189,13 @@ class PeopleIndex:
                 found.update(str(r[0]) for r in rows)
             return found
         except sqlite3.Error:
-            self.close()
-            self._db = None
+            self._give_up()
             return None
+
+    def _give_up(self) -> None:
+        """Not a layout this reads (or it failed once): search uses Chroma's filter from now on."""
+        self.close()
+        self._db = None
 
     def close(self) -> None:
         if self._con is not None:
