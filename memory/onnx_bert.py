@@ -34,7 +34,6 @@ FORMAT = "fused-int8-smooth-v3"  # change when the graph changes: old cache file
 LAYERS = 6
 HEADS = 12
 EPS = 1e-12
-LINEARS = ("qkv", "attn_out", "ffn_in", "ffn_out")
 # How each linear layer's activations are quantized: "tensor" (one int8 scale per call, ORT's
 # DynamicQuantizeMatMul/QAttention), "row" (one scale per token, see _Builder.rowwise) or
 # "float" (no int8). ffn_out's input (the GELU output) quantized per tensor cost too much
