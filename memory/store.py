@@ -2,7 +2,8 @@
 ``chromadb.HttpClient`` to a Chroma server; one collection, same code path for both.
 
 :func:`purge_forgotten` removes deleted text from the embedded store's files: the write-ahead
-rows of ``embeddings_queue`` that still carry it, stale full-text index segments, and free pages.
+rows of ``embeddings_queue`` that still carry it, stale full-text index segments, free pages, and
+the never-used slots of the vector index files (:mod:`memory.vector_files`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from app.config import MemorySettings
 from app.events import HearthError
+from memory import vector_files
 from memory.embeddings import HearthEmbeddingFunction
 
 COLLECTION = "hearth_memory"
@@ -97,6 +99,7 @@ def purge_forgotten(store_dir: Path, ids: list[str]) -> None:
         raise HearthError(f"forgetting could not scrub the store's files: {exc}") from exc
     finally:
         con.close()
+    vector_files.scrub_unused_slots(store_dir)
 
 
 def _read(con: sqlite3.Connection, sql: str, params: list[Any]) -> list[Any]:
