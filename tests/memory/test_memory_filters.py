@@ -155,8 +155,15 @@ def test_person_shortcut_never_blocks_writes(filled) -> None:
     """The index reader shares Chroma's file (rollback journal): after it has read, writes, a
     forget and its scrub (VACUUM) still go through, and the shortcut sees the new state."""
     carol = criteria(person="Carol")
-    assert filled.people_index.share(INDEX_KEY, index_values(carol))
+    share = filled.people_index.share(INDEX_KEY, index_values(carol))
+    assert share
     assert filled.search("flight", k=2, person="Carol")
+    total = filled.collection.count()
+    filled.remember("A note that mentions nobody at all")
+    # the cached chunk total follows the write (a stale one would leave the share unchanged)
+    assert filled.people_index.share(INDEX_KEY, index_values(carol)) == pytest.approx(
+        share * total / (total + 1)
+    )
     filled.remember("Carol's new number ends in 4471", title="Carol")
     assert filled.forget(person="Carol") > 0
     assert filled.people_index.share(INDEX_KEY, index_values(carol)) == 0
