@@ -4,10 +4,11 @@ Chroma keeps each collection's HNSW index in a segment folder: ``header.bin`` (c
 sizes), ``data_level0.bin`` (one fixed-size slot per vector: links, the vector, its label) and
 ``length.bin`` (one float per slot). When Chroma's hnswlib creates an index it writes the whole
 first allocation to disk, every slot, straight from ``malloc`` without clearing it
-(``initPersistentIndex``). The slots past the element count therefore hold whatever the process
-had freed before: often text of chunks, forgotten ones included. Slots are cleared in memory
-before they are used (``addPoint``) and only used slots are written after that, so zeroing the
-unused ones on disk changes nothing Chroma reads.
+(``initPersistentIndex``). Until the index is first saved (after 1,000 writes by default), the
+slots past the element count hold whatever the process had freed before, which can be the text
+of chunks, forgotten ones included. Slots are cleared in memory before they are used
+(``addPoint``) and only used slots are written after that, so zeroing the unused ones on disk
+changes nothing Chroma relies on.
 """
 
 from __future__ import annotations
