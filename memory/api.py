@@ -16,7 +16,7 @@ from typing import Any
 from app.config import MemorySettings, load_settings
 from app.events import Citation, Event, HearthError, IngestFinished
 from app.paths import Paths, get_paths
-from memory import contacts_index, reindex, store
+from memory import compact, contacts_index, reindex, store
 from memory.connectors import conversation, imessage
 from memory.embed_choice import choose
 from memory.embeddings import HearthEmbeddingFunction
@@ -44,6 +44,9 @@ POSTFILTER_CANDIDATES = 128  # a broad filter first filters this many nearest ch
 PERSON_POOLS = (256, 1024, 2048)
 PERSON_EXPECTED = 3
 STORE_SUBDIR = "chroma"
+# forget compacts at once (about 1 ms a chunk) when at most this many chunks remain; a larger
+# store keeps the forgotten vectors, marked deleted, until ``compact`` (the count is kept)
+AUTO_COMPACT_CHUNKS = 5000
 
 
 def _group(meta: dict[str, Any]) -> str:
@@ -85,16 +88,21 @@ class Memory:
             self.backend = choose(settings.embedding, paths.cache_dir)
             self.embedding_function = HearthEmbeddingFunction(self.backend)
             self.client = store.make_client(self.store_dir, settings)
-            self.collection = store.open_collection(self.client, self.embedding_function)
-            self.people_index = store.PeopleIndex(
-                self.store_dir if settings.backend == "embedded" else None, str(self.collection.id)
+            compact.finish_interrupted(self.client)
+            self.collection = store.CollectionHandle(
+                store.open_collection(self.client, self.embedding_function)
             )
+            self.people_index = self._people_index()
             # older stores: bring the person-filter metadata up to date (no re-embedding; once)
             reindex.migrate(self.collection, self.folder, self._lock)
         except BaseException:
             self._file_lock.release()
             raise
         self.state = State(self.folder)
+
+    def _people_index(self) -> store.PeopleIndex:
+        embedded = self.settings.backend == "embedded"
+        return store.PeopleIndex(self.store_dir if embedded else None, str(self.collection.id))
 
     # -- reading ---------------------------------------------------------------------------
     def search(
@@ -336,9 +344,52 @@ class Memory:
                 self.state.add_tombstones(sorted(item_ids | ({item_id} if item_id else set())), rule)
             if source_path:
                 self.state.drop_source(source_path)
-            if ids and self.settings.backend == "embedded":
-                store.purge_forgotten(self.store_dir, ids)
+            if ids:
+                pending = self.state.vectors_pending() + len(ids)
+                if self.collection.count() <= AUTO_COMPACT_CHUNKS:
+                    self._compact(None, pending)
+                else:
+                    self.state.set_vectors_pending(pending)
+                if self.settings.backend == "embedded":
+                    store.purge_forgotten(self.store_dir, ids)
         return len(ids)
+
+    def vectors_pending(self) -> int:
+        """Forgotten chunks whose vectors are still in the vector index, marked deleted."""
+        return self.state.vectors_pending()
+
+    def compact(self, on_event: Callable[[Event], None] | None = None) -> IngestFinished:
+        """Rebuild the collection from its live chunks so no forgotten vector stays in the
+        vector index (see :mod:`memory.compact`); ``removed`` counts the vectors dropped."""
+        self._check_open()
+        with self._lock:
+            pending = self.state.vectors_pending()
+            finished = self._compact(on_event, pending)
+            if self.settings.backend == "embedded":
+                store.purge_forgotten(self.store_dir, [])
+        return finished
+
+    def _compact(self, on_event: Callable[[Event], None] | None, pending: int) -> IngestFinished:
+        def emit(event: Event) -> None:
+            if on_event is not None:
+                try:
+                    on_event(event)
+                except Exception:
+                    pass  # a broken progress listener never stops the job
+
+        self.people_index.close()
+        self.collection.target = compact.copy_live_chunks(
+            self.client, self.collection.target, self.embedding_function, emit
+        )
+        self.people_index = self._people_index()
+        if self.settings.backend == "embedded":
+            compact.remove_orphan_segments(self.store_dir)
+        self.state.set_vectors_pending(0)
+        finished = IngestFinished(
+            source=compact.SOURCE, added=0, updated=self.collection.count(), removed=pending, skipped=0
+        )
+        emit(finished)
+        return finished
 
     # -- overview --------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -363,6 +414,7 @@ class Memory:
             "chunks_by_source_type": by_type,
             "sources": len(self.state.sources()),
             "disk_bytes": disk,
+            "vectors_pending": self.state.vectors_pending(),
         }
 
     def sources(self) -> list[dict[str, Any]]:

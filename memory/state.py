@@ -67,3 +67,12 @@ class State:
         if rule and rule not in data["rules"]:
             data["rules"].append(rule)
         _write(self.tombstones_file, data)
+
+    # vectors of forgotten chunks still in the vector index (until compaction) -----------------
+    def vectors_pending(self) -> int:
+        return int(self.tombstones().get("vectors_pending", 0) or 0)
+
+    def set_vectors_pending(self, count: int) -> None:
+        data = self.tombstones()
+        data["vectors_pending"] = max(0, count)
+        _write(self.tombstones_file, data)

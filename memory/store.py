@@ -52,15 +52,26 @@ def make_client(store_dir: Path, settings: MemorySettings) -> Any:
         raise HearthError(f"cannot open the memory store at {store_dir}: {exc}") from exc
 
 
-def open_collection(client: Any, ef: HearthEmbeddingFunction) -> Any:
+def open_collection(client: Any, ef: HearthEmbeddingFunction, name: str = COLLECTION) -> Any:
     try:
         return client.get_or_create_collection(
-            COLLECTION,
+            name,
             embedding_function=ef,  # never Chroma's default (which would download a model)
             metadata={"hnsw:space": "cosine"},
         )
     except Exception as exc:
         raise HearthError(f"cannot open the memory collection: {exc}") from exc
+
+
+class CollectionHandle:
+    """The collection behind a handle that compaction re-points at the rebuilt collection, so a
+    long job holding it (an ingest, a reindex) carries on with the new one."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.target, name)
 
 
 def pages(collection: Any, page: int = PAGE, **get: Any) -> Iterator[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""``hearth memory ingest|search|forget|stats|remember|reindex``: the personal memory, headless."""
+"""``hearth memory ingest|search|forget|compact|stats|remember|reindex``: the personal memory, headless."""
 
 from __future__ import annotations
 
@@ -126,9 +126,40 @@ def cmd_forget(args: argparse.Namespace) -> int:
             until=args.until,
             source_path=args.path,
         )
+        pending = memory.vectors_pending()
     finally:
         memory.close()
-    print(json.dumps({"removed_chunks": removed}) if args.json else f"forgot {removed} chunk(s)")
+    if args.json:
+        print(json.dumps({"removed_chunks": removed, "vectors_pending": pending}))
+        return 0
+    print(f"forgot {removed} chunk(s)")
+    if pending:
+        print(
+            f"{pending} forgotten chunk(s) still have their vector (not their text) in the vector "
+            "index, marked deleted: `hearth memory compact` drops them"
+        )
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    memory = _open()
+    try:
+        bar = ProgressBar()
+        started = time.monotonic()
+        try:
+            finished = memory.compact(on_event=bar)
+        finally:
+            bar.close()
+    finally:
+        memory.close()
+    seconds = time.monotonic() - started
+    if args.json:
+        print(json.dumps({**finished.to_dict(), "seconds": round(seconds, 1)}))
+        return 0
+    print(
+        f"rebuilt the vector index from {finished.updated} chunk(s); "
+        f"{finished.removed} forgotten vector(s) dropped ({seconds:.1f} s)"
+    )
     return 0
 
 
@@ -151,6 +182,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(
             f"source: {source['path']} ({source.get('kind', '?')}, last ingest {source.get('last_ingest', '?')})"
         )
+    if stats["vectors_pending"]:
+        print(f"forgotten vectors awaiting `hearth memory compact`: {stats['vectors_pending']}")
     return 0
 
 
@@ -235,6 +268,14 @@ def register(subparsers: Any) -> None:
     forget.add_argument("--path", help="everything ingested from this source path")
     forget.add_argument("--json", action="store_true")
     forget.set_defaults(handler=cmd_forget)
+
+    compact = sub.add_parser(
+        "compact",
+        help="rebuild the vector index from the chunks it holds, dropping forgotten chunks' "
+        "vectors (forget does this itself for stores of up to 5,000 chunks)",
+    )
+    compact.add_argument("--json", action="store_true", help="print the report as JSON")
+    compact.set_defaults(handler=cmd_compact)
 
     stats = sub.add_parser("stats", help="what the memory holds")
     stats.add_argument("--json", action="store_true")

@@ -130,12 +130,19 @@ def test_chroma_writes_stale_memory_and_loads_the_scrubbed_index(tmp_path: Path)
     SharedSystemClient.clear_system_cache()
 
 
-def test_forget_zeroes_the_unused_slots(hearth_home: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("compacts", [False, True], ids=["marks-deleted", "compacts"])
+def test_forget_zeroes_the_unused_slots(
+    hearth_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compacts: bool
+) -> None:
     from memory_files import grep_files
 
     from app.config import MemorySettings
+    from memory import api
     from memory.api import open_memory
 
+    # a store too big to compact at once keeps its index; a small one gets a new one (created
+    # inside forget, so its fresh slots must be scrubbed as well)
+    monkeypatch.setattr(api, "AUTO_COMPACT_CHUNKS", 10_000 if compacts else 0)
     docs = tmp_path / "docs"
     docs.mkdir()
     for i in range(6):
@@ -144,17 +151,20 @@ def test_forget_zeroes_the_unused_slots(hearth_home: Path, tmp_path: Path) -> No
         memory = open_memory(get_paths(), MemorySettings(embedding="onnx"))
         try:
             memory.ingest_path(docs)
+            (before,) = _segments(memory.store_dir)
+            assert _tails(before)[0].count(0x5A) > 0  # stale memory on disk before forgetting
+            (hit,) = memory.search("where is the spare key VAULTKEY3", k=1)
+            assert memory.forget(item_id=hit.item_id) == 1
         except BaseException:
             memory.close()
             raise
     try:
-        (seg,) = _segments(memory.store_dir)
-        assert _tails(seg)[0].count(0x5A) > 0  # stale memory on disk before forgetting
-        (hit,) = memory.search("where is the spare key VAULTKEY3", k=1)
-        assert memory.forget(item_id=hit.item_id) == 1
-        data_tail, length_tail = _tails(seg)
+        (after,) = _segments(memory.store_dir)
+        assert (after == before) is not compacts
+        data_tail, length_tail = _tails(after)
         assert data_tail == bytes(len(data_tail)) and length_tail == bytes(len(length_tail))
         assert grep_files(get_paths().memory_dir, "VAULTKEY3") == []
         assert len(memory.search("spare key", k=10)) == 5
+        assert memory.vectors_pending() == (0 if compacts else 1)
     finally:
         memory.close()
