@@ -126,6 +126,10 @@ class CoreOps:
     def forget(self, what: dict[str, Any], emit: Emit = _drop) -> int:
         return int(self._memory().forget(**{k: v for k, v in what.items() if v not in (None, "")}))
 
+    def compact_memory(self, emit: Emit = _drop) -> ev.IngestFinished:
+        """Rebuild the vector index without the forgotten chunks' vectors."""
+        return self._memory().compact(on_event=emit)
+
     def wipe_memory(self, emit: Emit = _drop) -> int:
         """Forget everything: every source, then every remaining source type (facts, conversations)."""
         memory = self._memory()

@@ -92,6 +92,13 @@ class MemoryBrowser(QWidget):
         self.stats_label.setObjectName("Secondary")
         self.stats_label.setWordWrap(True)
         lay.addWidget(self.stats_label)
+        # shown only while forgotten passages still have a vector in the index (under the stats
+        # line, so the panel keeps its width when it comes and goes)
+        self.compact_button = QPushButton("Erase Fingerprints")
+        self.compact_button.setToolTip("Rebuild the search index so forgotten passages leave no trace in it")
+        self.compact_button.clicked.connect(lambda: self.compact())
+        self.compact_button.hide()
+        lay.addWidget(self.compact_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.source_table = QTableWidget(0, 3)
         self.source_table.setHorizontalHeaderLabels(("Source", "Items", "Last sync"))
         self.source_table.verticalHeader().hide()
@@ -215,7 +222,14 @@ class MemoryBrowser(QWidget):
         chunks = stats.get("chunks", 0)
         disk = stats.get("disk_bytes") or stats.get("bytes") or 0
         size = f" · {disk / 1e6:.1f} MB" if disk else ""
-        self.stats_label.setText(f"{chunks:,} passages from {len(sources)} sources{size}\nStored only on this Mac, in {stats.get('location', '')}")
+        text = f"{chunks:,} passage{'s' if chunks != 1 else ''} from {len(sources)} source{'s' if len(sources) != 1 else ''}{size}\nStored only on this Mac, in {stats.get('location', '')}"
+        pending = int(stats.get("vectors_pending", 0) or 0)
+        if pending:
+            many = pending != 1
+            text += (f"\n{pending:,} forgotten passage{'s' if many else ''} still leave{'' if many else 's'} a search "
+                     "fingerprint (numbers, not text) in the index until it is rebuilt.")
+        self.stats_label.setText(text)
+        self.compact_button.setVisible(pending > 0)
         self.source_table.setRowCount(len(sources))
         for row, source in enumerate(sources):
             kind = str(source.get("kind", ""))
@@ -251,6 +265,36 @@ class MemoryBrowser(QWidget):
         self.progress_label.setText(f"Reading {Path(path).name}…")
         worker.run_task(lambda: self.services.ingest(path, kind), self._ingest_done, self._ingest_failed)
 
+    def compact(self) -> None:
+        """Rebuild the index without forgotten passages' fingerprints, in the background."""
+        if self.ingesting:
+            return
+        self.ingesting = True
+        self.add_button.setEnabled(False)
+        self.compact_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.progress_label.setText("Rebuilding the search index…")
+        worker.run_task(self.services.compact_memory, self._compact_done, self._compact_failed)
+
+    def _compact_done(self, finished: ev.IngestFinished) -> None:
+        self._job_over()
+        erased = finished.removed
+        kept = finished.updated
+        self.progress_label.setText(f"Rebuilt the search index from {kept:,} passage{'s' if kept != 1 else ''}: "
+                                    f"{erased:,} fingerprint{'s' if erased != 1 else ''} erased.")
+        self.refresh()
+
+    def _compact_failed(self, exc: BaseException) -> None:
+        self._job_over()
+        self.progress_label.setText(f"Could not rebuild the index: {exc}")
+
+    def _job_over(self) -> None:
+        self.ingesting = False
+        self.add_button.setEnabled(True)
+        self.compact_button.setEnabled(True)
+        self.progress.hide()
+
     def _on_ingest_event(self, event: ev.Event, _channel: str) -> None:
         if isinstance(event, ev.IngestProgress) and self.ingesting:
             if event.total:
@@ -260,9 +304,7 @@ class MemoryBrowser(QWidget):
             self.progress_label.setText(f"{event.done:,} of {event.total:,}  {current}" if event.total else f"{event.done:,}  {current}")
 
     def _ingest_done(self, finished: ev.IngestFinished) -> None:
-        self.ingesting = False
-        self.add_button.setEnabled(True)
-        self.progress.hide()
+        self._job_over()
         text = f"Added {finished.added}, updated {finished.updated}, removed {finished.removed}"
         if finished.skipped:
             text += f", skipped {finished.skipped}"
@@ -272,9 +314,7 @@ class MemoryBrowser(QWidget):
         self.refresh()
 
     def _ingest_failed(self, exc: BaseException) -> None:
-        self.ingesting = False
-        self.add_button.setEnabled(True)
-        self.progress.hide()
+        self._job_over()
         self.progress_label.setText(f"Could not add it: {exc}")
 
     def selected_source(self) -> str:
@@ -361,7 +401,7 @@ class MemoryBrowser(QWidget):
         self.status.setText(f"Forgetting {label}…")
 
         def done(removed: int) -> None:
-            note = f"Forgot {label} ({removed} passages removed)."
+            note = f"Forgot {label} ({removed} passage{'s' if removed != 1 else ''} removed)."
             self.status.setText(note)
             self.refresh()
             if self.query.text().strip():

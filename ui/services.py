@@ -214,12 +214,15 @@ class Services:
     def item_text(self, item_id: str) -> str:
         return str(self._call("item_text", item_id))
 
-    def ingest(self, path: str, kind: str | None = None) -> ev.IngestFinished:
-        def on_event(item: Any) -> None:
-            if isinstance(item, ev.Event):
-                self.post(item, "memory")
+    def _post_memory_event(self, item: Any) -> None:
+        if isinstance(item, ev.Event):
+            self.post(item, "memory")
 
-        return self._call("ingest", path, kind, on_event=on_event)  # type: ignore[no-any-return]
+    def ingest(self, path: str, kind: str | None = None) -> ev.IngestFinished:
+        return self._call("ingest", path, kind, on_event=self._post_memory_event)  # type: ignore[no-any-return]
+
+    def compact_memory(self) -> ev.IngestFinished:
+        return self._call("compact_memory", on_event=self._post_memory_event)  # type: ignore[no-any-return]
 
     # --- audit -------------------------------------------------------------------------------
 

@@ -154,6 +154,35 @@ def test_forget_a_memory_from_the_browser(hearth, qtbot, tmp_path):
     assert not any("Marigold" in c.snippet for c in hearth.services.search("Marigold pier seven", k=10))
 
 
+def test_erase_the_fingerprints_forgetting_leaves(hearth, qtbot, tmp_path, monkeypatch):
+    from memory import api
+    from ui.memory_browser import MemoryBrowser
+
+    monkeypatch.setattr(api, "AUTO_COMPACT_CHUNKS", 0)  # as in a store too large to rebuild at once
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "boat.txt").write_text("The sailing boat Marigold is moored at pier seven in Harwich.")
+    (docs / "bins.txt").write_text("The bins go out on Wednesday night.")
+    browser = MemoryBrowser(hearth.services, hearth.bridge)
+    qtbot.addWidget(browser)
+    browser.add_source(str(docs), "documents")
+    qtbot.waitUntil(lambda: not browser.ingesting, timeout=120_000)
+    assert browser.compact_button.isHidden()
+    browser.query.setText("Where is the Marigold moored?")
+    browser.search()
+    qtbot.waitUntil(lambda: any("Marigold" in c.snippet for c in browser.results), timeout=30_000)
+    browser.result_list.setCurrentRow(next(i for i, c in enumerate(browser.results) if "Marigold" in c.snippet))
+    browser.forget_item(confirm=False)
+    qtbot.waitUntil(lambda: not browser.compact_button.isHidden(), timeout=30_000)
+    assert "1 forgotten passage still leaves a search fingerprint" in browser.stats_label.text()
+    browser.compact_button.click()
+    qtbot.waitUntil(lambda: not browser.ingesting, timeout=60_000)
+    assert browser.progress_label.text() == "Rebuilt the search index from 1 passage: 1 fingerprint erased."
+    qtbot.waitUntil(lambda: browser.compact_button.isHidden(), timeout=30_000)
+    assert "fingerprint" not in browser.stats_label.text()
+    assert "Wednesday" in hearth.services.search("when do the bins go out", k=1)[0].snippet
+
+
 def test_change_a_setting(hearth, qtbot):
     from ui.settings_dialog import SettingsDialog
 
