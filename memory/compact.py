@@ -4,7 +4,7 @@ Chroma's HNSW index only marks a deleted vector: the slot keeps its 384 floats (
 route through deleted nodes), and an embedding says something about the text it came from.
 Compaction copies every live chunk (id, stored vector, text, metadata; nothing is re-embedded)
 into a new collection, deletes the old one, renames the new one, removes the old segment's
-folder and scrubs the SQLite file. About 1 ms a chunk.
+folder and scrubs the SQLite file. About 1.3 ms a chunk (bench/memory.py).
 
 kill -9 safe: the old collection is deleted only after the copy is complete, so on the next open
 :func:`finish_interrupted` drops a half-made copy (the old collection is still there) or
