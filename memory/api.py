@@ -44,7 +44,7 @@ POSTFILTER_CANDIDATES = 128  # a broad filter first filters this many nearest ch
 PERSON_POOLS = (256, 1024, 2048)
 PERSON_EXPECTED = 3
 STORE_SUBDIR = "chroma"
-# forget compacts at once (about 1 ms a chunk) when at most this many chunks remain; a larger
+# forget compacts at once (about 1.3 ms a chunk) when at most this many chunks remain; a larger
 # store keeps the forgotten vectors, marked deleted, until ``compact`` (the count is kept)
 AUTO_COMPACT_CHUNKS = 5000
 
