@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -262,3 +263,17 @@ class ErrorEvent(Event):
 
 class HearthError(Exception):
     """Base for errors meant to be shown to the user as one clear line."""
+
+
+def guarded(listener: Callable[[Event], None] | None) -> Callable[[Event], None]:
+    """``listener`` made safe for a long job to call: None listens to nothing, and a listener
+    that raises is ignored (a broken progress display never stops an ingest, reindex or compaction)."""
+
+    def emit(event: Event) -> None:
+        if listener is not None:
+            try:
+                listener(event)
+            except Exception:
+                pass
+
+    return emit

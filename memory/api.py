@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import MemorySettings, load_settings
-from app.events import Citation, Event, HearthError, IngestFinished
+from app.events import Citation, Event, HearthError, IngestFinished, guarded
 from app.paths import Paths, get_paths
 from memory import compact, contacts_index, reindex, store
 from memory.connectors import conversation, imessage
@@ -346,12 +346,13 @@ class Memory:
                 self.state.drop_source(source_path)
             if ids:
                 pending = self.state.vectors_pending() + len(ids)
-                if self.collection.count() <= AUTO_COMPACT_CHUNKS:
-                    self._compact(None, pending)
-                else:
-                    self.state.set_vectors_pending(pending)
-                if self.settings.backend == "embedded":
-                    store.purge_forgotten(self.store_dir, ids)
+                self.state.set_vectors_pending(pending)
+                try:
+                    if self.collection.count() <= AUTO_COMPACT_CHUNKS:
+                        self._compact(None, pending)
+                finally:  # the text is scrubbed even if the rebuild failed
+                    if self.settings.backend == "embedded":
+                        store.purge_forgotten(self.store_dir, ids)
         return len(ids)
 
     def vectors_pending(self) -> int:
@@ -370,13 +371,7 @@ class Memory:
         return finished
 
     def _compact(self, on_event: Callable[[Event], None] | None, pending: int) -> IngestFinished:
-        def emit(event: Event) -> None:
-            if on_event is not None:
-                try:
-                    on_event(event)
-                except Exception:
-                    pass  # a broken progress listener never stops the job
-
+        emit = guarded(on_event)
         self.people_index.close()
         self.collection.target = compact.copy_live_chunks(
             self.client, self.collection.target, self.embedding_function, emit

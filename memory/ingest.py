@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.events import Event, IngestFinished, IngestProgress
+from app.events import Event, IngestFinished, IngestProgress, guarded
 from memory.chunking import CHUNKING, chunk_target, chunk_units, embed_text, token_cost
 from memory.connectors import Scan
 from memory.filters import chunk_metadata, person_keys
@@ -108,16 +108,9 @@ class Ingestor:
         self.embed = embed
         self.lock = lock
         self.tombstones = tombstones
-        self.on_event = on_event
+        self._emit = guarded(on_event)
         self.batch_chunks = batch_chunks or BATCH_CHUNKS
         self.chunks_written = 0
-
-    def _emit(self, event: Event) -> None:
-        if self.on_event is not None:
-            try:
-                self.on_event(event)
-            except Exception:
-                pass  # a broken progress listener never stops an ingest
 
     def run(self, root: str, scan: Scan) -> IngestFinished:
         with self.lock:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.events import Event, IngestFinished, IngestProgress
+from app.events import Event, IngestFinished, IngestProgress, guarded
 from app.fileio import atomic_write_text
 from memory.chunking import embed_text
 from memory.filters import INDEX_KEY, LEGACY_KEY, people_index
@@ -112,13 +112,7 @@ def reindex(
     """Re-embed every chunk from its stored text and write the vectors back (resumable)."""
     batch = batch or BATCH
 
-    def emit(event: Event) -> None:
-        if on_event is not None:
-            try:
-                on_event(event)
-            except Exception:
-                pass  # a broken progress listener never stops the job
-
+    emit = guarded(on_event)
     run_file = folder / RUN_FILE
     previous = _read(run_file)
     resuming = bool(previous.get("run")) and not previous.get("finished")

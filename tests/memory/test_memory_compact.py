@@ -203,3 +203,14 @@ def test_cli_forget_tells_of_waiting_vectors_and_compact_drops_them(
     assert report["source"] == "compact" and report["removed"] == 1 and report["updated"] == 1
     assert main(["memory", "stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["vectors_pending"] == 0
+
+
+def test_a_broken_progress_listener_stops_nothing(mem, tmp_path: Path) -> None:
+    def broken(_event) -> None:  # noqa: ANN001 - any event
+        raise RuntimeError("the progress display crashed")
+
+    _fill(mem, tmp_path, notes=2)
+    total = mem.collection.count()
+    assert mem.compact(on_event=broken).updated == total
+    assert mem.reindex(on_event=broken).updated == total
+    assert "TOPIC1" in mem.search(TOPICS[1], k=1)[0].snippet
