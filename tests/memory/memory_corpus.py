@@ -11,6 +11,29 @@ from pathlib import Path
 
 APPLE_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)
 
+# one sentence per note, each easy to find again by searching for it
+TOPICS = [
+    "The boiler service is booked for Tuesday morning",
+    "Tomatoes go into the greenhouse in late May",
+    "The car insurance renews on the first of March",
+    "Grandma's birthday dinner is at the harbour restaurant",
+    "The library books are due back next Friday",
+    "Passport renewal needs two photos and the old passport",
+]
+
+
+def write_topic_docs(folder: Path, notes: int = 0) -> Path:
+    """A folder of one note per topic (marked TOPIC<i>) and ``notes`` filler notes of varied length."""
+    folder.mkdir()
+    for i, topic in enumerate(TOPICS):
+        (folder / f"topic{i}.txt").write_text(f"{topic}. Marker TOPIC{i}.", encoding="utf-8")
+    for i in range(notes):
+        (folder / f"note{i:03d}.txt").write_text(
+            f"Note {i} about ordinary things. " + "Words about the day and the week. " * (2 + i % 4),
+            encoding="utf-8",
+        )
+    return folder
+
 
 def make_mail(
     subject: str,

@@ -7,21 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from memory_corpus import TOPICS, write_topic_docs
 
 from app.cli import main
 from app.config import MemorySettings
 from app.events import IngestFinished, IngestProgress
 from app.paths import get_paths
 from memory import api, compact, store, vector_files
-
-TOPICS = [
-    "The boiler service is booked for Tuesday morning",
-    "Tomatoes go into the greenhouse in late May",
-    "The car insurance renews on the first of March",
-    "Grandma's birthday dinner is at the harbour restaurant",
-    "The library books are due back next Friday",
-    "Passport renewal needs two photos and the old passport",
-]
 
 
 def _store_dir() -> Path:
@@ -66,15 +58,7 @@ def _slots_holding(vector: np.ndarray) -> list[str]:
 
 
 def _fill(memory, tmp_path: Path, notes: int) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for i, topic in enumerate(TOPICS):
-        (docs / f"topic{i}.txt").write_text(f"{topic}. Marker TOPIC{i}.", encoding="utf-8")
-    for i in range(notes):
-        (docs / f"note{i:03d}.txt").write_text(
-            f"Note {i} about ordinary things on day {i}.", encoding="utf-8"
-        )
-    memory.ingest_path(docs)
+    memory.ingest_path(write_topic_docs(tmp_path / "docs", notes))
 
 
 def test_forget_marks_the_vector_and_compact_drops_it(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from memory_corpus import make_mail, write_mbox
+from memory_corpus import TOPICS, make_mail, write_mbox, write_topic_docs
 
 from app.cli import main
 from app.config import MemorySettings
@@ -22,27 +22,9 @@ from memory.filters import INDEX_KEY, LEGACY_KEY, person_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("memory_reindex_child.py")
-TOPICS = [
-    "The boiler service is booked for Tuesday morning",
-    "Tomatoes go into the greenhouse in late May",
-    "The car insurance renews on the first of March",
-    "Grandma's birthday dinner is at the harbour restaurant",
-    "The library books are due back next Friday",
-    "Passport renewal needs two photos and the old passport",
-]
-
 
 def _fill(mem, tmp_path: Path, notes: int = 0) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for i, topic in enumerate(TOPICS):
-        (docs / f"topic{i}.txt").write_text(f"{topic}. Marker TOPIC{i}.", encoding="utf-8")
-    for i in range(notes):
-        (docs / f"note{i:03d}.txt").write_text(
-            f"Note {i} about ordinary things. " + "Words about the day and the week. " * (2 + i % 4),
-            encoding="utf-8",
-        )
-    mem.ingest_path(docs)
+    mem.ingest_path(write_topic_docs(tmp_path / "docs", notes))
     mbox = write_mbox(
         tmp_path / "m.mbox",
         [
