@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from app import __version__
@@ -56,10 +57,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         handler = args.handler
     try:
-        return int(handler(args) or 0)
+        code = int(handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except HearthError as exc:
         print(f"hearth: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("hearth: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`hearth memory stats | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail too
+        return 141

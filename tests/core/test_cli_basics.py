@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -62,3 +63,21 @@ def test_pull_without_network_is_one_clear_line():
     result = _hearth("models", "pull", "mlx-community/SmolLM2-135M-Instruct-4bit", timeout=120)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "could not download" in result.stderr
+
+
+def test_a_reader_that_goes_away_is_no_traceback():
+    """`hearth models list | head -1`: the pipe closes before hearth writes; it stops quietly."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before hearth prints a thing
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "models", "list"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 141
