@@ -48,7 +48,7 @@ def _slots_holding(vector: np.ndarray) -> list[str]:
         layout = vector_files.read_layout(header.parent)
         data = (header.parent / "data_level0.bin").read_bytes()
         links = layout.slot_bytes - 384 * 4 - 8
-        for slot in range(min(layout.max_elements, len(data) // layout.slot_bytes)):
+        for slot in range(min(layout.element_count, len(data) // layout.slot_bytes)):  # saved slots
             at = slot * layout.slot_bytes + links
             stored = np.frombuffer(data[at : at + 384 * 4], dtype=np.float32)
             norm = float(np.linalg.norm(stored))
