@@ -1,7 +1,8 @@
 """Small JSON files beside the store: the list of ingested sources and the forget tombstones.
 
 Tombstones keep forgotten things forgotten when their source is ingested again. They hold only
-item ids and SHA-256 digests of person names, never the forgotten text. Writes are atomic.
+item ids and SHA-256 digests of person names, never the forgotten text, and the count of
+forgotten chunks whose vectors wait for compaction. Writes are atomic.
 """
 
 from __future__ import annotations
