@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -273,6 +274,7 @@ class Memory:
                 "updated": finished.updated,
                 "removed": finished.removed,
                 "skipped": finished.skipped,
+                "items": ingestor.items_stored,
             },
         )
         return finished
@@ -327,9 +329,12 @@ class Memory:
         with self._lock:
             ids: list[str] = []
             item_ids: set[str] = set()
+            roots_items: set[tuple[str, str]] = set()
             for page in store.pages(self.collection, where=where, include=["metadatas"]):
                 ids.extend(page["ids"])
-                item_ids.update(str(m.get("item_id")) for m in page["metadatas"] or [])
+                for meta in page["metadatas"] or []:
+                    item_ids.add(str(meta.get("item_id")))
+                    roots_items.add((str(meta.get("root", "")), str(meta.get("item_id"))))
             for start in range(0, len(ids), 1000):
                 self.collection.delete(ids=ids[start : start + 1000])
             rule = None
@@ -342,6 +347,7 @@ class Memory:
                 }
             if item_id or rule:
                 self.state.add_tombstones(sorted(item_ids | ({item_id} if item_id else set())), rule)
+            self.state.count_forgotten_items(Counter(root for root, _ in roots_items))
             if source_path:
                 self.state.drop_source(source_path)
             if ids:

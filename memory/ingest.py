@@ -111,6 +111,7 @@ class Ingestor:
         self._emit = guarded(on_event)
         self.batch_chunks = batch_chunks or BATCH_CHUNKS
         self.chunks_written = 0
+        self.items_stored = 0  # after run: how many items of the root the store holds
 
     def run(self, root: str, scan: Scan) -> IngestFinished:
         with self.lock:
@@ -230,6 +231,7 @@ class Ingestor:
             reasons.insert(0, f"{unchanged} unchanged since the last ingest")
         if forgotten:
             reasons.insert(0, f"{forgotten} forgotten earlier (not stored again)")
+        self.items_stored = len(stored) + added - removed
         finished = IngestFinished(
             source=root,
             added=added,

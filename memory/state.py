@@ -47,6 +47,18 @@ class State:
         data[root] = {**data.get(root, {}), **info}
         _write(self.sources_file, data)
 
+    def count_forgotten_items(self, by_root: dict[str, int]) -> None:
+        """Lower each source's item count by the items just forgotten from it."""
+        data = self.sources()
+        changed = False
+        for root, gone in by_root.items():
+            info = data.get(root)
+            if info is not None and isinstance(info.get("items"), int):
+                info["items"] = max(0, info["items"] - gone)
+                changed = True
+        if changed:
+            _write(self.sources_file, data)
+
     def drop_source(self, root: str) -> None:
         data = self.sources()
         if data.pop(root, None) is not None:

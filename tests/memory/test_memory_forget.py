@@ -93,3 +93,24 @@ def test_forget_by_person_date_source_and_path(mem, tmp_path: Path) -> None:
     )
     with pytest.raises(HearthError, match="say what to forget"):
         mem.forget()
+
+
+def test_a_sources_item_count_follows_ingest_and_forget(mem, tmp_path: Path) -> None:
+    docs = tmp_path / "notes"
+    docs.mkdir()
+    for i, text in enumerate(["The gate code is 4411.", "The plumber is Ana.", "Bins go out on Wednesday."]):
+        (docs / f"n{i}.txt").write_text(text)
+    mem.ingest_path(docs)
+    root = str(docs.resolve())
+
+    def items() -> int:
+        return next(s for s in mem.sources() if s["path"] == root)["items"]
+
+    assert items() == 3
+    assert mem.ingest_path(docs).skipped == 3 and items() == 3  # unchanged: still 3, not 0
+    (hit,) = mem.search("who is the plumber", k=1)
+    assert mem.forget(item_id=hit.item_id) == 1 and items() == 2
+    (docs / "n3.txt").write_text("The boiler was serviced in May.")
+    (docs / "n0.txt").unlink()
+    finished = mem.ingest_path(docs)
+    assert (finished.added, finished.removed) == (1, 1) and items() == 2
