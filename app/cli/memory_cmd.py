@@ -179,8 +179,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for source_type, count in sorted(stats["chunks_by_source_type"].items()):
         print(f"  {source_type}: {count}")
     for source in sources:
+        n = source.get("items")
+        items = f"{n} item{'s' if n != 1 else ''}, " if isinstance(n, int) else ""
         print(
-            f"source: {source['path']} ({source.get('kind', '?')}, last ingest {source.get('last_ingest', '?')})"
+            f"source: {source['path']} ({source.get('kind', '?')}, {items}last ingest {source.get('last_ingest', '?')})"
         )
     if stats["vectors_pending"]:
         print(f"forgotten vectors awaiting `hearth memory compact`: {stats['vectors_pending']}")

@@ -50,6 +50,10 @@ def test_ingest_search_forget_stats(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "forgot 1 chunk" in capsys.readouterr().out
     assert main(["memory", "search", "wifi password", "--source", "document"]) == 0
     assert "nothing found" in capsys.readouterr().out
+    assert main(["memory", "stats"]) == 0
+    out = capsys.readouterr().out
+    assert f"source: {docs.resolve()} (documents, 0 items, last ingest " in out
+    assert f"source: {mbox.resolve()} (mbox, 1 item, last ingest " in out
 
 
 def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
