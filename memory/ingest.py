@@ -116,6 +116,7 @@ class Ingestor:
     def run(self, root: str, scan: Scan) -> IngestFinished:
         with self.lock:
             stored = inventory(self.collection, root)
+        held = set(stored)  # the root's items in the store once this run is over
         added = updated = removed = 0
         unchanged = forgotten = 0
         failures: list[Skip] = []
@@ -172,6 +173,7 @@ class Ingestor:
                     forgotten += 1
                     if previous:
                         stale.extend(previous.all_ids())
+                        held.discard(item_id)
                     continue
                 content_hash = item.content_hash
                 if previous and previous.complete(content_hash):
@@ -187,6 +189,7 @@ class Ingestor:
                     batch_docs.append(chunk)
                     batch_embed_text.append(embed_text(item.title, chunk))
                     batch_meta.append(chunk_metadata(item, root, index, len(chunks)))
+                held.add(item_id)
                 # stored and not rewritten now: other content, or this content chunked by an
                 # older rule (into more chunks)
                 if previous:
@@ -208,18 +211,19 @@ class Ingestor:
 
         if scan.complete:
             gone: list[str] = []
-            for item_id, held in stored.items():
+            for item_id, prior in stored.items():
                 if item_id in seen:
                     continue
                 if any(
-                    held.path == k
-                    or held.path.startswith(k.rstrip("/") + "/")
-                    or held.path.startswith(k + "#")
+                    prior.path == k
+                    or prior.path.startswith(k.rstrip("/") + "/")
+                    or prior.path.startswith(k + "#")
                     or item_id == k
                     for k in keeps
                 ):
                     continue
-                gone.extend(held.all_ids())
+                gone.extend(prior.all_ids())
+                held.discard(item_id)
                 removed += 1
             if gone:
                 with self.lock:
@@ -231,7 +235,7 @@ class Ingestor:
             reasons.insert(0, f"{unchanged} unchanged since the last ingest")
         if forgotten:
             reasons.insert(0, f"{forgotten} forgotten earlier (not stored again)")
-        self.items_stored = len(stored) + added - removed
+        self.items_stored = len(held)
         finished = IngestFinished(
             source=root,
             added=added,

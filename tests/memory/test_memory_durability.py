@@ -86,6 +86,10 @@ def test_kill_9_mid_ingest_then_resume(tmp_path: Path) -> None:
     added = int(done[1])
     assert added <= n - stored_at_kill + 32 and added > 0  # what was acknowledged was not redone
     _check_complete(n)
+    from memory.state import State
+
+    # items half-written at the kill are completed, not counted twice
+    assert State(get_paths().memory_dir).sources()[str(folder.resolve())]["items"] == n
 
 
 def test_clean_exit_below_sync_threshold_survives(tmp_path: Path) -> None:
