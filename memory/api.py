@@ -328,13 +328,13 @@ class Memory:
         )
         with self._lock:
             ids: list[str] = []
-            item_ids: set[str] = set()
-            roots_items: set[tuple[str, str]] = set()
+            roots_items: set[tuple[str, str]] = set()  # (source root, item id) of every match
             for page in store.pages(self.collection, where=where, include=["metadatas"]):
                 ids.extend(page["ids"])
-                for meta in page["metadatas"] or []:
-                    item_ids.add(str(meta.get("item_id")))
-                    roots_items.add((str(meta.get("root", "")), str(meta.get("item_id"))))
+                roots_items.update(
+                    (str(m.get("root", "")), str(m.get("item_id"))) for m in page["metadatas"] or []
+                )
+            item_ids = {i for _, i in roots_items}
             for start in range(0, len(ids), 1000):
                 self.collection.delete(ids=ids[start : start + 1000])
             rule = None
@@ -351,11 +351,10 @@ class Memory:
             if source_path:
                 self.state.drop_source(source_path)
             if ids:
-                pending = self.state.vectors_pending() + len(ids)
-                self.state.set_vectors_pending(pending)
+                self.state.set_vectors_pending(self.state.vectors_pending() + len(ids))
                 try:
                     if self.collection.count() <= AUTO_COMPACT_CHUNKS:
-                        self._compact(None, pending)
+                        self._compact(None)
                 finally:  # the text is scrubbed even if the rebuild failed
                     if self.settings.backend == "embedded":
                         store.purge_forgotten(self.store_dir, ids)
@@ -370,14 +369,14 @@ class Memory:
         vector index (see :mod:`memory.compact`); ``removed`` counts the vectors dropped."""
         self._check_open()
         with self._lock:
-            pending = self.state.vectors_pending()
-            finished = self._compact(on_event, pending)
+            finished = self._compact(on_event)
             if self.settings.backend == "embedded":
                 store.purge_forgotten(self.store_dir, [])
         return finished
 
-    def _compact(self, on_event: Callable[[Event], None] | None, pending: int) -> IngestFinished:
+    def _compact(self, on_event: Callable[[Event], None] | None) -> IngestFinished:
         emit = guarded(on_event)
+        pending = self.state.vectors_pending()
         self.people_index.close()
         self.collection.target = compact.copy_live_chunks(
             self.client, self.collection.target, self.embedding_function, emit
