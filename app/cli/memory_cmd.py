@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from app.events import Event, HearthError, IngestFinished, IngestProgress
@@ -44,6 +45,17 @@ class ProgressBar:
             self.stream.flush()
 
 
+def _with_progress(job: Callable[[ProgressBar], IngestFinished]) -> tuple[IngestFinished, float]:
+    """Run a long memory job with a progress bar; its report and the seconds it took."""
+    bar = ProgressBar()
+    started = time.monotonic()
+    try:
+        finished = job(bar)
+    finally:
+        bar.close()
+    return finished, time.monotonic() - started
+
+
 def _print_report(finished: IngestFinished, seconds: float) -> None:
     print(
         f"{finished.source}: {finished.added} added, {finished.updated} updated, "
@@ -69,16 +81,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     memory = _open()
     try:
         for path, chosen in targets:
-            bar = ProgressBar()
-            started = time.monotonic()
-            try:
-                finished = memory.ingest_path(path, kind=chosen, on_event=bar)
-            finally:
-                bar.close()
+            finished, seconds = _with_progress(
+                lambda bar: memory.ingest_path(path, kind=chosen, on_event=bar)  # noqa: B023 - run at once
+            )
             if args.json:
                 print(json.dumps(finished.to_dict()))
             else:
-                _print_report(finished, time.monotonic() - started)
+                _print_report(finished, seconds)
     finally:
         memory.close()
     return 0
@@ -144,15 +153,9 @@ def cmd_forget(args: argparse.Namespace) -> int:
 def cmd_compact(args: argparse.Namespace) -> int:
     memory = _open()
     try:
-        bar = ProgressBar()
-        started = time.monotonic()
-        try:
-            finished = memory.compact(on_event=bar)
-        finally:
-            bar.close()
+        finished, seconds = _with_progress(lambda bar: memory.compact(on_event=bar))
     finally:
         memory.close()
-    seconds = time.monotonic() - started
     if args.json:
         print(json.dumps({**finished.to_dict(), "seconds": round(seconds, 1)}))
         return 0
@@ -202,16 +205,10 @@ def cmd_remember(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     memory = _open()
     try:
-        bar = ProgressBar()
-        started = time.monotonic()
-        try:
-            finished = memory.reindex(on_event=bar)
-        finally:
-            bar.close()
+        finished, seconds = _with_progress(lambda bar: memory.reindex(on_event=bar))
         backend = memory.backend
     finally:
         memory.close()
-    seconds = time.monotonic() - started
     if args.json:
         print(json.dumps({**finished.to_dict(), "embedding": backend, "seconds": round(seconds, 1)}))
         return 0
