@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 from voice_scripted import ScriptedAnswerer, approval_event
-from voice_speech import pad, piper, words
+from voice_speech import edit_distance, pad, piper, stems, words
 
 from app.events import (
     BargeIn,
@@ -49,7 +49,7 @@ def test_a_spoken_question_is_answered_sentence_by_sentence(stt, tts, question) 
         pipeline.speaker.wait_idle(10)
     finally:
         pipeline.close()
-    assert {"capital", "france"} <= set(words(final.text))
+    assert {"capital", "france"} <= stems(final.text)
     assert answerer.asked == [(final.text, "voice")]
     order = kinds(events)
     assert order[0] == "ListeningStarted" and order.index("ListeningStopped") < order.index("FinalTranscript")
@@ -70,9 +70,8 @@ def test_a_spoken_question_is_answered_sentence_by_sentence(stt, tts, question) 
 
 
 def test_partial_transcripts_arrive_while_the_key_is_held(stt, tts) -> None:  # noqa: ANN001
-    long = pad(
-        piper(tts, "Schedule a meeting with the design team on Friday. Then add milk and bread to my list.")
-    )
+    spoken = "Schedule a meeting with the design team on Friday. Then add milk and bread to my list."
+    long = pad(piper(tts, spoken))
     pipeline, _, events = make(stt, tts, None)
     try:
         final = pipeline.talk(WavSource(long, speed=1.5))
@@ -81,7 +80,11 @@ def test_partial_transcripts_arrive_while_the_key_is_held(stt, tts) -> None:  # 
     stopped = kinds(events).index("ListeningStopped")
     partials = [e for e in events[:stopped] if e.kind == "PartialTranscript"]
     assert partials, kinds(events)
-    assert {"meeting", "design", "friday", "milk", "bread"} <= set(words(final.text))
+    # The final transcript covers both sentences, not just what a partial had heard. Not every
+    # word: tiny.en hears "add milk" as "and no can" on some CPUs (see test_voice_stt_window).
+    heard = stems(final.text)
+    assert {"meeting", "design", "friday"} <= heard and {"bread", "list"} <= heard, final.text
+    assert edit_distance(words(spoken), words(final.text)) <= 5, final.text
 
 
 def test_no_speech_starts_no_turn(stt, tts) -> None:  # noqa: ANN001

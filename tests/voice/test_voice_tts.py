@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from voice_speech import words
+from voice_speech import stems, words
 
 from voice.sentences import SentenceSplitter
 
@@ -42,6 +42,6 @@ def test_tricky_text_is_spoken_sentence_by_sentence_and_understood(tts, stt) -> 
     clips = [tts.synthesize_all(s) for s in sentences]
     assert all(c.size > 0.5 * tts.sample_rate for c in clips)
     heard = stt.transcribe(resample(clips[1], tts.sample_rate, 16000)).text
-    assert {"smith", "agrees"} <= set(words(heard))
+    assert {"smith", "agree"} <= stems(heard)
     heard = stt.transcribe(resample(clips[0], tts.sample_rate, 16000)).text
     assert any(w.startswith("cost") for w in words(heard)) and ("29" in heard or "twenty" in words(heard))
