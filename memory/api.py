@@ -32,6 +32,7 @@ from memory.filters import (
     query_key,
     to_timestamp,
 )
+from memory.idle_compactor import IdleCompactor
 from memory.ingest import Ingestor
 from memory.items import SOURCE_TYPES
 from memory.lock import MemoryLock
@@ -48,6 +49,11 @@ STORE_SUBDIR = "chroma"
 # forget compacts at once (about 1.3 ms a chunk) when at most this many chunks remain; a larger
 # store keeps the forgotten vectors, marked deleted, until ``compact`` (the count is kept)
 AUTO_COMPACT_CHUNKS = 5000
+COPY_ATTEMPTS = 3  # copies made beside a store that is being written to, before giving way
+
+
+class CompactionDeferred(HearthError):
+    """A compaction gave way to writes; nothing changed and the vectors are still counted."""
 
 
 def _group(meta: dict[str, Any]) -> str:
@@ -84,6 +90,9 @@ class Memory:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._file_lock = MemoryLock(self.folder).acquire()
         self._lock = threading.RLock()
+        self._compacting = threading.Lock()
+        self._closing = threading.Event()
+        self._idle_compactor: IdleCompactor | None = None
         self._closed = False
         try:
             self.backend = choose(settings.embedding, paths.cache_dir)
@@ -263,7 +272,10 @@ class Memory:
             scan = imessage.scan(target, contacts=book)
         else:
             scan = scan_path(target, kind)
-        finished = ingestor.run(root, scan)
+        try:
+            finished = ingestor.run(root, scan)
+        finally:  # what a changed or vanished item left behind goes as a forgotten one does
+            self._after_delete(ingestor.deleted)
         self.state.record_source(
             root,
             {
@@ -278,6 +290,19 @@ class Memory:
             },
         )
         return finished
+
+    def _after_delete(self, ids: list[str]) -> None:
+        """Chunks were deleted: scrub their text at once; compact a small store now, a large
+        one in the background (if on) or on request."""
+        if not ids:
+            return
+        with self._lock:
+            self._deleted(ids)
+            small = self.collection.count() <= AUTO_COMPACT_CHUNKS
+        if small:
+            self.compact()
+        elif self._idle_compactor is not None:
+            self._idle_compactor.poke()
 
     def _embed(self, texts: list[str]) -> Any:
         return self.embedding_function(texts)
@@ -350,46 +375,92 @@ class Memory:
             self.state.count_forgotten_items(Counter(root for root, _ in roots_items))
             if source_path:
                 self.state.drop_source(source_path)
-            if ids:
-                self.state.set_vectors_pending(self.state.vectors_pending() + len(ids))
-                try:
-                    if self.collection.count() <= AUTO_COMPACT_CHUNKS:
-                        self._compact(None)
-                finally:  # the text is scrubbed even if the rebuild failed
-                    if self.settings.backend == "embedded":
-                        store.purge_forgotten(self.store_dir, ids)
+        self._after_delete(ids)
         return len(ids)
+
+    def _deleted(self, ids: list[str]) -> None:
+        """After chunks were deleted (under the lock): scrub their text out of the store's files
+        at once, and count their vectors, which stay in the vector index until compaction."""
+        self.state.set_vectors_pending(self.state.vectors_pending() + len(ids))
+        if self.settings.backend == "embedded":
+            store.purge_forgotten(self.store_dir, ids)
 
     def vectors_pending(self) -> int:
         """Forgotten chunks whose vectors are still in the vector index, marked deleted."""
         return self.state.vectors_pending()
 
-    def compact(self, on_event: Callable[[Event], None] | None = None) -> IngestFinished:
-        """Rebuild the collection from its live chunks so no forgotten vector stays in the
-        vector index (see :mod:`memory.compact`); ``removed`` counts the vectors dropped."""
-        self._check_open()
-        with self._lock:
-            finished = self._compact(on_event)
-            if self.settings.backend == "embedded":
-                store.purge_forgotten(self.store_dir, [])
-        return finished
+    def compact(
+        self, on_event: Callable[[Event], None] | None = None, *, yield_to_writes: bool = False
+    ) -> IngestFinished:
+        """Rebuild the collection from its live chunks so no forgotten vector stays in the vector
+        index (see :mod:`memory.compact`); ``removed`` counts the vectors dropped.
 
-    def _compact(self, on_event: Callable[[Event], None] | None) -> IngestFinished:
+        The copy is made without holding the memory's lock, so searches, ingests and forgets go
+        on meanwhile; it is swapped in only if nothing was written since it began, else made
+        again. After :data:`COPY_ATTEMPTS` copies it is made under the lock, or, with
+        ``yield_to_writes``, :class:`CompactionDeferred` is raised and nothing changes.
+        """
+        self._check_open()
         emit = guarded(on_event)
+        with self._compacting:  # one compaction at a time; always taken before self._lock
+            self._check_open()
+            if self.state.vectors_pending() == 0:
+                finished = IngestFinished(
+                    source=compact.SOURCE, added=0, updated=self.collection.count(), removed=0, skipped=0
+                )
+                emit(finished)
+                return finished
+            for _ in range(COPY_ATTEMPTS):
+                with self._lock:
+                    self._check_open()
+                    writes, live = self.collection.writes, self.collection.target
+                fresh = compact.copy_live_chunks(
+                    self.client, live, self.embedding_function, emit, stop=self._closing.is_set
+                )
+                with self._lock:
+                    self._check_open()
+                    if self.collection.writes == writes and self.collection.target is live:
+                        return self._swap_in(fresh, emit)
+                    compact.drop_copy(self.client)
+            if yield_to_writes:
+                raise CompactionDeferred("the memory kept being written to; compaction will try again later")
+            with self._lock:
+                self._check_open()
+                fresh = compact.copy_live_chunks(
+                    self.client, self.collection.target, self.embedding_function, emit
+                )
+                return self._swap_in(fresh, emit)
+
+    def _swap_in(self, fresh: Any, emit: Callable[[Event], None]) -> IngestFinished:
+        """Make the compaction copy the memory's collection (under the lock)."""
         pending = self.state.vectors_pending()
         self.people_index.close()
-        self.collection.target = compact.copy_live_chunks(
-            self.client, self.collection.target, self.embedding_function, emit
+        self.collection.target = compact.swap_in(
+            self.client, self.collection.target, fresh, self.embedding_function
         )
         self.people_index = self._people_index()
         if self.settings.backend == "embedded":
             compact.remove_orphan_segments(self.store_dir)
+            store.purge_forgotten(self.store_dir, [])
         self.state.set_vectors_pending(0)
         finished = IngestFinished(
             source=compact.SOURCE, added=0, updated=self.collection.count(), removed=pending, skipped=0
         )
         emit(finished)
         return finished
+
+    def compact_in_background(self, listener: Callable[[Event], None] | None = None) -> None:
+        """From now on, compact by itself once writing has been quiet for a while, whenever
+        forgotten vectors wait (for a long-lived process: the desktop app)."""
+        self._check_open()
+        if self._idle_compactor is None:
+            self._idle_compactor = IdleCompactor(self, listener)
+        self._idle_compactor.poke()
+
+    @property
+    def compacting(self) -> bool:
+        """A background compaction is under way (or waiting for writes to quieten)."""
+        return self._idle_compactor is not None and self._idle_compactor.running
 
     # -- overview --------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -415,6 +486,7 @@ class Memory:
             "sources": len(self.state.sources()),
             "disk_bytes": disk,
             "vectors_pending": self.state.vectors_pending(),
+            "compacting": self.compacting,
         }
 
     def sources(self) -> list[dict[str, Any]]:
@@ -429,7 +501,12 @@ class Memory:
         """Let go of the store and the lock. Every acknowledged write is already on disk."""
         if self._closed:
             return
-        with self._lock:
+        self._closing.set()  # a compaction copying beside the store stops at its next page
+        if self._idle_compactor is not None:
+            self._idle_compactor.stop()
+        with self._compacting, self._lock:
+            if self._closed:
+                return
             self._closed = True
             self.collection = None
             self.client = None

@@ -112,6 +112,7 @@ class Ingestor:
         self.batch_chunks = batch_chunks or BATCH_CHUNKS
         self.chunks_written = 0
         self.items_stored = 0  # after run: how many items of the root the store holds
+        self.deleted: list[str] = []  # chunk ids deleted (changed, forgotten or gone items)
 
     def run(self, root: str, scan: Scan) -> IngestFinished:
         with self.lock:
@@ -144,10 +145,12 @@ class Ingestor:
                     )
                     if stale:
                         self.collection.delete(ids=stale)
+                        self.deleted.extend(stale)
                 self.chunks_written += len(batch_ids)
             elif stale:
                 with self.lock:
                     self.collection.delete(ids=stale)
+                    self.deleted.extend(stale)
             batch_ids.clear()
             batch_docs.clear()
             batch_embed_text.clear()
@@ -229,6 +232,7 @@ class Ingestor:
                 with self.lock:
                     for start in range(0, len(gone), 1000):
                         self.collection.delete(ids=gone[start : start + 1000])
+                    self.deleted.extend(gone)
 
         reasons = summarise(failures)
         if unchanged:

@@ -65,13 +65,33 @@ def open_collection(client: Any, ef: HearthEmbeddingFunction, name: str = COLLEC
 
 class CollectionHandle:
     """The collection behind a handle that compaction re-points at the rebuilt collection, so a
-    long job holding it (an ingest, a reindex) carries on with the new one."""
+    long job holding it (an ingest, a reindex) carries on with the new one.
+
+    ``writes`` counts the writes made through it: compaction copies without holding the memory's
+    lock and swaps its copy in only if that count has not moved meanwhile."""
 
     def __init__(self, target: Any) -> None:
         self.target = target
+        self.writes = 0
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.target, name)
+
+    def _write(self, verb: str, kwargs: dict[str, Any]) -> Any:
+        self.writes += 1
+        return getattr(self.target, verb)(**kwargs)
+
+    def add(self, **kwargs: Any) -> Any:
+        return self._write("add", kwargs)
+
+    def upsert(self, **kwargs: Any) -> Any:
+        return self._write("upsert", kwargs)
+
+    def update(self, **kwargs: Any) -> Any:
+        return self._write("update", kwargs)
+
+    def delete(self, **kwargs: Any) -> Any:
+        return self._write("delete", kwargs)
 
 
 def pages(collection: Any, page: int = PAGE, **get: Any) -> Iterator[dict[str, Any]]:

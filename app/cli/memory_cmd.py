@@ -88,8 +88,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 print(json.dumps(finished.to_dict()))
             else:
                 _print_report(finished, seconds)
+        pending = memory.vectors_pending()
     finally:
         memory.close()
+    if not args.json:  # changed and vanished items leave vectors as forgotten ones do
+        _print_pending(pending)
     return 0
 
 
@@ -142,12 +145,16 @@ def cmd_forget(args: argparse.Namespace) -> int:
         print(json.dumps({"removed_chunks": removed, "vectors_pending": pending}))
         return 0
     print(f"forgot {removed} chunk(s)")
+    _print_pending(pending)
+    return 0
+
+
+def _print_pending(pending: int) -> None:
     if pending:
         print(
-            f"{pending} forgotten chunk(s) still have their vector (not their text) in the vector "
-            "index, marked deleted: `hearth memory compact` drops them"
+            f"{pending} deleted chunk(s) still have their vector (not their text) in the vector "
+            "index, marked deleted: `hearth memory compact` drops them (the app does it when idle)"
         )
-    return 0
 
 
 def cmd_compact(args: argparse.Namespace) -> int:
@@ -188,7 +195,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             f"source: {source['path']} ({source.get('kind', '?')}, {items}last ingest {source.get('last_ingest', '?')})"
         )
     if stats["vectors_pending"]:
-        print(f"forgotten vectors awaiting `hearth memory compact`: {stats['vectors_pending']}")
+        print(f"deleted chunks' vectors awaiting `hearth memory compact`: {stats['vectors_pending']}")
     return 0
 
 

@@ -106,6 +106,13 @@ def test_forget_marks_the_vector_and_compact_drops_it(
         memory.close()
 
 
+def test_compact_with_nothing_forgotten_changes_nothing(mem, tmp_path: Path) -> None:
+    _fill(mem, tmp_path, notes=2)
+    before, total = mem.collection.id, mem.collection.count()
+    report = mem.compact()
+    assert (report.updated, report.removed) == (total, 0) and mem.collection.id == before
+
+
 def test_a_small_store_is_compacted_by_forget_itself(mem, tmp_path: Path) -> None:
     _fill(mem, tmp_path, notes=3)
     (victim,) = mem.search(TOPICS[0], k=1)
@@ -181,20 +188,27 @@ def test_cli_forget_tells_of_waiting_vectors_and_compact_drops_them(
     out = capsys.readouterr().out
     assert "forgot 1 chunk(s)" in out and "`hearth memory compact` drops them" in out
     assert main(["memory", "stats"]) == 0
-    assert "forgotten vectors awaiting `hearth memory compact`: 1" in capsys.readouterr().out
+    assert "deleted chunks' vectors awaiting `hearth memory compact`: 1" in capsys.readouterr().out
     assert main(["memory", "compact", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["source"] == "compact" and report["removed"] == 1 and report["updated"] == 1
     assert main(["memory", "stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["vectors_pending"] == 0
+    # a changed note leaves its old chunk's vector behind too, and ingest says so
+    (docs / "b.txt").write_text("The bins go out on Thursday night now.")
+    assert main(["memory", "ingest", str(docs)]) == 0
+    out = capsys.readouterr().out
+    assert "1 updated" in out and "1 deleted chunk(s) still have their vector" in out
 
 
-def test_a_broken_progress_listener_stops_nothing(mem, tmp_path: Path) -> None:
+def test_a_broken_progress_listener_stops_nothing(mem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(_event) -> None:  # noqa: ANN001 - any event
         raise RuntimeError("the progress display crashed")
 
+    monkeypatch.setattr(api, "AUTO_COMPACT_CHUNKS", 0)
     _fill(mem, tmp_path, notes=2)
+    assert mem.forget(item_id=mem.search(TOPICS[0], k=1)[0].item_id) == 1
     total = mem.collection.count()
-    assert mem.compact(on_event=broken).updated == total
+    assert mem.compact(on_event=broken).removed == 1 and mem.vectors_pending() == 0
     assert mem.reindex(on_event=broken).updated == total
     assert "TOPIC1" in mem.search(TOPICS[1], k=1)[0].snippet
