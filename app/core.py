@@ -29,11 +29,13 @@ class HearthCore:
         listener: Listener | None = None,
         use_memory: bool = True,
         model: Any = None,
+        compact_in_background: bool = False,
     ) -> None:
         self.paths = paths or get_paths()
         self.settings = settings or load_settings(self.paths)
         self.approver = approver
         self.use_memory = use_memory
+        self.compact_in_background = compact_in_background  # long-lived: the app's core
         self._listeners: list[Listener] = [listener] if listener else []
         self._lock = threading.RLock()
         self._model: Any = model
@@ -67,6 +69,8 @@ class HearthCore:
                 from memory.api import open_memory
 
                 self._memory = open_memory(self.paths, self.settings.memory)
+                if self.compact_in_background:
+                    self._memory.compact_in_background()
             return self._memory
 
     @property

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt, QUrl
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -61,6 +61,9 @@ def _short_date(value: str) -> str:
         return value[:16]
 
 
+COMPACTION_POLL_MS = 5000
+
+
 class MemoryBrowser(QWidget):
     def __init__(self, services: Services, bridge: EventBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -73,6 +76,10 @@ class MemoryBrowser(QWidget):
         self.results: list[ev.Citation] = []
         self.ingesting = False
         bridge.ingest.connect(self._on_ingest_event)
+        # while the core compacts in the background, look again now and then until it is done
+        self.compaction_poll = QTimer(self)
+        self.compaction_poll.setInterval(COMPACTION_POLL_MS)
+        self.compaction_poll.timeout.connect(self._poll_compaction)
 
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
@@ -224,12 +231,19 @@ class MemoryBrowser(QWidget):
         size = f" · {disk / 1e6:.1f} MB" if disk else ""
         text = f"{chunks:,} passage{'s' if chunks != 1 else ''} from {len(sources)} source{'s' if len(sources) != 1 else ''}{size}\nStored only on this Mac, in {stats.get('location', '')}"
         pending = int(stats.get("vectors_pending", 0) or 0)
+        background = bool(stats.get("compacting"))
         if pending:
             many = pending != 1
             text += (f"\n{pending:,} forgotten passage{'s' if many else ''} still leave{'' if many else 's'} a search "
                      "fingerprint (numbers, not text) in the index until it is rebuilt.")
+            if background:
+                text += " Hearth rebuilds it in the background once you are not adding or forgetting anything."
         self.stats_label.setText(text)
         self.compact_button.setVisible(pending > 0)
+        if pending and background and self.isVisible():
+            self.compaction_poll.start()
+        else:
+            self.compaction_poll.stop()
         self.source_table.setRowCount(len(sources))
         for row, source in enumerate(sources):
             kind = str(source.get("kind", ""))
@@ -264,6 +278,12 @@ class MemoryBrowser(QWidget):
         self.progress.show()
         self.progress_label.setText(f"Reading {Path(path).name}…")
         worker.run_task(lambda: self.services.ingest(path, kind), self._ingest_done, self._ingest_failed)
+
+    def _poll_compaction(self) -> None:
+        if not self.isVisible():
+            self.compaction_poll.stop()
+        elif not self.ingesting:
+            self.refresh()
 
     def compact(self) -> None:
         """Rebuild the index without forgotten passages' fingerprints, in the background."""

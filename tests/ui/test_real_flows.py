@@ -191,6 +191,41 @@ def test_erase_the_fingerprints_forgetting_leaves(hearth, qtbot, tmp_path, monke
     assert "Wednesday" in hearth.services.search("when do the bins go out", k=1)[0].snippet
 
 
+def test_the_browser_follows_a_background_compaction(hearth, qtbot, tmp_path, monkeypatch):
+    from memory import api, idle_compactor
+    from ui import memory_browser
+    from ui.memory_browser import MemoryBrowser
+
+    monkeypatch.setattr(api, "AUTO_COMPACT_CHUNKS", 0)
+    monkeypatch.setattr(idle_compactor, "POLL_S", 0.1)
+    monkeypatch.setattr(memory_browser, "COMPACTION_POLL_MS", 300)
+    memory = hearth.services.core.memory
+    memory._idle_compactor = idle_compactor.IdleCompactor(memory, quiet_s=3.0)  # as the app's core has
+    try:
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "gate.txt").write_text("The garden gate code is 4471 and sticks in the rain.")
+        browser = MemoryBrowser(hearth.services, hearth.bridge)
+        qtbot.addWidget(browser)
+        browser.show()
+        browser.add_source(str(docs), "documents")
+        qtbot.waitUntil(lambda: not browser.ingesting, timeout=120_000)
+        browser.query.setText("garden gate code")
+        browser.search()
+        qtbot.waitUntil(lambda: any("garden gate" in c.snippet for c in browser.results), timeout=30_000)
+        browser.result_list.setCurrentRow(next(i for i, c in enumerate(browser.results) if "garden gate" in c.snippet))
+        browser.forget_item(confirm=False)
+        qtbot.waitUntil(lambda: "rebuilds it in the background" in browser.stats_label.text(), timeout=30_000)
+        assert browser.compaction_poll.isActive()
+        # nobody clicks anything: the core compacts by itself and the browser notices
+        qtbot.waitUntil(lambda: "fingerprint" not in browser.stats_label.text(), timeout=60_000)
+        assert browser.compact_button.isHidden() and not browser.compaction_poll.isActive()
+        assert memory.vectors_pending() == 0
+    finally:
+        memory._idle_compactor.stop()
+        memory._idle_compactor = None
+
+
 def test_change_a_setting(hearth, qtbot):
     from ui.settings_dialog import SettingsDialog
 
