@@ -9,7 +9,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from app.config import MemorySettings, load_settings
 from app.events import Citation, Event, HearthError, IngestFinished, guarded
 from app.paths import Paths, get_paths
-from memory import compact, contacts_index, reindex, store
+from memory import compact, contacts_index, reindex, store, vector_files
 from memory.connectors import conversation, imessage
 from memory.embed_choice import choose
 from memory.embeddings import HearthEmbeddingFunction
@@ -46,7 +47,7 @@ POSTFILTER_CANDIDATES = 128  # a broad filter first filters this many nearest ch
 PERSON_POOLS = (256, 1024, 2048)
 PERSON_EXPECTED = 3
 STORE_SUBDIR = "chroma"
-# forget compacts at once (about 1.3 ms a chunk) when at most this many chunks remain; a larger
+# forget compacts at once (1.5-2 ms a chunk) when at most this many chunks remain; a larger
 # store keeps the forgotten vectors, marked deleted, until ``compact`` (the count is kept)
 AUTO_COMPACT_CHUNKS = 5000
 COPY_ATTEMPTS = 3  # copies made beside a store that is being written to, before giving way
@@ -395,43 +396,59 @@ class Memory:
         """Rebuild the collection from its live chunks so no forgotten vector stays in the vector
         index (see :mod:`memory.compact`); ``removed`` counts the vectors dropped.
 
-        The copy is made without holding the memory's lock, so searches, ingests and forgets go
-        on meanwhile; it is swapped in only if nothing was written since it began, else made
-        again. After :data:`COPY_ATTEMPTS` copies it is made under the lock, or, with
+        The copy holds the memory's lock only a page at a time, so searches, ingests and forgets
+        go on between pages; it is swapped in only if nothing was written since it began, else
+        made again. After :data:`COPY_ATTEMPTS` copies it is made under the lock, or, with
         ``yield_to_writes``, :class:`CompactionDeferred` is raised and nothing changes.
         """
         self._check_open()
         emit = guarded(on_event)
         with self._compacting:  # one compaction at a time; always taken before self._lock
-            self._check_open()
-            if self.state.vectors_pending() == 0:
+            with self._open_lock():
+                nothing_to_do = self.state.vectors_pending() == 0
+                chunks = self.collection.count()
+            if nothing_to_do:
                 finished = IngestFinished(
-                    source=compact.SOURCE, added=0, updated=self.collection.count(), removed=0, skipped=0
+                    source=compact.SOURCE, added=0, updated=chunks, removed=0, skipped=0
                 )
                 emit(finished)
                 return finished
             for _ in range(COPY_ATTEMPTS):
-                with self._lock:
-                    self._check_open()
+                with self._open_lock():
                     writes, live = self.collection.writes, self.collection.target
                 fresh = compact.copy_live_chunks(
-                    self.client, live, self.embedding_function, emit, stop=self._closing.is_set
+                    self.client,
+                    live,
+                    self.embedding_function,
+                    emit,
+                    stop=self._closing.is_set,
+                    hold=self._open_lock,
                 )
-                with self._lock:
-                    self._check_open()
-                    if self.collection.writes == writes and self.collection.target is live:
-                        return self._swap_in(fresh, emit)
-                    compact.drop_copy(self.client)
+                with self._open_lock():
+                    swapped = self.collection.writes == writes and self.collection.target is live
+                    if swapped:
+                        finished = self._swap_in(fresh)
+                    else:
+                        compact.drop_copy(self.client)
+                if swapped:
+                    return self._finish(finished, emit)  # not under the lock: it takes it by pages
             if yield_to_writes:
                 raise CompactionDeferred("the memory kept being written to; compaction will try again later")
-            with self._lock:
-                self._check_open()
+            with self._open_lock():
                 fresh = compact.copy_live_chunks(
-                    self.client, self.collection.target, self.embedding_function, emit
+                    self.client, self.collection.target, self.embedding_function, emit, pause=False
                 )
-                return self._swap_in(fresh, emit)
+                finished = self._swap_in(fresh)
+            return self._finish(finished, emit)
 
-    def _swap_in(self, fresh: Any, emit: Callable[[Event], None]) -> IngestFinished:
+    @contextmanager
+    def _open_lock(self) -> Iterator[None]:
+        """The memory's lock, for a memory that is still open."""
+        with self._lock:
+            self._check_open()
+            yield
+
+    def _swap_in(self, fresh: Any) -> IngestFinished:
         """Make the compaction copy the memory's collection (under the lock)."""
         pending = self.state.vectors_pending()
         self.people_index.close()
@@ -440,12 +457,18 @@ class Memory:
         )
         self.people_index = self._people_index()
         if self.settings.backend == "embedded":
-            compact.remove_orphan_segments(self.store_dir)
-            store.purge_forgotten(self.store_dir, [])
+            vector_files.scrub_unused_slots(self.store_dir)  # the new index's first, unsaved slots
         self.state.set_vectors_pending(0)
-        finished = IngestFinished(
+        return IngestFinished(
             source=compact.SOURCE, added=0, updated=self.collection.count(), removed=pending, skipped=0
         )
+
+    def _finish(self, finished: IngestFinished, emit: Callable[[Event], None]) -> IngestFinished:
+        """Delete the replaced collection a page at a time, then its segment folder."""
+        if compact.retire(self.client, stop=self._closing.is_set, hold=self._open_lock):
+            with self._open_lock():
+                if self.settings.backend == "embedded":
+                    compact.remove_orphan_segments(self.store_dir)
         emit(finished)
         return finished
 

@@ -3,23 +3,26 @@
 Chroma's HNSW index only marks a deleted vector: the slot keeps its 384 floats (searches still
 route through deleted nodes), and an embedding says something about the text it came from.
 Compaction copies every live chunk (id, stored vector, text, metadata; nothing is re-embedded)
-into a new collection, deletes the old one, renames the new one, removes the old segment's
-folder and scrubs the SQLite file. About 1.3 ms a chunk (bench/memory.py).
+into a new collection, renames the old one aside and the new one into its place, deletes the
+old one and removes its segment's folder. About 1.5-2 ms a chunk (bench/memory.py).
 
-The copy only reads the live collection, so searches (and the user) need not wait for it: the
-memory swaps it in under its lock if nothing was written meanwhile, else copies again
+Nothing holds the memory's lock for long, so searches (and the user) need not wait: the copy
+and the deletion of the old collection take it a page at a time, and the swap is two renames.
+The memory swaps the copy in only if nothing was written meanwhile, else copies again
 (:meth:`memory.api.Memory.compact`).
 
-kill -9 safe: the old collection is deleted only after the copy is complete, so on the next open
-:func:`finish_interrupted` drops a half-made copy (the old collection is still there) or
-completes the rename (the old one is already gone and the copy is whole).
+kill -9 safe: the old collection is set aside only after the copy is complete, so on the next
+open :func:`finish_interrupted` drops a half-made copy (the old collection is still in place),
+completes the rename (the old one is already aside), or deletes what was set aside.
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +30,17 @@ from app.events import Event, HearthError, IngestProgress
 from memory import store
 
 NEXT = store.COLLECTION + "_compacting"
+RETIRED = store.COLLECTION + "_retired"
 SOURCE = "compact"
-# chunks a page. Chroma keeps the GIL through most of an add, so a search waits for the page in
-# hand: at 20k chunks, pages of 2,000 held searches up to 1.1 s, 500 up to 0.7 s (p95 0.3 s)
-# for 5% longer, 250 up to 0.3 s for 20% longer. A stop request waits for one page too.
-PAGE = 500
+# Chunks a page. A page holds the memory's lock while it is read and written (adding 500 cost
+# 0.4 s at 100k chunks), so a search waits for at most one page; PAUSE_S between pages lets a
+# waiting search take the lock (a thread that releases a lock and takes it again at once
+# usually wins it back).
+PAGE = 100
+PAUSE_S = 0.005
+# Deleting a whole collection costs about 80 ms per 1,000 chunks (3.1 s at 40k), a page at a
+# time about 5 times that: up to this many chunks, the old collection goes at once.
+RETIRE_AT_ONCE = 5000
 
 
 def _exists(client: Any, name: str) -> bool:
@@ -44,13 +53,17 @@ def _exists(client: Any, name: str) -> bool:
 
 def finish_interrupted(client: Any) -> None:
     """Complete or undo a compaction that a crash cut short (call before opening the collection)."""
-    if not _exists(client, NEXT):
-        return
     try:
-        if _exists(client, store.COLLECTION):
-            client.delete_collection(NEXT)  # the copy was unfinished: the original is intact
-        else:
-            client.get_collection(NEXT).modify(name=store.COLLECTION)  # the copy was whole
+        if _exists(client, NEXT):
+            if _exists(client, store.COLLECTION):
+                client.delete_collection(NEXT)  # the copy was unfinished: the original is intact
+            else:
+                client.get_collection(NEXT).modify(name=store.COLLECTION)  # the copy was whole
+        if _exists(client, RETIRED):
+            if _exists(client, store.COLLECTION):
+                client.delete_collection(RETIRED)  # replaced, and not yet deleted
+            else:  # never left by Hearth; the safe reading is that it is the only store
+                client.get_collection(RETIRED).modify(name=store.COLLECTION)
     except Exception as exc:
         raise HearthError(f"cannot finish an interrupted compaction of the memory store: {exc}") from exc
 
@@ -65,32 +78,44 @@ def copy_live_chunks(
     ef: Any,
     emit: Callable[[Event], None],
     stop: Callable[[], bool] = lambda: False,
+    hold: Callable[[], AbstractContextManager[Any]] = nullcontext,
+    pause: bool = True,
 ) -> Any:
     """Copy every chunk into a fresh collection beside the live one; returns the copy.
 
-    Only reads the live collection, so searches go on meanwhile; :func:`swap_in` makes the copy
-    the memory's collection, :func:`drop_copy` throws it away.
+    Each page is read and written inside ``hold()`` (the memory's lock), released between pages
+    (with a pause, unless ``pause`` is False) so that searches and writes go on; :func:`swap_in`
+    makes the copy the memory's collection, :func:`drop_copy` throws it away. The lock matters
+    beyond Hearth's own consistency: Chroma's SQLite (bundled in its Rust library) and Python's
+    are two copies of SQLite in one process that do not see each other's locks, so no Chroma
+    call may overlap the store's own SQLite reads and scrubs.
     """
-    drop_copy(client)
-    fresh = store.open_collection(client, ef, NEXT)
-    total = collection.count()
+    with hold():
+        drop_copy(client)
+        fresh = store.open_collection(client, ef, NEXT)
+        total = collection.count()
     done = 0
     emit(IngestProgress(source=SOURCE, done=0, total=total, current=""))
-    for page in store.pages(collection, page=PAGE, include=["embeddings", "documents", "metadatas"]):
+    while True:
         if stop():
-            drop_copy(client)
+            with hold():
+                drop_copy(client)
             raise CompactionStopped("compaction stopped before it finished; the store is unchanged")
-        if not page["ids"]:
-            break
-        fresh.add(
-            ids=page["ids"],
-            embeddings=page["embeddings"],
-            documents=page["documents"],
-            metadatas=page["metadatas"],
-        )
+        with hold():
+            page = collection.get(limit=PAGE, offset=done, include=["embeddings", "documents", "metadatas"])
+            if page["ids"]:
+                fresh.add(
+                    ids=page["ids"],
+                    embeddings=page["embeddings"],
+                    documents=page["documents"],
+                    metadatas=page["metadatas"],
+                )
         done += len(page["ids"])
         emit(IngestProgress(source=SOURCE, done=done, total=total, current=""))
-    return fresh
+        if len(page["ids"]) < PAGE:
+            return fresh
+        if pause:
+            time.sleep(PAUSE_S)
 
 
 def drop_copy(client: Any) -> None:
@@ -100,14 +125,48 @@ def drop_copy(client: Any) -> None:
 
 
 def swap_in(client: Any, live: Any, fresh: Any, ef: Any) -> Any:
-    """Replace the memory's collection by the copy (call with no write since the copy began)."""
+    """Make the copy the memory's collection and set the old one aside for :func:`retire`
+    (call with no write since the copy began); returns the new collection. Renames only, so
+    it is quick: deleting a large collection at once holds Chroma (and searches) for seconds."""
     copied, total = fresh.count(), live.count()
     if copied != total:
         drop_copy(client)
         raise HearthError(f"compaction copied {copied} of {total} chunks; the store is unchanged")
-    client.delete_collection(store.COLLECTION)
+    if _exists(client, RETIRED):
+        client.delete_collection(RETIRED)
+    live.modify(name=RETIRED)
     fresh.modify(name=store.COLLECTION)
     return client.get_collection(store.COLLECTION, embedding_function=ef)
+
+
+def retire(
+    client: Any,
+    stop: Callable[[], bool] = lambda: False,
+    hold: Callable[[], AbstractContextManager[Any]] = nullcontext,
+) -> bool:
+    """Delete the collection :func:`swap_in` set aside: a page of chunks at a time inside
+    ``hold()``, then the emptied collection; a small one at once. False if stopped first (the
+    next open finishes)."""
+    with hold():
+        if not _exists(client, RETIRED):
+            return True
+        old = client.get_collection(RETIRED)
+        if old.count() <= RETIRE_AT_ONCE:
+            client.delete_collection(RETIRED)
+            return True
+    while True:
+        if stop():
+            return False
+        with hold():
+            ids = old.get(limit=PAGE, include=[])["ids"]
+            if ids:
+                old.delete(ids=ids)
+        if len(ids) < PAGE:
+            break
+        time.sleep(PAUSE_S)
+    with hold():
+        client.delete_collection(RETIRED)
+    return True
 
 
 def remove_orphan_segments(store_dir: Path) -> list[str]:

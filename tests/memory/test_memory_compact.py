@@ -169,6 +169,24 @@ def test_a_compaction_cut_short_is_undone_or_finished(hearth_home: Path, tmp_pat
     finally:
         memory.close()
     assert [c.name for c in raw_client().list_collections()] == [store.COLLECTION]
+
+    # killed after the renames, before the old collection was deleted: it goes on the next open
+    client = raw_client()
+    got = client.get_collection(store.COLLECTION).get(include=["embeddings", "documents", "metadatas"])
+    client.create_collection(compact.RETIRED, embedding_function=None).add(
+        ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+    )
+    # and killed between the two renames: the old one aside, the whole copy not yet in place
+    client.get_collection(store.COLLECTION).modify(name=compact.NEXT)
+    _drop_clients()
+    memory = api.open_memory(get_paths(), settings)
+    try:
+        assert memory.collection.name == store.COLLECTION
+        assert memory.collection.count() == total
+        assert "TOPIC2" in memory.search(TOPICS[2], k=1)[0].snippet
+    finally:
+        memory.close()
+    assert [c.name for c in raw_client().list_collections()] == [store.COLLECTION]
     _drop_clients()
 
 

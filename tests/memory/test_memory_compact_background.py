@@ -60,6 +60,35 @@ def test_a_search_does_not_wait_for_the_copy(mem, tmp_path: Path, large: None) -
     assert report.removed == 1 and mem.vectors_pending() == 0
 
 
+def test_a_search_does_not_wait_while_the_old_collection_is_deleted(
+    mem, tmp_path: Path, large: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(mem, tmp_path)
+    _forget_one(mem, 0)
+    monkeypatch.setattr(compact, "PAGE", 2)
+    monkeypatch.setattr(compact, "PAUSE_S", 0.05)  # deleting the old collection takes a second
+    monkeypatch.setattr(compact, "RETIRE_AT_ONCE", 0)  # a page at a time, as in a large store
+    real_retire = compact.retire
+    times: dict[str, float] = {}
+
+    def retire_beside_a_search(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def search() -> None:
+            mem.search(TOPICS[3], k=1)
+            times["searched"] = time.monotonic()
+
+        other = threading.Thread(target=search)
+        other.start()
+        done = real_retire(*args, **kwargs)
+        times["retired"] = time.monotonic()
+        other.join(20)
+        return done
+
+    monkeypatch.setattr(compact, "retire", retire_beside_a_search)
+    assert mem.compact().removed == 1
+    assert times["searched"] < times["retired"], "the search waited for the whole deletion"
+    assert _collections(mem) == [store.COLLECTION]
+
+
 def test_a_write_during_the_copy_makes_it_copy_again(mem, tmp_path: Path, large: None) -> None:
     _fill(mem, tmp_path)
     forgotten = _forget_one(mem, 1)
