@@ -6,7 +6,8 @@ Generates mail (mbox), messages (chat.db), notes (.md) and events (.ics) with re
 until the corpus chunks to about ``--chunks`` chunks, then in one run measures: ingestion
 throughput (items/s, chunks/s) per source and overall; query latency p50/p95 (query embedding
 included, and the Chroma part alone) at 10k chunks and at the full size; compaction (the index
-rebuild a forget may run) on the real chunks; and the embedding
+rebuild a forget may run) on the real chunks, and at the synthetic size with searches running
+beside it; and the embedding
 throughput of the ONNX and MLX back ends side by side on the same chunk texts. Prints a Markdown
 table and writes JSON next to ``--out``.
 """
@@ -484,6 +485,53 @@ def synthetic_query_bench(
     return out
 
 
+def compaction_at_scale(memory, queries: int) -> dict[str, float]:
+    """Forget a day of the synthetic chunks (too many chunks for forget to compact at once), then
+    compact while searching without pause: the compaction's time at full size, and search latency
+    while it copies beside searches, next to search latency just before."""
+    import threading
+
+    # synthetic chunk n is dated 1_600_000_000 + 600 n: a day from the middle holds 144 of them
+    day = datetime.fromtimestamp(1_600_000_000 + memory.collection.count() // 2 * 600, UTC).date().isoformat()
+    forgotten = memory.forget(since=day, until=day)
+    before = query_latency(memory, queries)
+    during: list[float] = []
+    done = threading.Event()
+    took: list[float] = []
+
+    def run() -> None:
+        t = time.perf_counter()
+        memory.compact()
+        took.append(time.perf_counter() - t)
+        done.set()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    i = 0
+    while not done.is_set():
+        t = time.perf_counter()
+        memory.search(QUERIES[i % len(QUERIES)], k=4)
+        during.append((time.perf_counter() - t) * 1000)
+        i += 1
+    worker.join()
+    chunks = memory.collection.count()
+    row = {
+        "chunks": chunks,
+        "forgotten": forgotten,
+        "seconds": round(took[0], 1),
+        "chunks_per_s": round(chunks / took[0], 1),
+        "searches_during": len(during),
+        "search_p50_ms_before": round(before["p50_ms"], 1),
+        "search_p95_ms_before": round(before["p95_ms"], 1),
+        "search_p50_ms_during": round(percentile(during or [0.0], 0.5), 1),
+        "search_p95_ms_during": round(percentile(during or [0.0], 0.95), 1),
+        "search_max_ms_during": round(max(during or [0.0]), 1),
+        "vectors_pending_after": memory.vectors_pending(),
+    }
+    print(f"compaction at {chunks} chunks: {row}", file=sys.stderr)
+    return row
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chunks", type=int, default=100_000)
@@ -565,6 +613,11 @@ def main() -> int:
     t = time.perf_counter()
     memory.ingest_path(parts[0]["mail"][0], kind="mbox")
     results["reingest_unchanged_mail_s"] = round(time.perf_counter() - t, 1)
+    from memory import api
+
+    limit, api.AUTO_COMPACT_CHUNKS = api.AUTO_COMPACT_CHUNKS, 0  # forget leaves compaction to us
+    memory.forget(item_id=memory.search(QUERIES[0], k=1)[0].item_id)
+    api.AUTO_COMPACT_CHUNKS = limit
     t = time.perf_counter()
     kept = memory.compact().updated  # what a forget costs when it rebuilds the index
     seconds = time.perf_counter() - t
@@ -580,6 +633,7 @@ def main() -> int:
         results["query_synthetic"] = synthetic_query_bench(
             memory, args.synthetic_query_chunks, sample, args.queries
         )
+        results["compact_synthetic"] = compaction_at_scale(memory, args.queries)
     memory.close()
     results["embedding_chunks_per_s"] = {
         k: round(v, 1) for k, v in embedding_throughput(embed_sample).items()
