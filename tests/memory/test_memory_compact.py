@@ -125,68 +125,55 @@ def test_a_small_store_is_compacted_by_forget_itself(mem, tmp_path: Path) -> Non
 
 
 def test_a_compaction_cut_short_is_undone_or_finished(hearth_home: Path, tmp_path: Path) -> None:
+    import chromadb
+
     settings = MemorySettings(embedding="onnx")
     memory = api.open_memory(get_paths(), settings)
     _fill(memory, tmp_path, notes=4)
     total = memory.collection.count()
     memory.close()
 
-    import chromadb
-
-    def raw_client():
+    def raw_client():  # noqa: ANN202
         return chromadb.PersistentClient(path=str(_store_dir()), settings=store.chroma_settings())
 
-    # killed while copying: a partial copy beside the intact original
-    client = raw_client()
-    original = client.get_collection(store.COLLECTION)
-    got = original.get(limit=3, include=["embeddings", "documents", "metadatas"])
-    client.create_collection(compact.NEXT, embedding_function=None).add(
-        ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
-    )
-    _drop_clients()
-    memory = api.open_memory(get_paths(), settings)
-    try:
-        assert memory.collection.count() == total
-        assert "TOPIC3" in memory.search(TOPICS[3], k=1)[0].snippet
-    finally:
-        memory.close()
-    assert [c.name for c in raw_client().list_collections()] == [store.COLLECTION]
+    def clone(client, name: str, limit: int | None = None) -> None:  # noqa: ANN001
+        got = client.get_collection(store.COLLECTION).get(
+            limit=limit, include=["embeddings", "documents", "metadatas"]
+        )
+        client.create_collection(name, embedding_function=None).add(
+            ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+        )
 
-    # killed after the original was deleted, before the rename: the whole copy takes its place
+    def reopens_whole(topic: int) -> None:
+        _drop_clients()
+        memory = api.open_memory(get_paths(), settings)
+        try:
+            assert memory.collection.name == store.COLLECTION
+            assert memory.collection.count() == total
+            assert f"TOPIC{topic}" in memory.search(TOPICS[topic], k=1)[0].snippet
+        finally:
+            memory.close()
+        assert [c.name for c in raw_client().list_collections()] == [store.COLLECTION]
+
+    # killed while copying: a partial copy beside the intact original
+    clone(raw_client(), compact.NEXT, limit=3)
+    reopens_whole(3)
+
+    # killed after the original was deleted, before the rename (the first design's order)
     client = raw_client()
-    original = client.get_collection(store.COLLECTION)
-    got = original.get(include=["embeddings", "documents", "metadatas"])
-    client.create_collection(compact.NEXT, embedding_function=None).add(
-        ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
-    )
+    clone(client, compact.NEXT)
     client.delete_collection(store.COLLECTION)
-    _drop_clients()
-    memory = api.open_memory(get_paths(), settings)
-    try:
-        assert memory.collection.name == store.COLLECTION
-        assert memory.collection.count() == total
-        assert "TOPIC5" in memory.search(TOPICS[5], k=1)[0].snippet
-    finally:
-        memory.close()
-    assert [c.name for c in raw_client().list_collections()] == [store.COLLECTION]
+    reopens_whole(5)
 
     # killed after the renames, before the old collection was deleted: it goes on the next open
+    clone(raw_client(), compact.RETIRED)
+    reopens_whole(1)
+
+    # killed between the two renames: the old one aside, the whole copy not yet in place
     client = raw_client()
-    got = client.get_collection(store.COLLECTION).get(include=["embeddings", "documents", "metadatas"])
-    client.create_collection(compact.RETIRED, embedding_function=None).add(
-        ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
-    )
-    # and killed between the two renames: the old one aside, the whole copy not yet in place
+    clone(client, compact.RETIRED)
     client.get_collection(store.COLLECTION).modify(name=compact.NEXT)
-    _drop_clients()
-    memory = api.open_memory(get_paths(), settings)
-    try:
-        assert memory.collection.name == store.COLLECTION
-        assert memory.collection.count() == total
-        assert "TOPIC2" in memory.search(TOPICS[2], k=1)[0].snippet
-    finally:
-        memory.close()
-    assert [c.name for c in raw_client().list_collections()] == [store.COLLECTION]
+    reopens_whole(2)
     _drop_clients()
 
 
