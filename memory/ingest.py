@@ -134,23 +134,21 @@ class Ingestor:
 
         def flush() -> None:
             nonlocal stale
-            if batch_ids:
-                vectors = self.embed(batch_embed_text)
-                with self.lock:
+            if not batch_ids and not stale:
+                return
+            vectors = self.embed(batch_embed_text) if batch_ids else None  # outside the lock
+            with self.lock:
+                if batch_ids:
                     self.collection.upsert(
                         ids=list(batch_ids),
                         embeddings=vectors,
                         documents=list(batch_docs),
                         metadatas=list(batch_meta),
                     )
-                    if stale:
-                        self.collection.delete(ids=stale)
-                        self.deleted.extend(stale)
-                self.chunks_written += len(batch_ids)
-            elif stale:
-                with self.lock:
+                if stale:
                     self.collection.delete(ids=stale)
                     self.deleted.extend(stale)
+            self.chunks_written += len(batch_ids)
             batch_ids.clear()
             batch_docs.clear()
             batch_embed_text.clear()
