@@ -47,8 +47,9 @@ POSTFILTER_CANDIDATES = 128  # a broad filter first filters this many nearest ch
 PERSON_POOLS = (256, 1024, 2048)
 PERSON_EXPECTED = 3
 STORE_SUBDIR = "chroma"
-# forget compacts at once (1.5-2 ms a chunk) when at most this many chunks remain; a larger
-# store keeps the forgotten vectors, marked deleted, until ``compact`` (the count is kept)
+# a forget or ingest that deletes chunks compacts at once (1.5-2 ms a chunk) when at most this
+# many remain; a larger store keeps the deleted vectors, marked deleted and counted, until
+# ``compact`` (the app's background compactor, or the user)
 AUTO_COMPACT_CHUNKS = 5000
 COPY_ATTEMPTS = 3  # copies made beside a store that is being written to, before giving way
 

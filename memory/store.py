@@ -67,8 +67,8 @@ class CollectionHandle:
     """The collection behind a handle that compaction re-points at the rebuilt collection, so a
     long job holding it (an ingest, a reindex) carries on with the new one.
 
-    ``writes`` counts the writes made through it: compaction copies without holding the memory's
-    lock and swaps its copy in only if that count has not moved meanwhile."""
+    ``writes`` counts the writes made through it: compaction takes the memory's lock only a page
+    at a time while it copies, and swaps its copy in only if that count has not moved meanwhile."""
 
     def __init__(self, target: Any) -> None:
         self.target = target

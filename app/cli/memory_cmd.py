@@ -278,7 +278,7 @@ def register(subparsers: Any) -> None:
     compact = sub.add_parser(
         "compact",
         help="rebuild the vector index from the chunks it holds, dropping forgotten chunks' "
-        "vectors (forget does this itself for stores of up to 5,000 chunks)",
+        "vectors (forget does this itself for stores of up to 5,000 chunks, the app when idle)",
     )
     compact.add_argument("--json", action="store_true", help="print the report as JSON")
     compact.set_defaults(handler=cmd_compact)
