@@ -122,11 +122,15 @@ def test_microphone_and_speaker_through_portaudio_and_alsa(tmp_path: Path, tts) 
     # The speaker received the whole answer, in order, across the barge-in abort.
     played = np.fromfile(outfile, dtype="<i2").astype(np.float32) / 32767
     assert played.size >= answer.size
-    start = int(np.argmax(np.abs(played) > 1e-3))
-    lead = int(np.argmax(np.abs(answer) > 1e-3))
-    # the first audible sample can land a sample either way of where it was written (rounding
-    # at the rate conversion): compare the overlap, which must be all but a few samples
-    offset = start - lead
+    # Align by cross-correlation. The first sample over a threshold is no anchor: the speaker
+    # gets 16-bit samples (PortAudio's conversion may dither), so a quiet sample near the
+    # threshold lands either side of it, and a crossing found 1 or 44 samples off was seen with
+    # the played audio equal to the answer sample for sample.
+    size = 1 << int(np.ceil(np.log2(played.size + answer.size)))
+    xcorr = np.fft.irfft(np.fft.rfft(played, size) * np.conj(np.fft.rfft(answer, size)), size)
+    offset = int(np.argmax(xcorr))
+    if offset > size // 2:
+        offset -= size  # the answer starts before the played audio: a negative lag
     heard = played[max(offset, 0) :]
     said = answer[max(-offset, 0) :]
     n = min(heard.size, said.size)
