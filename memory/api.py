@@ -532,7 +532,7 @@ class Memory:
             if self._closed:
                 return
             self._closed = True
-            self.collection = None
+            self.collection = None  # type: ignore[assignment]  # closed: every later use fails loudly
             self.client = None
             self.people_index.close()
             try:

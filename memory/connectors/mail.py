@@ -35,7 +35,7 @@ MAX_MESSAGE_BYTES = 30 * 1024 * 1024
 
 
 def _addresses(msg: EmailMessage, *headers: str) -> list[str]:
-    values = []
+    values: list[str] = []
     for header in headers:
         values.extend(str(v) for v in msg.get_all(header, []) or [])
     people = []
