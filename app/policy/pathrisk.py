@@ -5,29 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from app.policy import run_places, secret_stores
 from app.policy.tiers import Tier
 
-# Places whose contents are credentials: reading or writing them is a credentials action.
-_CREDENTIAL_PARTS = (
-    ".ssh",
-    ".gnupg",
-    ".aws",
-    ".kube",
-    ".docker",
-    ".netrc",
-    ".pgpass",
-    ".git-credentials",
-    ".npmrc",
-    ".pypirc",
-    "Keychains",
-    "keyrings",
-    ".password-store",
-    "sudoers",
-    "shadow",
-    "passwd",
-    "master.passwd",
-)
-_CREDENTIAL_NAMES = ("id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "credentials", ".env")
+# Security settings (not secrets, but changing them is a credentials action); secret stores are
+# listed in :mod:`app.policy.secret_stores`.
+_SECURITY_NAMES = ("sudoers", "sudoers.d", "shadow", "gshadow", "passwd", "master.passwd", "pam.d")
 
 _SYSTEM_PREFIXES = (
     "/etc",
@@ -77,11 +60,10 @@ def display(path: Path) -> str:
 
 
 def is_credential_path(path: Path) -> bool:
-    parts = path.parts
-    if any(part in _CREDENTIAL_PARTS for part in parts):
+    """A secret store (or anything in one), a secret file, or a security setting."""
+    if secret_stores.is_secret(path):
         return True
-    name = path.name
-    return name in _CREDENTIAL_NAMES or name.endswith((".pem", ".key", ".p12", ".keychain", ".keychain-db"))
+    return any(part in _SECURITY_NAMES for part in path.parts)
 
 
 def is_system_path(path: Path) -> bool:
@@ -117,6 +99,9 @@ def write_tier(path: Path, *, overwrite_ok: bool = True) -> tuple[Tier, str]:
         return Tier.READ_ONLY, ""
     if is_credential_path(path):
         return Tier.CREDENTIALS, f"It changes {shown}, which holds credentials or security settings."
+    place = run_places.write_place(path)
+    if place is not None:
+        return place
     if is_system_path(path):
         return Tier.DESTRUCTIVE, f"It changes {shown}, a system location."
     if is_dotfile_path(path):
