@@ -14,7 +14,7 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
 
 if [ "$(uname -s)" = "Linux" ] && command -v apt-get >/dev/null 2>&1; then
-  pkgs=(libportaudio2 libopenblas0-pthread espeak-ng gcc
+  pkgs=(libportaudio2 libopenblas0-pthread espeak-ng gcc bubblewrap
         libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
         libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
         libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-xkb1 libx11-xcb1)

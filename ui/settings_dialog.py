@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.policy.sandbox import describe as describe_sandbox
 from ui import theme, worker
 from ui.services import Services
 
@@ -296,6 +297,10 @@ class SettingsDialog(QDialog):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setObjectName("Secondary")
             form.addRow(label, value)
+        sandbox_line = QLabel("checking…")
+        sandbox_line.setObjectName("Secondary")
+        form.addRow("Command sandbox", sandbox_line)
+        worker.run_task(describe_sandbox, sandbox_line.setText, lambda exc: sandbox_line.setText(f"unknown ({exc})"))
         layout.addLayout(form)
         row = QHBoxLayout()
         wipe_memory = QPushButton("Wipe Memory…")

@@ -150,6 +150,13 @@ def check_keyring() -> list[Check]:
     return [Check("ok", "keychain", name)]
 
 
+def check_sandbox() -> list[Check]:
+    from app.policy.sandbox import active, describe
+
+    status = "ok" if active() is not None else "warn"
+    return [Check(status, "command sandbox", describe())]
+
+
 CHECKS: tuple[Callable[[], list[Check]], ...] = (
     check_versions,
     check_mlx,
@@ -157,6 +164,7 @@ CHECKS: tuple[Callable[[], list[Check]], ...] = (
     check_paths,
     check_audio,
     check_keyring,
+    check_sandbox,
 )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from app.audit import AuditLog
 from app.events import ActionProposed, ApprovalDecided, ApprovalRequested, Event
+from app.policy import sandbox
 from app.policy.allow_rules import AllowRules, can_allow_always
 from app.policy.hashing import arguments_hash, canonical_json
 from app.policy.taint import Taint
@@ -126,9 +127,13 @@ class Gate:
                           by=by, approved=ok, arguments_hash=_d)
                 return Verdict(action_id, tool.name, ok, _f, _d, decision, by, _r.tier, message)
 
-            if risk.tier == Tier.READ_ONLY:  # no side effects: runs even with untrusted content in context
+            unboxed = sandbox.unboxed_reason(tool.family)  # commands with no sandbox under them always ask
+            if unboxed:
+                risk.reasons.append(unboxed)
+            if risk.tier == Tier.READ_ONLY and not unboxed:  # runs even with untrusted content in context
                 return verdict(True, "auto", "policy")
-            rule = self.allow_rules.allows(tool.name, args, risk.tier, bool(taint)) if self.allow_rules else None
+            rule = (self.allow_rules.allows(tool.name, args, risk.tier, bool(taint))
+                    if self.allow_rules and not unboxed else None)
             if rule is not None:
                 return verdict(True, "allowed_by_rule", "rule")
             preview = ""

@@ -162,7 +162,7 @@ def is_secret(path: str | Path, *, home: Path | None = None, fold: bool | None =
 def hide_list(home: Path | None = None, system: str | None = None) -> list[Path]:
     """The stores that exist on this machine, for the sandbox to hide (each in all its forms)."""
     out: list[Path] = []
-    for path, _what in store_paths(home, system):
+    for path, _what in store_paths(home, system, every_system=True):
         for form in places.candidates(path):
             if os.path.lexists(form) and form not in out:
                 out.append(form)

@@ -1,4 +1,5 @@
-"""Run a shell command, classified by parsing every part of it (see :mod:`app.policy.shell`)."""
+"""Run a shell command, classified by parsing every part of it (see :mod:`app.policy.shell`), inside
+the OS sandbox with the scope its classification gives (see :mod:`app.policy.sandbox`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import contextlib
 import os
 import signal
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
-from app.policy import pathrisk
+from app.policy import pathrisk, sandbox
 from app.policy.shell import classify_shell
 from app.policy.tiers import TIER_WORDS, Risk
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string, truncate
@@ -30,19 +33,43 @@ def _risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
     return risk
 
 
+def _scope(args: dict[str, Any], ctx: ToolContext) -> sandbox.Scope:
+    """What the command may touch: the same for the panel and the run (auto-approved: scratch only)."""
+    command = str(args.get("command", ""))
+    cwd = _cwd(args, ctx)
+    return sandbox.command_scope(command, cwd, classify_shell(command, cwd).tier)
+
+
 def _preview(args: dict[str, Any], ctx: ToolContext) -> str:
-    return f"$ {args.get('command', '')}\n(in {_cwd(args, ctx)})"
+    backend = sandbox.active()
+    scope = sandbox.describe_scope(_scope(args, ctx), backend.name if backend else "")
+    return f"$ {args.get('command', '')}\n(in {_cwd(args, ctx)})\n{scope}"
+
+
+def _argv(command: str, args: dict[str, Any], ctx: ToolContext, scratch: str) -> list[str]:
+    backend = sandbox.active()
+    inner = ["/bin/sh", "-c", command]
+    if backend is None:
+        return inner  # only reached after a person approved it: nothing runs unasked without a sandbox
+    return sandbox.wrap(inner, scope=_scope(args, ctx), cwd=Path(_cwd(args, ctx)), scratch=Path(scratch),
+                        backend=backend)
 
 
 def _execute(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     command = str(args.get("command", ""))
     if not command.strip():
         raise ToolError("the command is empty")
-    try:
-        proc = subprocess.Popen(["/bin/sh", "-c", command], cwd=_cwd(args, ctx), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, start_new_session=True)
-    except OSError as exc:
-        raise ToolError(f"could not run the command: {exc}") from exc
+    with tempfile.TemporaryDirectory(prefix="hearth-scratch-") as scratch:
+        try:
+            proc = subprocess.Popen(_argv(command, args, ctx, scratch), cwd=_cwd(args, ctx), stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                                    start_new_session=True)
+        except OSError as exc:
+            raise ToolError(f"could not run the command: {exc}") from exc
+        return _collect(proc, ctx)
+
+
+def _collect(proc: subprocess.Popen[str], ctx: ToolContext) -> ToolOutput:
     started = time.monotonic()
     stopped = ""
     while True:

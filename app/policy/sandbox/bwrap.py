@@ -1,0 +1,34 @@
+"""The bubblewrap command line: a read-only system and home, secret stores hidden, no network, a
+fresh process tree, and writes only where the scope allows."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from app.policy.sandbox.scope import Scope
+
+PROGRAM = "bwrap"
+
+
+def argv(inner: list[str], *, scope: Scope, scratch: Path, cwd: Path, hidden: list[Path],
+         protected: list[Path], program: str = PROGRAM) -> list[str]:
+    """``bwrap … -- inner``. Later mounts cover earlier ones, so hiding comes last and always wins."""
+    out = [program, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid",
+           "--die-with-parent", "--new-session"]
+    if not scope.network:
+        out.append("--unshare-net")
+    out += ["--bind", str(scratch), str(scratch)]
+    for path in scope.writable:
+        out += ["--bind", str(path), str(path)]
+    for path in protected:
+        out += ["--ro-bind", str(path), str(path)]
+    for path in hidden:
+        if os.path.islink(path):
+            continue  # its target is hidden instead: mounting on a link would follow it anyway
+        if path.is_dir():
+            out += ["--tmpfs", str(path), "--remount-ro", str(path)]
+        elif path.exists():
+            out += ["--ro-bind", "/dev/null", str(path)]
+    out += ["--setenv", "TMPDIR", str(scratch), "--chdir", str(cwd), "--", *inner]
+    return out

@@ -1,0 +1,126 @@
+"""What a command may do inside the sandbox: the paths it may write, the secrets it may read, and
+whether it may use the network. The same function gives the approval panel's text and the sandbox's
+rules, so what the panel shows is what the sandbox allows."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.policy import pathrisk, secret_stores
+from app.policy.shell_parse import Script, parse
+from app.policy.tiers import Tier
+
+_WRITE_OPS = (">", ">>", "<>", ">|", "&>", "&>>")
+_SHELLS = ("sh", "bash", "zsh", "dash", "ksh")
+MAX_DEPTH = 6
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Writable paths (files or folders), secret stores left readable, and network access.
+
+    The empty scope is the one for commands that run without asking: scratch folder only.
+    """
+
+    writable: tuple[Path, ...] = ()
+    readable_secrets: tuple[Path, ...] = ()
+    network: bool = False
+
+
+def _is_pathlike(word: str, cwd: str) -> bool:
+    if not word or "://" in word or word.startswith("-"):
+        return False
+    if word.startswith(("/", "~", ".")) or "/" in word:
+        return True
+    return os.path.lexists(os.path.join(cwd, word))
+
+
+def _named_paths(script: Script, cwd: str, depth: int = 0) -> list[Path]:
+    """Every literal path a script names: write redirections, operands, and ``--opt=PATH`` values."""
+    found: list[Path] = []
+    if depth > MAX_DEPTH:
+        return found
+    for body in script.nested:
+        found += _named_paths(parse(body), cwd, depth + 1)
+    for cmd in script.commands:
+        found += [pathrisk.resolve(r.target, cwd) for r in cmd.redirects
+                  if r.op in _WRITE_OPS and not r.dynamic and not r.target.startswith("/dev/")]
+        words = [w for w, d in zip(cmd.words, cmd.dynamic, strict=False) if not d]
+        if words and os.path.basename(words[0]) in _SHELLS and "-c" in words[1:-1]:
+            found += _named_paths(parse(words[words.index("-c", 1) + 1]), cwd, depth + 1)
+        for word in words[1:]:
+            value = word.split("=", 1)[1] if word.startswith("--") and "=" in word else word
+            if _is_pathlike(value, cwd):
+                found.append(pathrisk.resolve(value, cwd))
+    return found
+
+
+def _writable_form(path: Path, tier: Tier) -> Path | None:
+    """The path itself when it exists; else the nearest existing folder, where it will be created.
+
+    A command that deletes, moves or rewrites in place (the destructive tier and above) needs the
+    folder a named file is in, since it removes or renames the entry.
+    """
+    if tier >= Tier.DESTRUCTIVE and path.is_file():
+        path = path.parent
+    for candidate in [path, *path.parents]:
+        if candidate.exists():
+            return None if candidate == Path("/") else candidate
+    return None
+
+
+def _is_broad(path: Path) -> bool:
+    """The home folder itself and system folders are never made writable as a working folder."""
+    return path in (pathrisk.home(), Path("/")) or pathrisk.is_system_path(path)
+
+
+def command_scope(command: str, cwd: str | Path, tier: Tier) -> Scope:
+    """The scope for running ``command`` in ``cwd`` once classified at ``tier``.
+
+    Read-only commands get nothing beyond scratch. An approved command may write the paths it names
+    (an existing file or folder itself; for a new one, the folder it will be created in; for one it
+    deletes or moves, the folder it is in) and its
+    working folder unless that is the home folder or a system folder; it may read the secret stores it
+    names; and it reaches the network only at the "external" tier or above.
+    """
+    if tier == Tier.READ_ONLY:
+        return Scope()
+    cwd = str(cwd)
+    writable: list[Path] = []
+    secrets: list[Path] = []
+    work = Path(cwd)
+    if not _is_broad(work) and not secret_stores.is_secret(work):
+        writable.append(work)
+    for path in _named_paths(parse(command), cwd):
+        if secret_stores.is_secret(path):
+            secrets.append(path)
+        target = _writable_form(path, tier)
+        if target is not None and target not in writable:
+            writable.append(target)
+    # A path inside another writable one needs no mount of its own (a file mount could not be removed).
+    kept = [p for p in writable if not any(q != p and p.is_relative_to(q) for q in writable)]
+    return Scope(tuple(kept), tuple(dict.fromkeys(secrets)), network=tier >= Tier.EXTERNAL)
+
+
+def describe_scope(scope: Scope, backend_name: str) -> str:
+    """The panel's lines about the sandbox: what the command may write, read and reach."""
+    if not backend_name:
+        return "Sandbox: none works on this computer, so this command runs with all your rights."
+    if not scope.writable:
+        writes = "nothing outside a scratch folder"
+    else:
+        shown = []
+        for p in scope.writable:
+            kind = "folder" if p.is_dir() else "file"
+            shown.append(f"{pathrisk.display(p)} ({kind})")
+        writes = ", ".join(shown)
+    lines = [f"Sandbox ({backend_name}): it may write {writes}.",
+             "Network: allowed." if scope.network else "Network: none."]
+    if scope.readable_secrets:
+        lines.append("It may read " + ", ".join(pathrisk.display(p) for p in scope.readable_secrets)
+                     + "; every other secret store is hidden.")
+    else:
+        lines.append("Secret stores (keys, passwords, tokens, Hearth's own data) are hidden.")
+    return "\n".join(lines)
