@@ -264,3 +264,11 @@ def test_doctor_names_the_active_sandbox(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv(detect.ENV, "none")
     [line] = check_sandbox()
     assert line.status == "warn" and "every command asks" in line.detail
+
+
+def test_seatbelt_names_the_real_place_of_a_symlinked_path(tmp_path: Path) -> None:
+    real = tmp_path / "private-tmp"
+    real.mkdir()
+    (tmp_path / "tmp").symlink_to(real)
+    text = _profile(tmp_path, Scope(writable=(tmp_path / "tmp",)), [])
+    assert f'(subpath "{tmp_path}/tmp")' in text and f'(subpath "{real}")' in text

@@ -19,8 +19,20 @@ def quote(path: str | Path) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _forms(paths: list[Path]) -> list[Path]:
+    """Each path and, when a symlink moves it, its real place: Seatbelt matches real paths
+    (``/tmp`` is ``/private/tmp``, ``/var`` is ``/private/var`` on macOS)."""
+    out: list[Path] = []
+    for path in paths:
+        for form in (path, path.resolve()):
+            if form not in out:
+                out.append(form)
+    return out
+
+
 def _filters(paths: list[Path]) -> str:
-    return " ".join(f"({'subpath' if p.is_dir() or not p.exists() else 'literal'} {quote(p)})" for p in paths)
+    return " ".join(f"({'subpath' if p.is_dir() or not p.exists() else 'literal'} {quote(p)})"
+                    for p in _forms(paths))
 
 
 def profile(*, scope: Scope, scratch: Path, hidden: list[Path], protected: list[Path]) -> str:
