@@ -96,6 +96,13 @@ def test_an_approved_command_writes_exactly_its_path(tmp_path: Path) -> None:
 
 
 @needs_bwrap
+def test_a_named_start_up_file_is_writable_when_approved() -> None:
+    scope = Scope(writable=(Path("{home}"),), named=(Path("{home}/.bashrc"),))
+    out = run_with_canaries("echo '# approved' >> ~/.bashrc; echo x >> ~/Library/LaunchAgents/e.plist", scope=scope)
+    assert out.touched == ["home/.bashrc"], out.stderr
+
+
+@needs_bwrap
 def test_task_settings_stay_read_only_inside_a_writable_folder() -> None:
     scope = Scope(writable=(Path("{home}/proj"),))
     out = run_with_canaries("echo a > new.txt; echo x > .git/hooks/pre-commit; echo y >> .git/config",
@@ -119,7 +126,9 @@ def test_scope_of_an_approved_command_is_what_it_names(fake_home: Path) -> None:
     assert command_scope("ls", str(fake_home), Tier.READ_ONLY) == Scope()
     assert command_scope("curl -o x https://e.org", str(fake_home), Tier.EXTERNAL).network
     secret = command_scope("ssh-keygen -f ~/.ssh/new", str(fake_home), Tier.CREDENTIALS)
-    assert secret.readable_secrets == (fake_home / ".ssh" / "new",)
+    assert secret.readable_secrets == (fake_home / ".ssh" / "new",) and not secret.network
+    # Below the credentials tier (a rule may allow it) a named secret store stays hidden.
+    assert command_scope("touch ~/.SSH/x", str(fake_home), Tier.REVERSIBLE).readable_secrets == ()
 
 
 def _gate(tmp_path: Path, approver: Any, settings: Settings | None = None) -> Gate:

@@ -135,9 +135,11 @@ def run_with_canaries(command: str, *, scope: Scope | None = None, cwd: str = "D
             scratch.mkdir()
             text = command.replace("{port}", str(listener.port)).replace("{home}", str(home))
             workdir = home / cwd
-            resolved = Scope(tuple(Path(str(p).replace("{home}", str(home))) for p in scope.writable),
-                             tuple(Path(str(p).replace("{home}", str(home))) for p in scope.readable_secrets),
-                             scope.network)
+            def at_home(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+                return tuple(Path(str(p).replace("{home}", str(home))) for p in paths)
+
+            resolved = Scope(at_home(scope.writable), at_home(scope.readable_secrets), scope.network,
+                             at_home(scope.named))
             inner = ["/bin/sh", "-c", text]
             argv = (wrap(inner, scope=resolved, cwd=workdir, scratch=scratch, backend=backend, home=home,
                          extra_hidden=[hearth]) if sandboxed and backend else inner)

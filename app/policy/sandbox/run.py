@@ -35,6 +35,8 @@ def protected_paths(scope: Scope, home: Path | None = None) -> list[Path]:
             continue
         inside = [p for p in places if is_within(p, folder, fold=False)] + [folder / t for t in _TASK_PLACES]
         for path in inside:
+            if any(is_within(named, path, fold=False) for named in scope.named):
+                continue  # the command names it: the panel showed it, and the person approved it
             if path.exists() and path not in scope.writable and path not in out:
                 out.append(path)
     return out

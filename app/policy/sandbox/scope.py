@@ -27,6 +27,7 @@ class Scope:
     writable: tuple[Path, ...] = ()
     readable_secrets: tuple[Path, ...] = ()
     network: bool = False
+    named: tuple[Path, ...] = ()  # the paths the command names: never re-protected inside a writable folder
 
 
 def _is_pathlike(word: str, cwd: str) -> bool:
@@ -93,15 +94,17 @@ def command_scope(command: str, cwd: str | Path, tier: Tier) -> Scope:
     work = Path(cwd)
     if not _is_broad(work) and not secret_stores.is_secret(work):
         writable.append(work)
-    for path in _named_paths(parse(command), cwd):
-        if secret_stores.is_secret(path):
+    named = _named_paths(parse(command), cwd)
+    for path in named:
+        if tier >= Tier.CREDENTIALS and secret_stores.is_secret(path):
             secrets.append(path)
         target = _writable_form(path, tier)
         if target is not None and target not in writable:
             writable.append(target)
     # A path inside another writable one needs no mount of its own (a file mount could not be removed).
     kept = [p for p in writable if not any(q != p and p.is_relative_to(q) for q in writable)]
-    return Scope(tuple(kept), tuple(dict.fromkeys(secrets)), network=tier >= Tier.EXTERNAL)
+    return Scope(tuple(kept), tuple(dict.fromkeys(secrets)), network=tier in (Tier.EXTERNAL, Tier.MONEY),
+                 named=tuple(dict.fromkeys(named)))
 
 
 def describe_scope(scope: Scope, backend_name: str) -> str:
@@ -115,7 +118,7 @@ def describe_scope(scope: Scope, backend_name: str) -> str:
         for p in scope.writable:
             kind = "folder" if p.is_dir() else "file"
             shown.append(f"{pathrisk.display(p)} ({kind})")
-        writes = ", ".join(shown)
+        writes = ", ".join(shown) + " (login items, start-up files and git hooks in them only if named)"
     lines = [f"Sandbox ({backend_name}): it may write {writes}.",
              "Network: allowed." if scope.network else "Network: none."]
     if scope.readable_secrets:
