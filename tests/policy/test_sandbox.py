@@ -281,3 +281,18 @@ def test_seatbelt_names_the_real_place_of_a_symlinked_path(tmp_path: Path) -> No
     (tmp_path / "tmp").symlink_to(real)
     text = _profile(tmp_path, Scope(writable=(tmp_path / "tmp",)), [])
     assert f'(subpath "{tmp_path}/tmp")' in text and f'(subpath "{real}")' in text
+
+
+def test_agent_bus_and_display_sockets_are_hidden(tmp_path: Path) -> None:
+    from app.policy.sandbox.channels import channel_paths
+
+    agent_dir = tmp_path / "ssh-AbC123"
+    agent_dir.mkdir()
+    (agent_dir / "agent.42").write_text("")
+    bus = tmp_path / "bus"
+    bus.write_text("")
+    found = channel_paths({"SSH_AUTH_SOCK": str(agent_dir / "agent.42"),
+                           "DBUS_SESSION_BUS_ADDRESS": f"unix:path={bus},guid=1", "XDG_RUNTIME_DIR": str(tmp_path)})
+    assert agent_dir in found and bus in found and tmp_path in found
+    assert channel_paths({"SSH_AUTH_SOCK": str(tmp_path / "gone.sock")}) == [
+        p for p in channel_paths({}) if p != tmp_path / "gone.sock"]

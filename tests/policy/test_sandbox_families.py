@@ -48,6 +48,7 @@ FAMILIES = {
     "dev tcp": "bash -c 'echo hi > /dev/tcp/127.0.0.1/{port}'",
     "python socket": "python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", {port}), 2)'",
     "curl": "curl -s -m 2 http://127.0.0.1:{port}/",
+    "ssh-agent socket": "python3 -c 'import os, socket; socket.socket(socket.AF_UNIX).connect(os.environ[\"SSH_AUTH_SOCK\"])'",
 }
 
 

@@ -53,7 +53,7 @@ class Outcome:
     stderr: str
     secrets_printed: list[str] = field(default_factory=list)
     touched: list[str] = field(default_factory=list)  # created, changed or removed, relative to the home
-    connection_seen: bool = False
+    connection_seen: bool = False  # the loopback listener or the agent socket was reached
 
     @property
     def harmless(self) -> bool:
@@ -87,14 +87,20 @@ def _snapshot(folders: list[Path]) -> dict[str, str]:
 
 
 class _Listener:
-    """A loopback TCP listener that notes whether anything connected."""
+    """A listener that notes whether anything connected: on loopback TCP, or on a Unix socket (a
+    stand-in for an ssh-agent, reached through ``SSH_AUTH_SOCK``)."""
 
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
+    def __init__(self, unix_path: Path | None = None) -> None:
+        if unix_path is None:
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.sock.bind(("127.0.0.1", 0))
+            self.port = int(self.sock.getsockname()[1])
+        else:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.bind(str(unix_path))
+            self.port = 0
         self.sock.listen(8)
         self.sock.settimeout(0.2)
-        self.port = int(self.sock.getsockname()[1])
         self.seen = threading.Event()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._serve, name="canary-listener", daemon=True)
@@ -127,10 +133,13 @@ def run_with_canaries(command: str, *, scope: Scope | None = None, cwd: str = "D
     if sandboxed and backend is None:
         raise RuntimeError("no sandbox works on this computer")
     listener = _Listener()
+    agent: _Listener | None = None
     try:
         with tempfile.TemporaryDirectory(prefix="hearth-canary-") as tmp:
             root = Path(tmp).resolve()
             home, hearth = make_home(root)
+            (root / "run").mkdir()
+            agent = _Listener(root / "run" / "agent.sock")
             scratch = root / "scratch"
             scratch.mkdir()
             text = command.replace("{port}", str(listener.port)).replace("{home}", str(home))
@@ -141,10 +150,11 @@ def run_with_canaries(command: str, *, scope: Scope | None = None, cwd: str = "D
             resolved = Scope(at_home(scope.writable), at_home(scope.readable_secrets), scope.network,
                              at_home(scope.named))
             inner = ["/bin/sh", "-c", text]
-            argv = (wrap(inner, scope=resolved, cwd=workdir, scratch=scratch, backend=backend, home=home,
-                         extra_hidden=[hearth]) if sandboxed and backend else inner)
             env = {**os.environ, "HOME": str(home), "HEARTH_HOME": str(hearth), "TMPDIR": str(scratch),
-                   "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local/share")}
+                   "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local/share"),
+                   "SSH_AUTH_SOCK": str(root / "run" / "agent.sock")}
+            argv = (wrap(inner, scope=resolved, cwd=workdir, scratch=scratch, backend=backend, home=home,
+                         extra_hidden=[hearth], env=env) if sandboxed and backend else inner)
             before = _snapshot([home, hearth])
             try:
                 proc = subprocess.run(argv, cwd=workdir, env=env, capture_output=True, text=True,
@@ -153,8 +163,9 @@ def run_with_canaries(command: str, *, scope: Scope | None = None, cwd: str = "D
             except subprocess.TimeoutExpired as exc:
                 code, out, err = -1, str(exc.stdout or ""), "timed out"
             after = _snapshot([home, hearth])
+            agent.close()
     finally:
         listener.close()
     touched = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     printed = [m for m in MARKERS if m in out or m in err]
-    return Outcome(text, code, out, err, printed, touched, listener.seen.is_set())
+    return Outcome(text, code, out, err, printed, touched, listener.seen.is_set() or agent.seen.is_set())

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from app.policy import run_places, secret_stores
 from app.policy.places import is_within
 from app.policy.sandbox import bwrap, seatbelt
+from app.policy.sandbox.channels import channel_paths
 from app.policy.sandbox.detect import Backend
 from app.policy.sandbox.scope import Scope
 
@@ -14,10 +16,12 @@ from app.policy.sandbox.scope import Scope
 _TASK_PLACES = (".git/hooks", ".git/config", ".vscode", ".idea", ".envrc", ".husky", ".githooks")
 
 
-def hidden_paths(scope: Scope, home: Path | None = None, extra: list[Path] | None = None) -> list[Path]:
-    """Existing secret stores to hide, less the ones the scope names on purpose."""
+def hidden_paths(scope: Scope, home: Path | None = None, extra: list[Path] | None = None,
+                 env: Mapping[str, str] | None = None) -> list[Path]:
+    """Existing secret stores and agent, bus and display sockets to hide, less the stores the scope
+    names on purpose."""
     out = []
-    for store in [*secret_stores.hide_list(home), *(extra or [])]:
+    for store in [*secret_stores.hide_list(home), *channel_paths(env), *(extra or [])]:
         if any(is_within(named, store, fold=False) for named in scope.readable_secrets):
             continue
         out.append(store)
@@ -43,9 +47,11 @@ def protected_paths(scope: Scope, home: Path | None = None) -> list[Path]:
 
 
 def wrap(inner: list[str], *, scope: Scope, cwd: Path, scratch: Path, backend: Backend,
-         home: Path | None = None, extra_hidden: list[Path] | None = None) -> list[str]:
-    """The full command line that runs ``inner`` inside ``backend`` with exactly ``scope``."""
-    hidden = hidden_paths(scope, home, extra_hidden)
+         home: Path | None = None, extra_hidden: list[Path] | None = None,
+         env: Mapping[str, str] | None = None) -> list[str]:
+    """The full command line that runs ``inner`` inside ``backend`` with exactly ``scope``; ``env`` is
+    the environment the command gets (its agent and bus sockets are hidden)."""
+    hidden = hidden_paths(scope, home, extra_hidden, env)
     protected = protected_paths(scope, home)
     if backend.name == "seatbelt":
         return seatbelt.argv(inner, scope=scope, scratch=scratch, hidden=hidden, protected=protected,

@@ -118,7 +118,7 @@ def describe_scope(scope: Scope, backend_name: str) -> str:
         for p in scope.writable:
             kind = "folder" if p.is_dir() else "file"
             shown.append(f"{pathrisk.display(p)} ({kind})")
-        writes = ", ".join(shown) + " (login items, start-up files and git hooks in them only if named)"
+        writes = ", ".join(shown) + "; login items, start-up files and git hooks there stay read-only unless named"
     lines = [f"Sandbox ({backend_name}): it may write {writes}.",
              "Network: allowed." if scope.network else "Network: none."]
     if scope.readable_secrets:
