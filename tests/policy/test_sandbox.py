@@ -66,6 +66,21 @@ def test_writes_outside_scratch_fail(command: str) -> None:
     assert boxed.touched == [] and boxed.exit_code != 0, boxed.stderr
 
 
+ESCAPES = ["umount ~/.ssh; cat ~/.ssh/id_rsa", "mount -o remount,rw / ; echo x >> ~/.bashrc",
+           "mount -t tmpfs none ~/Documents; echo x > ~/Documents/notes.txt",
+           "unshare -r sh -c 'umount ~/.ssh; cat ~/.ssh/id_rsa'", "nsenter -t 1 -m cat ~/.ssh/id_rsa",
+           "kill -9 -1; cat ~/.ssh/id_rsa"]
+
+
+@needs_bwrap
+@pytest.mark.parametrize("command", ESCAPES)
+def test_a_command_cannot_undo_the_sandbox(command: str) -> None:
+    # Run by root (as here) bwrap kept every capability until --cap-drop ALL: the first two leaked.
+    out = run_with_canaries(command)
+    assert out.harmless, (out.secrets_printed, out.touched, out.stderr[-300:])
+    assert "CapEff:\t0000000000000000" in run_with_canaries("grep CapEff /proc/self/status").stdout
+
+
 @needs_bwrap
 def test_scratch_is_writable() -> None:
     boxed = run_with_canaries('echo ok > "$TMPDIR/x" && cat "$TMPDIR/x"')
@@ -257,7 +272,7 @@ def test_bwrap_argv_has_every_rule(tmp_path: Path) -> None:
     argv = bwrap.argv(["/bin/true"], scope=Scope(), scratch=tmp_path / "s", cwd=tmp_path,
                       hidden=[tmp_path / ".ssh", tmp_path / ".netrc"], protected=[])
     text = " ".join(argv)
-    for rule in ("--ro-bind / /", "--dev /dev", "--proc /proc", "--unshare-net", "--unshare-pid",
+    for rule in ("--cap-drop ALL", "--ro-bind / /", "--dev /dev", "--proc /proc", "--unshare-net", "--unshare-pid",
                  "--die-with-parent", "--new-session", f"--tmpfs {tmp_path}/.ssh",
                  f"--ro-bind /dev/null {tmp_path}/.netrc", f"--bind {tmp_path}/s {tmp_path}/s"):
         assert rule in text, rule

@@ -14,8 +14,11 @@ PROGRAM = "bwrap"
 def argv(inner: list[str], *, scope: Scope, scratch: Path, cwd: Path, hidden: list[Path],
          protected: list[Path], program: str = PROGRAM) -> list[str]:
     """``bwrap … -- inner``. Later mounts cover earlier ones, so hiding comes last and always wins."""
-    out = [program, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid",
-           "--die-with-parent", "--new-session"]
+    # No capabilities: run by root, bwrap would otherwise keep them, and the command could unmount
+    # what hides a secret store or remount the system writable.
+    out = [program, "--cap-drop", "ALL", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+           "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent",
+           "--new-session"]
     if not scope.network:
         out.append("--unshare-net")
     out += ["--bind", str(scratch), str(scratch)]
