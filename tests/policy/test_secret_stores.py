@@ -21,6 +21,8 @@ NEWLY_NAMED = [
     "Library/Application Support/Google/Chrome/Default/Login Data", "Library/Cookies/Cookies.binarycookies",
     "Library/Group Containers/2BUA8C4S2C.com.1password/Library/Application Support/1Password/Data/1password.sqlite",
     ".config/Bitwarden/data.json", ".config/BraveSoftware/Brave-Browser/Default/Login Data",
+    ".bash_history", ".config/sops/age/keys.txt", ".local/share/TelegramDesktop/tdata/key_datas",
+    ".ethereum/keystore/UTC--x", ".config/Signal/config.json",
 ]
 ALWAYS_NAMED = [".ssh/id_rsa", ".gnupg/private-keys-v1.d/x.key", ".aws/credentials", ".kube/config",
                 ".docker/config.json", ".netrc", ".pypirc", ".npmrc", ".git-credentials", ".password-store/a.gpg",
