@@ -69,13 +69,49 @@ def place_forms(place: Path) -> list[Path]:
     return candidates(place)
 
 
+def _moved(places: list[str]) -> set[str]:
+    """The places that a symlink (the place itself or a folder above it) moves elsewhere.
+
+    Each distinct folder is looked at once, so checking a hundred places costs a few hundred lstats,
+    not a hundred full resolutions.
+    """
+    linked: dict[str, bool] = {}
+
+    def is_link(text: str) -> bool:
+        if text not in linked:
+            linked[text] = os.path.islink(text)
+        return linked[text]
+
+    moved: set[str] = set()
+    for place in places:
+        text = place
+        while text and text != "/":
+            if is_link(text):
+                moved.add(place)
+                break
+            text = os.path.dirname(text)
+    return moved
+
+
+def _within(text: str, place: str) -> bool:
+    return text == place or text.startswith(place.rstrip("/") + "/")
+
+
 def first_within(path: str | Path, places: Iterable[Path], *, fold: bool | None = None) -> Path | None:
     """The first of ``places`` that ``path`` is (or is under), comparing every form of both."""
     forms = candidates(path)
     if fold is None:
         fold = case_insensitive_disk(forms[-1])
-    for place in places:
-        for pf in place_forms(place):
-            if any(is_within(f, pf, fold=fold) for f in forms):
-                return place
+    listed = list(places)
+    texts = [os.path.normpath(str(p)) for p in listed]
+    moved = _moved(texts)
+
+    def norm(text: str) -> str:
+        return text.casefold() if fold else text
+
+    seen = [norm(str(f)) for f in forms]
+    for place, text in zip(listed, texts, strict=True):
+        options = [text] + ([str(Path(text).resolve(strict=False))] if text in moved else [])
+        if any(_within(f, norm(o)) for o in options for f in seen):
+            return place
     return None
