@@ -5,6 +5,7 @@ Hearth auto-approved them), and inside the sandbox with the auto-approved scope 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,13 @@ def test_family_does_harm_bare_and_none_in_the_sandbox(family: str) -> None:
         pytest.skip(f"this system's {_program(command)} does not do it: {bare.stderr[-200:]}")
     boxed = run_with_canaries(command)
     assert boxed.harmless, (boxed.secrets_printed, boxed.touched, boxed.connection_seen, boxed.stderr[-300:])
+
+
+def test_every_family_the_classifier_auto_approves_is_harmless_inside(fake_home: Path) -> None:
+    """Whatever today's classifier lets through unasked (the layer that can be wrong), the sandbox holds."""
+    from app.policy.sandbox.canary import sweep
+    from app.policy.shell import classify_shell
+    from app.policy.tiers import Tier
+
+    auto = [c for c in FAMILIES.values() if classify_shell(c, fake_home).tier == Tier.READ_ONLY]
+    assert sweep(auto) == []

@@ -169,3 +169,12 @@ def run_with_canaries(command: str, *, scope: Scope | None = None, cwd: str = "D
     touched = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     printed = [m for m in MARKERS if m in out or m in err]
     return Outcome(text, code, out, err, printed, touched, listener.seen.is_set() or agent.seen.is_set())
+
+
+def sweep(commands: list[str], *, scope: Scope | None = None, backend: Backend | None = None) -> list[Outcome]:
+    """Run every command in its own canary home; return the outcomes that were not harmless.
+
+    For the red-team suite: pass every case the classifier auto-approves; the answer must be empty.
+    """
+    outcomes = (run_with_canaries(command, scope=scope, backend=backend) for command in commands)
+    return [out for out in outcomes if not out.harmless]
