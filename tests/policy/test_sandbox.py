@@ -232,10 +232,17 @@ def test_seatbelt_profile_denies_by_default_and_hides_secrets(tmp_path: Path) ->
     text = _profile(tmp_path, Scope(), [tmp_path / ".ssh", tmp_path / ".netrc"])
     assert text.startswith("(version 1)\n(deny default)\n")
     assert "(deny network*)" in text and "(allow network*)" not in text
-    assert f'(allow file-read* (require-not (require-any (subpath "{tmp_path}/.ssh") (literal "{tmp_path}/.netrc"))))' in text
-    writes = next(line for line in text.splitlines() if line.startswith("(allow file-write*"))
+    lines = text.splitlines()
+    deny = f'(deny file-read* file-write* (subpath "{tmp_path}/.ssh") (literal "{tmp_path}/.netrc"))'
+    assert deny in lines and "(allow file-read*)" in lines
+    writes = next(line for line in lines if line.startswith("(allow file-write*"))
     assert f'(subpath "{tmp_path}/scratch")' in writes and '(literal "/dev/null")' in writes
-    assert f'(require-not (require-any (subpath "{tmp_path}/.ssh")' in writes
+    # The last matching rule wins: every deny comes after every allow of files.
+    assert lines.index(deny) > max(lines.index("(allow file-read*)"), lines.index(writes))
+    # System services by name only: not the keychain's securityd, not the pasteboard, not DNS.
+    assert '(global-name "com.apple.system.opendirectoryd.libinfo")' in text
+    assert "(allow mach-lookup)" not in text and "securityd" not in text and "pasteboard" not in text
+    assert "dnssd" not in text
 
 
 def test_seatbelt_profile_allows_exactly_the_approved_scope(tmp_path: Path) -> None:
@@ -245,8 +252,12 @@ def test_seatbelt_profile_allows_exactly_the_approved_scope(tmp_path: Path) -> N
     text = _profile(tmp_path, scope, [], [tmp_path / "out" / ".git"])
     writes = next(line for line in text.splitlines() if line.startswith("(allow file-write*"))
     assert f'(subpath "{tmp_path}/out")' in writes
-    assert f'(require-not (require-any (subpath "{tmp_path}/out/.git")))' in writes
+    assert text.index(f'(deny file-write* (subpath "{tmp_path}/out/.git"))') > text.index(writes)
     assert "(allow network*)" in text and "(deny network*)" not in text
+    assert '(global-name "com.apple.dnssd.service")' in text  # name lookups, only with the network
+    agent = tmp_path / "launchd.x" / "Listeners"
+    with_agent = _profile(tmp_path, scope, [agent])
+    assert with_agent.index(f'(deny network-outbound (subpath "{agent}"))') > with_agent.index("(allow network*)")
 
 
 def test_seatbelt_strings_escape_quotes_and_backslashes(tmp_path: Path) -> None:

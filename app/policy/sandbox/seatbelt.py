@@ -9,6 +9,16 @@ from app.policy.sandbox.scope import Scope
 
 PROGRAM = "/usr/bin/sandbox-exec"
 _DEVICES = ("/dev/null", "/dev/zero", "/dev/tty", "/dev/dtracehelper", "/dev/urandom", "/dev/random")
+# System services a command-line program needs (user and group names, logging, notifications, temp
+# folders, certificate checks). Not the keychain (securityd), the pasteboard or anything else.
+MACH_SERVICES = (
+    "com.apple.system.opendirectoryd.libinfo", "com.apple.system.opendirectoryd.membership",
+    "com.apple.system.logger", "com.apple.logd", "com.apple.system.notification_center",
+    "com.apple.bsd.dirhelper", "com.apple.lsd.mapdb", "com.apple.trustd.agent", "com.apple.fonts",
+    "com.apple.FontObjectsServer", "com.apple.distributed_notifications@Uv3",
+)
+NETWORK_SERVICES = ("com.apple.dnssd.service", "com.apple.SystemConfiguration.configd",
+                    "com.apple.SystemConfiguration.DNSConfiguration")
 
 
 def quote(path: str | Path) -> str:
@@ -36,27 +46,31 @@ def _filters(paths: list[Path]) -> str:
 
 
 def profile(*, scope: Scope, scratch: Path, hidden: list[Path], protected: list[Path]) -> str:
-    """The profile text. Every allow carries its own exceptions (``require-not``), so rule order does not
-    matter."""
+    """The profile text: deny by default; read everything but the hidden stores; write scratch, the
+    scope's paths and a few devices, but never a hidden store or a protected place."""
     writable = [scratch, *scope.writable]
+    services = MACH_SERVICES + (NETWORK_SERVICES if scope.network else ())
     lines = [
         "(version 1)",
         "(deny default)",
-        "(allow process-exec process-fork signal sysctl-read mach-lookup ipc-posix-shm iokit-open)",
+        "(allow process-exec process-fork sysctl-read ipc-posix-shm ipc-posix-sem pseudo-tty user-preference-read)",
+        "(allow signal process-info* (target same-sandbox))",
+        "(allow mach-lookup " + " ".join(f"(global-name {quote(n)})" for n in services) + ")",
         "(allow file-read-metadata)",
+        '(allow file-ioctl (literal "/dev/tty") (literal "/dev/ptmx"))',
     ]
-    if hidden:
-        lines.append(f"(allow file-read* (require-not (require-any {_filters(hidden)})))")
-    else:
-        lines.append("(allow file-read*)")
-    keep_out = [*hidden, *protected]
+    # Allow broadly, then deny: in a profile the last matching rule wins (the pattern Codex and
+    # Claude Code's sandbox runtime use; a filtered read allow alone breaks program loading).
+    lines.append("(allow file-read*)")
     allowed = _filters(writable) + " " + " ".join(f"(literal {quote(d)})" for d in _DEVICES)
-    if keep_out:
-        lines.append(f"(allow file-write* (require-all (require-any {allowed}) "
-                     f"(require-not (require-any {_filters(keep_out)}))))")
-    else:
-        lines.append(f"(allow file-write* (require-any {allowed}))")
+    lines.append(f"(allow file-write* {allowed})")
+    if hidden:
+        lines.append(f"(deny file-read* file-write* {_filters(hidden)})")
+    if protected:
+        lines.append(f"(deny file-write* {_filters(protected)})")
     lines.append("(allow network*)" if scope.network else "(deny network*)")
+    if scope.network and hidden:  # Unix sockets of agents and buses stay shut even with the network
+        lines.append(f"(deny network-outbound {_filters(hidden)})")
     return "\n".join(lines) + "\n"
 
 
