@@ -51,8 +51,9 @@ def _argv(command: str, args: dict[str, Any], ctx: ToolContext, scratch: str) ->
     inner = ["/bin/sh", "-c", command]
     if backend is None:
         return inner  # only reached after a person approved it: nothing runs unasked without a sandbox
-    return sandbox.wrap(inner, scope=_scope(args, ctx), cwd=Path(_cwd(args, ctx)), scratch=Path(scratch),
-                        backend=backend)
+    scope = _scope(args, ctx)
+    sandbox.prepare(scope)
+    return sandbox.wrap(inner, scope=scope, cwd=Path(_cwd(args, ctx)), scratch=Path(scratch), backend=backend)
 
 
 def _execute(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:

@@ -114,6 +114,13 @@ def test_an_approved_command_writes_exactly_its_path(tmp_path: Path) -> None:
 
 
 @needs_bwrap
+def test_a_new_file_from_a_redirection_is_the_only_new_thing() -> None:
+    scope = Scope(writable=(Path("{home}/new.txt"),), create=(Path("{home}/new.txt"),))
+    out = run_with_canaries("echo hi > ~/new.txt; echo x > ~/.profile; mkdir ~/.config/systemd", scope=scope)
+    assert out.touched == ["home/new.txt"], out.stderr
+
+
+@needs_bwrap
 def test_a_named_start_up_file_is_writable_when_approved() -> None:
     scope = Scope(writable=(Path("{home}"),), named=(Path("{home}/.bashrc"),))
     out = run_with_canaries("echo '# approved' >> ~/.bashrc; echo x >> ~/Library/LaunchAgents/e.plist", scope=scope)
@@ -138,7 +145,9 @@ def test_scope_of_an_approved_command_is_what_it_names(fake_home: Path) -> None:
     assert command_scope("cp ~/Documents/a.txt ~/Documents/b.txt", home, Tier.REVERSIBLE).writable == (docs,)
     assert command_scope("rm ~/Documents/a.txt", home, Tier.DESTRUCTIVE).writable == (docs,)
     scope = command_scope("echo x > ~/Documents/a.txt; echo y > ~/log.txt", home, Tier.REVERSIBLE)
-    assert scope.writable == (fake_home,)  # shown as such on the panel
+    # A redirection's new file is created just before the run: that file, not the home folder.
+    assert scope.writable == (docs / "a.txt", fake_home / "log.txt") and scope.create == (fake_home / "log.txt",)
+    assert command_scope("touch ~/new.txt", home, Tier.REVERSIBLE).writable == (fake_home,)  # shown so
     assert command_scope("make", str(docs), Tier.UNKNOWN).writable == (docs,)  # a working folder
     assert not scope.network
     assert command_scope("ls", str(fake_home), Tier.READ_ONLY) == Scope()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from app.policy.sandbox.detect import Backend, active
 from app.policy.sandbox.run import wrap
-from app.policy.sandbox.scope import Scope
+from app.policy.sandbox.scope import Scope, prepare
 
 SECRETS = {
     ".ssh/id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\nCANARY-SSH-KEY\n-----END OPENSSH PRIVATE KEY-----\n",
@@ -148,7 +148,7 @@ def run_with_canaries(command: str, *, scope: Scope | None = None, cwd: str = "D
                 return tuple(Path(str(p).replace("{home}", str(home))) for p in paths)
 
             resolved = Scope(at_home(scope.writable), at_home(scope.readable_secrets), scope.network,
-                             at_home(scope.named))
+                             at_home(scope.named), at_home(scope.create))
             inner = ["/bin/sh", "-c", text]
             env = {**os.environ, "HOME": str(home), "HEARTH_HOME": str(hearth), "TMPDIR": str(scratch),
                    "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local/share"),
@@ -156,6 +156,8 @@ def run_with_canaries(command: str, *, scope: Scope | None = None, cwd: str = "D
             argv = (wrap(inner, scope=resolved, cwd=workdir, scratch=scratch, backend=backend, home=home,
                          extra_hidden=[hearth], env=env) if sandboxed and backend else inner)
             before = _snapshot([home, hearth])
+            if sandboxed:
+                prepare(resolved)
             try:
                 proc = subprocess.run(argv, cwd=workdir, env=env, capture_output=True, text=True,
                                       timeout=timeout_s, stdin=subprocess.DEVNULL, errors="replace")

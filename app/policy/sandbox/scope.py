@@ -28,6 +28,7 @@ class Scope:
     readable_secrets: tuple[Path, ...] = ()
     network: bool = False
     named: tuple[Path, ...] = ()  # the paths the command names: never re-protected inside a writable folder
+    create: tuple[Path, ...] = ()  # new files a redirection writes: made empty just before the run
 
 
 def _is_pathlike(word: str, cwd: str) -> bool:
@@ -38,19 +39,25 @@ def _is_pathlike(word: str, cwd: str) -> bool:
     return os.path.lexists(os.path.join(cwd, word))
 
 
-def _named_paths(script: Script, cwd: str, depth: int = 0) -> list[Path]:
-    """Every literal path a script names: write redirections, operands, and ``--opt=PATH`` values."""
+def _named_paths(script: Script, cwd: str, depth: int = 0, redirects: list[Path] | None = None) -> list[Path]:
+    """Every literal path a script names: write redirections, operands, and ``--opt=PATH`` values.
+
+    The targets of write redirections are also added to ``redirects`` when given.
+    """
     found: list[Path] = []
     if depth > MAX_DEPTH:
         return found
     for body in script.nested:
-        found += _named_paths(parse(body), cwd, depth + 1)
+        found += _named_paths(parse(body), cwd, depth + 1, redirects)
     for cmd in script.commands:
-        found += [pathrisk.resolve(r.target, cwd) for r in cmd.redirects
-                  if r.op in _WRITE_OPS and not r.dynamic and not r.target.startswith("/dev/")]
+        targets = [pathrisk.resolve(r.target, cwd) for r in cmd.redirects
+                   if r.op in _WRITE_OPS and not r.dynamic and not r.target.startswith("/dev/")]
+        found += targets
+        if redirects is not None:
+            redirects += targets
         words = [w for w, d in zip(cmd.words, cmd.dynamic, strict=False) if not d]
         if words and os.path.basename(words[0]) in _SHELLS and "-c" in words[1:-1]:
-            found += _named_paths(parse(words[words.index("-c", 1) + 1]), cwd, depth + 1)
+            found += _named_paths(parse(words[words.index("-c", 1) + 1]), cwd, depth + 1, redirects)
         for word in words[1:]:
             value = word.split("=", 1)[1] if word.startswith("--") and "=" in word else word
             if _is_pathlike(value, cwd):
@@ -94,17 +101,28 @@ def command_scope(command: str, cwd: str | Path, tier: Tier) -> Scope:
     work = Path(cwd)
     if not _is_broad(work) and not secret_stores.is_secret(work):
         writable.append(work)
-    named = _named_paths(parse(command), cwd)
+    redirects: list[Path] = []
+    named = _named_paths(parse(command), cwd, redirects=redirects)
+    # A redirection's new file is made by the shell anyway: made just before the run, only that file
+    # is writable, not the whole folder it goes into.
+    create = [p for p in dict.fromkeys(redirects) if not os.path.lexists(p) and p.parent.is_dir()]
     for path in named:
         if tier >= Tier.CREDENTIALS and secret_stores.is_secret(path):
             secrets.append(path)
-        target = _writable_form(path, tier)
+        target = path if path in create else _writable_form(path, tier)
         if target is not None and target not in writable:
             writable.append(target)
     # A path inside another writable one needs no mount of its own (a file mount could not be removed).
     kept = [p for p in writable if not any(q != p and p.is_relative_to(q) for q in writable)]
     return Scope(tuple(kept), tuple(dict.fromkeys(secrets)), network=tier in (Tier.EXTERNAL, Tier.MONEY),
-                 named=tuple(dict.fromkeys(named)))
+                 named=tuple(dict.fromkeys(named)), create=tuple(create))
+
+
+def prepare(scope: Scope) -> None:
+    """Create the scope's new files (empty, as the shell's redirection would) so they can be bound."""
+    for path in scope.create:
+        if not os.path.lexists(path):
+            path.touch(exist_ok=True)
 
 
 def describe_scope(scope: Scope, backend_name: str) -> str:
@@ -116,9 +134,11 @@ def describe_scope(scope: Scope, backend_name: str) -> str:
     else:
         shown = []
         for p in scope.writable:
-            kind = "folder" if p.is_dir() else "file"
+            kind = "folder" if p.is_dir() else "new file" if p in scope.create else "file"
             shown.append(f"{pathrisk.display(p)} ({kind})")
-        writes = ", ".join(shown) + "; login items, start-up files and git hooks there stay read-only unless named"
+        writes = ", ".join(shown)
+        if any(p.is_dir() for p in scope.writable):
+            writes += "; login items, start-up files and git hooks in those folders stay read-only unless named"
     lines = [f"Sandbox ({backend_name}): it may write {writes}.",
              "Network: allowed." if scope.network else "Network: none."]
     if scope.readable_secrets:
