@@ -148,6 +148,9 @@ def test_scope_of_an_approved_command_is_what_it_names(fake_home: Path) -> None:
     # A redirection's new file is created just before the run: that file, not the home folder.
     assert scope.writable == (docs / "a.txt", fake_home / "log.txt") and scope.create == (fake_home / "log.txt",)
     assert command_scope("touch ~/new.txt", home, Tier.REVERSIBLE).writable == (fake_home,)  # shown so
+    # A word that only looks like a path does not open the home folder.
+    (fake_home / "proj").mkdir()
+    assert command_scope("git -C ~/proj commit -m fix/typo", home, Tier.REVERSIBLE).writable == (fake_home / "proj",)
     assert command_scope("make", str(docs), Tier.UNKNOWN).writable == (docs,)  # a working folder
     assert not scope.network
     assert command_scope("ls", str(fake_home), Tier.READ_ONLY) == Scope()

@@ -70,12 +70,16 @@ def _writable_form(path: Path, tier: Tier) -> Path | None:
 
     A command that deletes, moves or rewrites in place (the destructive tier and above) needs the
     folder a named file is in, since it removes or renames the entry.
+    A broad folder (home, a system folder) is only made writable for a path directly in it: a word that
+    merely looks like a path (``-m "fix/typo"``) does not open the home folder.
     """
     if tier >= Tier.DESTRUCTIVE and path.is_file():
         path = path.parent
     for candidate in [path, *path.parents]:
         if candidate.exists():
-            return None if candidate == Path("/") else candidate
+            if candidate == Path("/") or (_is_broad(candidate) and candidate not in (path, path.parent)):
+                return None
+            return candidate
     return None
 
 
