@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 from app.policy import pathrisk
+from app.policy.shell_grammar import check_find, check_git, check_sed, check_spec, git_guarded
 from app.policy.shell_parse import SimpleCommand, parse
+from app.policy.shell_specs import SPECS
 from app.policy.tiers import Risk, Tier
 
 MAX_DEPTH = 6
@@ -18,18 +20,7 @@ TRUSTED_BIN_DIRS = tuple(
     for p in ("/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/opt/homebrew/bin")
 )
 
-READ_ONLY = {
-    "ls", "cat", "head", "tail", "wc", "grep", "egrep", "fgrep", "rg", "ag", "echo", "printf", "pwd",
-    "whoami", "date", "cal", "which", "type", "file", "stat", "du", "df", "sort", "uniq", "cut", "tr",
-    "diff", "cmp", "comm", "less", "more", "tree", "basename", "dirname", "realpath", "readlink", "true",
-    "false", "test", "[", "uname", "hostname", "id", "printenv", "ps", "uptime", "md5", "md5sum",
-    "shasum", "sha1sum", "sha256sum", "cksum", "jq", "column", "nl", "fold", "paste", "rev", "seq",
-    "sleep", "yes", "od", "hexdump", "xxd", "strings", "base64", "mdfind", "mdls", "sw_vers",
-    "locale", "tput", "clear", "history", "fc", "lsof", "w", "who", "last", "groups", "nproc",
-    "arch", "getconf", "look", "expr", "bc", "dc", "man", "whatis", "apropos", "info", "free",
-    "vm_stat", "top", "pgrep", "plutil", "textutil", "ioreg", "system_profiler", "sysctl",
-    "fd", "exa", "eza", "bat", "tac", "join", "split", "csplit", "iconv", "envsubst", "numfmt",
-}
+READ_ONLY = frozenset(SPECS)  # the programs with a positive grammar (app/policy/shell_specs.py)
 # Commands that write the paths they are given (reversible unless the path is sensitive).
 WRITES_PATHS = {"mkdir", "touch", "ln", "gzip", "gunzip", "bzip2", "xz", "unxz", "mktemp"}
 DESTRUCTIVE = {
@@ -70,10 +61,24 @@ _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _MONEY = re.compile(r"(checkout|purchase|/buy|/cart|/order|payment|paypal|stripe|/pay\b|venmo|wallet)", re.I)
 
 
-def classify_shell(command: str, cwd: str | Path | None = None) -> Risk:
-    """The tier of running ``command`` (a shell script) in ``cwd``, with reasons in plain words."""
+_ODD_SPACE = re.compile(r"[\r\v\f\u0085\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]")
+
+
+def classify_shell(command: str, cwd: str | Path | None = None, *, git_safe: bool = False) -> Risk:
+    """The tier of running ``command`` (a shell script) in ``cwd``, with reasons in plain words.
+
+    ``git_safe``: the caller runs git with :func:`app.policy.shell_grammar.git_environment` (hooks,
+    fsmonitor, pagers, external diff and outside config off); only then can git read-only commands
+    run without asking.
+    """
     risk = Risk()
-    _classify_script(command, str(cwd or os.getcwd()), risk, 0)
+    if _ODD_SPACE.search(command):
+        risk.raise_to(Tier.UNKNOWN, "It contains a carriage return or unusual spacing that can hide a command.")
+    token = git_guarded.set(git_safe)
+    try:
+        _classify_script(command, str(cwd or os.getcwd()), risk, 0)
+    finally:
+        git_guarded.reset(token)
     if not risk.reasons:
         risk.reasons.append("It only reads information.")
     return risk
@@ -125,7 +130,7 @@ def _classify_command(cmd: SimpleCommand, cwd: str, risk: Risk, depth: int) -> N
         tier, why = pathrisk.write_tier(path, overwrite_ok=redirect.op == ">>")
         if tier > Tier.READ_ONLY:
             risk.raise_to(tier, f"A redirection writes a file. {why}")
-    _classify_words(cmd.words, cmd.dynamic, cwd, risk, depth)
+    _classify_words(cmd.words, cmd.dynamic, cwd, risk, depth, cmd.quoted)
 
 
 def _resolve_name(word: str, cwd: str) -> str | None:
@@ -170,30 +175,37 @@ def _check_writes(name: str, args: list[str], dyn: list[bool], cwd: str, risk: R
         risk.raise_to(max(tier, base), why)
 
 
-def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, depth: int) -> None:
+def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, depth: int,
+                    quoted: list[bool] | None = None) -> None:
     words, dyn = list(words), list(dyn)
-    # Environment assignments before the command.
+    quoted = list(quoted) if quoted is not None and len(quoted) == len(words) else [False] * len(words)
+    # Environment assignments before the command: they can change what any program does.
     while words and _ASSIGN.match(words[0]):
         name = words[0].split("=", 1)[0]
         if name in _DANGEROUS_ENV or name.startswith("DYLD_"):
             risk.raise_to(Tier.UNKNOWN, f"It sets {name}, which changes what program actually runs.")
+        elif len(words) > 1:
+            risk.raise_to(Tier.UNKNOWN, f"It sets {name} for the command, which can change what the program does.")
         words.pop(0)
         dyn.pop(0)
+        quoted.pop(0)
     if not words:
         return
-    if dyn[0] or any(ch in words[0] for ch in "*?["):
+    if dyn[0] or any(ch in words[0] for ch in "*?[{"):
         risk.raise_to(Tier.UNKNOWN, "The command's name is only known when it runs.")
         return
+    if quoted[0]:
+        risk.raise_to(Tier.UNKNOWN, "The command's name is quoted or escaped, which can hide what really runs.")
     resolved = _resolve_name(words[0], cwd)
     if resolved is None:
         shown = pathrisk.display(pathrisk.resolve(words[0], cwd))
         risk.raise_to(Tier.UNKNOWN, f"It runs {shown}, a program outside the system folders; Hearth cannot tell what it does.")
         return
     name = resolved
-    args, adyn = words[1:], dyn[1:]
+    args, adyn, aquoted = words[1:], dyn[1:], quoted[1:]
 
     def rest(skip: int = 0) -> None:
-        _classify_words(args[skip:], adyn[skip:], cwd, risk, depth + 1)
+        _classify_words(args[skip:], adyn[skip:], cwd, risk, depth + 1, aquoted[skip:])
 
     if depth > MAX_DEPTH:
         risk.raise_to(Tier.UNKNOWN, "It nests commands too deeply for Hearth to follow.")
@@ -225,21 +237,19 @@ def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, dep
         rest(i)
         return
     if name == "env":
+        if not args:
+            return  # prints the environment
         i = 0
         while i < len(args):
             a = args[i]
-            if a in ("-S", "--split-string") and i + 1 < len(args):
-                _classify_script(" ".join(args[i + 1 :]), cwd, risk, depth + 1)
+            if a in ("-S", "--split-string") or a.startswith(("-S", "--split-string=")):
+                risk.raise_to(Tier.UNKNOWN, "`env -S` splits a string into a new command line.")
+                tail = args[i + 1 :] if a in ("-S", "--split-string") else [a.split("=", 1)[-1] if a.startswith("--") else a[2:], *args[i + 1 :]]
+                _classify_script(" ".join(tail), cwd, risk, depth + 1)
                 return
-            if a.startswith("-S"):
-                _classify_script(" ".join([a[2:], *args[i + 1 :]]), cwd, risk, depth + 1)
-                return
-            if a in ("-u", "--unset", "-C", "--chdir"):
-                if a in ("-C", "--chdir"):
-                    risk.raise_to(Tier.UNKNOWN, "It changes folder before running the command.")
-                i += 2
-            elif a.startswith("-"):
-                i += 1
+            if a.startswith("-") or _ASSIGN.match(a):
+                risk.raise_to(Tier.UNKNOWN, f"`env {a}` changes the environment of the command it runs.")
+                i += 2 if a in ("-u", "--unset", "-C", "--chdir") else 1
             else:
                 break
         rest(i)
@@ -254,12 +264,12 @@ def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, dep
         # Its arguments come from input: the command's paths are unknown.
         _classify_words(args[i:] + ["$input"], adyn[i:] + [True], cwd, risk, depth + 1)
         return
-    if name in SHELLS or name == "busybox":
-        if name == "busybox":
-            if not args:
-                return
+    if name == "busybox":
+        risk.raise_to(Tier.UNKNOWN, "`busybox` runs any of its built-in programs; Hearth does not vouch for them.")
+        if args:
             rest()
-            return
+        return
+    if name in SHELLS:
         script_index = None
         for i, a in enumerate(args):
             if a.startswith("-") and not a.startswith("--") and "c" in a[1:]:
@@ -275,8 +285,7 @@ def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, dep
         _classify_script(args[script_index], cwd, risk, depth + 1)
         return
     if name == "eval":
-        if any(adyn):
-            risk.raise_to(Tier.UNKNOWN, "It evaluates text only known when it runs.")
+        risk.raise_to(Tier.UNKNOWN, "`eval` runs text as a new command line.")
         _classify_script(" ".join(args), cwd, risk, depth + 1)
         return
     if name in ("watch",):
@@ -286,9 +295,7 @@ def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, dep
         _classify_script(" ".join(args[i:]), cwd, risk, depth + 1)
         return
     if name in ("awk", "gawk", "mawk", "nawk"):
-        program = next((a for a in args if not a.startswith("-")), "")
-        if re.search(r"system|\||>|getline|close|fflush", program) or any(adyn):
-            risk.raise_to(Tier.UNKNOWN, "The awk program can run commands or write files.")
+        risk.raise_to(Tier.UNKNOWN, "An awk program can run commands and write files; Hearth asks before any.")
         _check_reads(args[1:], adyn[1:], cwd, risk)
         return
     if name in INTERPRETERS:
@@ -296,24 +303,26 @@ def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, dep
         return
     if name == "find":
         _classify_find(args, adyn, cwd, risk, depth)
+        check_find(args, adyn, cwd, risk)
         return
     if name == "git":
         _classify_git(args, adyn, cwd, risk)
+        check_git(args, adyn, cwd, risk)
         return
     if name in ("sed", "gsed"):
         if any(a == "-i" or a.startswith(("-i", "--in-place")) or (a.startswith("-") and not a.startswith("--") and "i" in a[1:]) for a in args):
             risk.raise_to(Tier.DESTRUCTIVE, "`sed -i` rewrites files in place; the old text cannot be recovered.")
             _check_writes(name, [a for a in args[1:] if not a.startswith("-")], [False] * len(args), cwd, risk, Tier.DESTRUCTIVE)
-        elif any(re.search(r"(^|[;}\s/])[wWe](\s|$)", a) for a in args if not a.startswith("-")):
-            risk.raise_to(Tier.UNKNOWN, "The sed script may write files or run commands.")
+        else:
+            check_sed(args, adyn, aquoted, cwd, risk)
         _check_reads(args, adyn, cwd, risk)
         return
-    if name in ("sort",) and any(a.startswith("-o") or a == "--output" for a in args):
+    if name in ("sort",) and any(a.startswith(("-o", "--output")) for a in args):
         risk.raise_to(Tier.DESTRUCTIVE, "`sort -o` overwrites a file.")
         return
     if name in ("defaults",):
         verb = args[0] if args else ""
-        if verb in ("read", "domains", "find", "read-type", "export"):
+        if verb in ("read", "domains", "find", "read-type") and len(args) <= 3 and not any(adyn):
             return
         domain = " ".join(args[1:2]).lower()
         if any(k in domain for k in ("security", "firewall", "alf", "loginwindow", "screensaver", "gatekeeper")):
@@ -358,8 +367,8 @@ def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, dep
     if name in ("say", "afplay", "pbcopy", "osascript-notify", "notify-send", "terminal-notifier"):
         risk.raise_to(Tier.REVERSIBLE, f"`{name}` makes a small local change (sound, clipboard or notification).")
         return
-    if name in READ_ONLY:
-        _check_reads(args, adyn, cwd, risk)
+    if name in SPECS:
+        check_spec(name, args, adyn, aquoted, cwd, risk)
         return
     risk.raise_to(Tier.UNKNOWN, f"Hearth does not know what `{name}` does.")
 
@@ -452,16 +461,16 @@ def _classify_find(args: list[str], adyn: list[bool], cwd: str, risk: Risk, dept
 
 
 _GIT_READ = {"status", "log", "diff", "show", "branch", "tag", "blame", "ls-files", "rev-parse", "describe",
-             "shortlog", "grep", "remote", "config", "reflog", "help", "version", "stash"}
+             "shortlog", "grep", "remote", "config", "help", "version", "stash", "rev-list", "cat-file"}
 _GIT_NET = {"push", "pull", "fetch", "clone", "submodule", "ls-remote", "send-email", "request-pull"}
-_GIT_DESTRUCTIVE = {"reset", "clean", "rm", "filter-branch", "gc", "prune", "restore", "checkout", "switch", "rebase"}
+_GIT_DESTRUCTIVE = {"reset", "clean", "rm", "filter-branch", "gc", "prune", "restore", "checkout", "switch", "rebase",
+                    "reflog", "update-ref", "replace", "filter-repo"}
 
 
 def _classify_git(args: list[str], adyn: list[bool], cwd: str, risk: Risk) -> None:
     i = 0
     while i < len(args) and args[i].startswith("-"):
-        if args[i] in ("-c", "-C", "--git-dir", "--work-tree", "--exec-path"):
-            risk.raise_to(Tier.UNKNOWN, "It changes git's configuration or folder for this run.")
+        if args[i] in ("-c", "-C", "--git-dir", "--work-tree", "--exec-path", "--namespace", "--config-env"):
             i += 2
         else:
             i += 1
@@ -472,8 +481,13 @@ def _classify_git(args: list[str], adyn: list[bool], cwd: str, risk: Risk) -> No
     elif sub in _GIT_DESTRUCTIVE:
         risk.raise_to(Tier.DESTRUCTIVE, f"`git {sub}` can discard changes for good.")
     elif sub in _GIT_READ:
-        if sub == "config" and any(not a.startswith("-") for a in rest[1:]) or sub == "stash" and rest[:1] not in ([], ["list"], ["show"]):
+        if sub == "config" and any(not a.startswith("-") for a in rest[1:]) or sub == "stash" and rest[:1] != ["list"]:
             risk.raise_to(Tier.DESTRUCTIVE, f"`git {sub}` changes repository state.")
+        elif sub == "remote" and rest[:1] and rest[0] in ("update", "show", "prune", "set-head"):
+            risk.raise_to(Tier.EXTERNAL, f"`git remote {rest[0]}` talks to another computer.")
+        elif sub == "branch" and any(a in ("-D", "-d", "--delete", "-M", "-f", "--force", "-C") or
+                                     (a.startswith("-") and not a.startswith("--") and set(a[1:]) & set("DdMfC")) for a in rest):
+            risk.raise_to(Tier.DESTRUCTIVE, "`git branch` deletes or overwrites a branch, with its unmerged work.")
         elif sub in ("branch", "tag", "remote") and rest and rest[0] not in ("-l", "--list", "-v", "-a", "-r"):
             risk.raise_to(Tier.REVERSIBLE, f"`git {sub}` changes repository references.")
     elif sub in ("add", "commit", "init", "mv", "merge", "cherry-pick", "revert", "apply", "am", "worktree"):

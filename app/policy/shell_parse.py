@@ -27,6 +27,7 @@ class Redirect:
 class SimpleCommand:
     words: list[str] = field(default_factory=list)
     dynamic: list[bool] = field(default_factory=list)
+    quoted: list[bool] = field(default_factory=list)  # the word had quotes or backslashes
     redirects: list[Redirect] = field(default_factory=list)
 
 
@@ -44,6 +45,7 @@ class _Lexer:
         self.i = 0
         self.script = Script()
         self.cmd = SimpleCommand()
+        self.last_quoted = False
 
     # -- helpers ---------------------------------------------------------------------------
     def peek(self, offset: int = 0) -> str:
@@ -158,6 +160,7 @@ class _Lexer:
     # -- words -----------------------------------------------------------------------------
     def read_word(self) -> tuple[str, bool, bool]:
         """Read one word; returns (text, dynamic, found)."""
+        self.last_quoted = False
         out: list[str] = []
         dynamic = False
         found = False
@@ -166,6 +169,8 @@ class _Lexer:
             if c in _SPACE or c in _SEPARATORS or c in "<>":
                 break
             found = True
+            if c in "\\'\"":
+                self.last_quoted = True
             if c == "\\":
                 nxt = self.peek(1)
                 if nxt in ("\n", ""):
@@ -255,6 +260,7 @@ class _Lexer:
                 if self.cmd.words and self.cmd.words[-1].isdigit() and self.i > 0 and s[self.i - 1].isdigit():
                     self.cmd.words.pop()
                     self.cmd.dynamic.pop()
+                    self.cmd.quoted.pop()
                 if s.startswith("<<<", self.i):
                     self.i += 3
                     self.read_redirect("<<<")
@@ -267,6 +273,7 @@ class _Lexer:
                     self.script.nested.append(self.read_balanced("(", ")"))
                     self.cmd.words.append("/dev/fd/63")
                     self.cmd.dynamic.append(True)
+                    self.cmd.quoted.append(False)
                 elif s.startswith(">>", self.i):
                     self.i += 2
                     self.read_redirect(">>")
@@ -287,6 +294,7 @@ class _Lexer:
                 word, dynamic, _found = self.read_word()
                 self.cmd.words.append(word)
                 self.cmd.dynamic.append(dynamic)
+                self.cmd.quoted.append(self.last_quoted)
         self.end_command()
         return self.script
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.policy import pathrisk, sandbox
 from app.policy.shell import classify_shell
+from app.policy.shell_grammar import git_environment
 from app.policy.tiers import TIER_WORDS, Risk
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string, truncate
 
@@ -27,7 +28,7 @@ def _cwd(args: dict[str, Any], ctx: ToolContext) -> str:
 def _risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
     command = str(args.get("command", ""))
     cwd = _cwd(args, ctx)
-    risk = classify_shell(command, cwd)
+    risk = classify_shell(command, cwd, git_safe=True)  # _execute runs with git_environment()
     risk.explanation = (f"This runs the shell command `{command}` in {pathrisk.display(pathrisk.resolve(cwd))}; "
                         f"it {TIER_WORDS[risk.tier]}.")
     return risk
@@ -37,7 +38,7 @@ def _scope(args: dict[str, Any], ctx: ToolContext) -> sandbox.Scope:
     """What the command may touch: the same for the panel and the run (auto-approved: scratch only)."""
     command = str(args.get("command", ""))
     cwd = _cwd(args, ctx)
-    return sandbox.command_scope(command, cwd, classify_shell(command, cwd).tier)
+    return sandbox.command_scope(command, cwd, classify_shell(command, cwd, git_safe=True).tier)
 
 
 def _preview(args: dict[str, Any], ctx: ToolContext) -> str:
@@ -63,7 +64,7 @@ def _execute(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     with tempfile.TemporaryDirectory(prefix="hearth-scratch-") as scratch:
         try:
             proc = subprocess.Popen(_argv(command, args, ctx, scratch), cwd=_cwd(args, ctx), stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                                    stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=git_environment(),
                                     start_new_session=True)
         except OSError as exc:
             raise ToolError(f"could not run the command: {exc}") from exc

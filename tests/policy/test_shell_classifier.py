@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,6 @@ READ_ONLY = [
     "du -sh .",
     "head -n 5 notes.txt && tail -n 5 notes.txt",
     "/bin/cat notes.txt",
-    "awk '{print $1}' notes.txt",
     "sed 's/a/b/' notes.txt",
     "echo '$(rm -rf ~)'",  # single quotes: literal text, nothing runs
     "echo \\$HOME",
@@ -157,9 +157,12 @@ def test_bypasses_always_ask(command: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", READ_ONLY)
 def test_harmless_commands_are_read_only(command: str, tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("a b\n")
-    (tmp_path / "sub").mkdir()
-    risk = classify_shell(command, tmp_path)
+    project = tmp_path / "project"  # the test's HOME is under tmp_path: a walk of tmp_path reaches ~/.ssh
+    project.mkdir()
+    (project / "notes.txt").write_text("a b\n")
+    (project / "sub").mkdir()
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    risk = classify_shell(command, project, git_safe=True)
     assert risk.tier == Tier.READ_ONLY, (command, risk)
 
 
