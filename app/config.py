@@ -18,12 +18,15 @@ import tomli_w
 from app.fileio import atomic_write_text
 from app.paths import Paths, get_paths
 
-DEFAULT_MODEL = "SmolLM2-135M-Instruct"
+DEFAULT_MODEL = "SmolLM2-135M-Instruct"  # the fast model: routing, actions, short replies
+DEFAULT_ANSWER_MODEL = "Qwen2.5-Coder-0.5B-Instruct"  # answers questions (bench/models.py)
+MODEL_ROLES = ("fast", "answer")
 
 
 @dataclass
 class ModelSettings:
-    name: str = DEFAULT_MODEL
+    name: str = DEFAULT_MODEL  # the fast model (role "fast")
+    answer: str = DEFAULT_ANSWER_MODEL  # role "answer"; "" answers with the fast model
     max_tokens: int = 512
     temperature: float = 0.0
     top_p: float = 1.0

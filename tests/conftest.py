@@ -16,6 +16,8 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
+# Mechanics tests run on SmolLM2 alone; answer-quality tests name the answer model themselves.
+os.environ.setdefault("HEARTH_ANSWER_MODEL", "")
 
 
 @pytest.fixture(autouse=True)

@@ -160,6 +160,7 @@ class Agent:
             messages=[{"role": "system", "content": system}, *history, {"role": "user", "content": ""}],
             max_tokens=1,
             conversation_id=conversation_id,
+            model_role="answer",
         )
         self.model.generate(request).result(60)
 
@@ -247,6 +248,7 @@ class Agent:
                 logits_processors=factory,
                 assistant_prefix=prefix,
                 request_id=f"{turn.turn_id}-{step}",
+                model_role="answer" if plain else "fast",  # questions go to the stronger model
             )
             done = self._generate(turn, request, toolcall.AnswerStream(routed and offer))
             if done is None:

