@@ -31,8 +31,8 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     for info in models:
         roles = [r for r, n in (("fast", model.name), ("answer", answer)) if n == info.name]
-        mark = f"*{'+'.join(roles)}" if roles else ""
-        print(f"{mark:<13} {info.name:<32} {info.size_bytes / 1e6:8.1f} MB  {info.architecture:<8} {info.quantization}")
+        mark, role_text = ("*", f"  [{' + '.join(roles)}]") if roles else (" ", "")
+        print(f"{mark} {info.name:<32} {info.size_bytes / 1e6:8.1f} MB  {info.architecture:<8} {info.quantization}{role_text}")
     return 0
 
 
