@@ -52,9 +52,9 @@ INTERPRETERS = {
 SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash", "mksh", "rbash"}
 # Prefixes that run the rest of the line as a command.
 WRAPPERS = {"nohup", "time", "command", "exec", "builtin", "caffeinate", "unbuffer", "then", "do", "else",
-            "if", "elif", "while", "until", "!", "{", "}", "fi", "done", "esac", "coproc"}
+            "if", "elif", "while", "until", "!", "{", "}", "fi", "done", "esac"}
 WRAPPERS_WITH_ARG = {"nice": {"-n"}, "ionice": {"-c", "-n"}, "stdbuf": set(), "timeout": {"-s", "-k"}}
-CONTROL_UNKNOWN = {"for", "case", "select", "function", "trap", "source", ".", "alias", "chroot", "exit"}
+CONTROL_UNKNOWN = {"coproc", "for", "case", "select", "function", "trap", "source", ".", "alias", "chroot", "exit"}
 _DANGEROUS_ENV = ("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "IFS", "BASH_ENV", "ENV", "PROMPT_COMMAND",
                   "SHELLOPTS", "PS4", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "PYTHONPATH", "PYTHONSTARTUP")
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -101,7 +101,8 @@ def _classify_script(text: str, cwd: str, risk: Risk, depth: int) -> None:
         if name in ("cd", "pushd", "popd", "chdir"):
             # Follow one plain `cd` so later relative paths are judged where they really land.
             args = cmd.words[1:]
-            if name != "cd" or changed_folder or script.subshell or any(cmd.dynamic) or args[:1] == ["-"] or len(args) > 1:
+            if (name != "cd" or changed_folder or script.subshell or any(cmd.dynamic) or args[:1] == ["-"] or len(args) > 1
+                    or any(ch in "".join(args) for ch in "*?[{")):
                 risk.raise_to(Tier.UNKNOWN, "It changes folder in a way Hearth cannot follow.")
             else:
                 cwd = str(pathrisk.resolve(args[0] if args else "~", cwd))
@@ -191,7 +192,7 @@ def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, dep
         quoted.pop(0)
     if not words:
         return
-    if dyn[0] or any(ch in words[0] for ch in "*?[{"):
+    if dyn[0] or (words[0] != "[" and any(ch in words[0] for ch in "*?[{")):
         risk.raise_to(Tier.UNKNOWN, "The command's name is only known when it runs.")
         return
     if quoted[0]:
@@ -353,6 +354,9 @@ def _classify_words(words: list[str], dyn: list[bool], cwd: str, risk: Risk, dep
                 risk.raise_to(Tier.MONEY, f"It contacts {a}, which looks like a purchase or payment.")
         risk.raise_to(Tier.EXTERNAL, f"`{name}` connects to the network.")
         _check_reads(args, adyn, cwd, risk)
+        uploads = [a.split("@", 1)[1] for a in args if "@" in a and "://" not in a]
+        uploads += [b for a, b in zip(args, args[1:], strict=False) if a in ("-T", "--upload-file", "--data-binary")]
+        _check_reads(uploads, [False] * len(uploads), cwd, risk)
         return
     if name in CREDENTIALS:
         risk.raise_to(Tier.CREDENTIALS, f"`{name}` works with passwords, keys or security settings.")
@@ -461,7 +465,7 @@ def _classify_find(args: list[str], adyn: list[bool], cwd: str, risk: Risk, dept
 
 
 _GIT_READ = {"status", "log", "diff", "show", "branch", "tag", "blame", "ls-files", "rev-parse", "describe",
-             "shortlog", "grep", "remote", "config", "help", "version", "stash", "rev-list", "cat-file"}
+             "shortlog", "remote", "version", "stash", "rev-list", "cat-file"}
 _GIT_NET = {"push", "pull", "fetch", "clone", "submodule", "ls-remote", "send-email", "request-pull"}
 _GIT_DESTRUCTIVE = {"reset", "clean", "rm", "filter-branch", "gc", "prune", "restore", "checkout", "switch", "rebase",
                     "reflog", "update-ref", "replace", "filter-repo"}
@@ -488,8 +492,10 @@ def _classify_git(args: list[str], adyn: list[bool], cwd: str, risk: Risk) -> No
         elif sub == "branch" and any(a in ("-D", "-d", "--delete", "-M", "-f", "--force", "-C") or
                                      (a.startswith("-") and not a.startswith("--") and set(a[1:]) & set("DdMfC")) for a in rest):
             risk.raise_to(Tier.DESTRUCTIVE, "`git branch` deletes or overwrites a branch, with its unmerged work.")
-        elif sub in ("branch", "tag", "remote") and rest and rest[0] not in ("-l", "--list", "-v", "-a", "-r"):
+        elif sub in ("branch", "tag", "remote") and any(not a.startswith("-") for a in rest) and not {"-l", "--list"} & set(rest):
             risk.raise_to(Tier.REVERSIBLE, f"`git {sub}` changes repository references.")
+    elif sub == "worktree" and rest[:1] and rest[0] in ("remove", "prune"):
+        risk.raise_to(Tier.DESTRUCTIVE, f"`git worktree {rest[0]}` deletes a working folder with its changes.")
     elif sub in ("add", "commit", "init", "mv", "merge", "cherry-pick", "revert", "apply", "am", "worktree"):
         risk.raise_to(Tier.REVERSIBLE, f"`git {sub}` records a change in the repository.")
     else:

@@ -19,7 +19,10 @@ from app.policy.shell_specs import (
     FIND_GLOBAL_OPTIONS,
     FIND_TESTS_NO_VALUE,
     FIND_TESTS_WITH_VALUE,
+    GIT_DESTRUCTIVE,
+    GIT_NET,
     GIT_READ,
+    GIT_REVERSIBLE,
     NONE,
     NUM,
     PATH,
@@ -70,7 +73,7 @@ def check_read_path(word: str, cwd: str, risk: Risk, *, recursive: bool = False,
         _ask(risk, f"`{word}` uses brace expansion, which can name files Hearth cannot check.")
         return
     if _GLOB.search(word):
-        if "/" in word or word.startswith(("~", ".")):
+        if "/" in word.rstrip("/") or word.startswith(("~", ".")):
             _ask(risk, f"`{word}` is a pattern that can reach files outside the working folder.")
             return
         for match in glob.glob(os.path.join(glob.escape(cwd), word)):
@@ -102,6 +105,9 @@ def check_spec(name: str, args: list[str], dyn: list[bool], quoted: list[bool], 
     spec = SPECS[name]
     if any(dyn):
         _ask(risk, f"`{name}` gets an argument only known when it runs (a variable or substitution).")
+        for word, d in zip(args, dyn, strict=False):
+            if not d and not word.startswith("-") and ("/" in word or word.startswith(("~", "."))):
+                check_read_path(word, cwd, risk, name=name)
         return
     if name in ("test", "["):
         _check_test(name, args, risk)
@@ -342,7 +348,9 @@ def check_git(args: list[str], dyn: list[bool], cwd: str, risk: Risk) -> None:
     rest = args[i + 1 :]
     allowed = GIT_READ.get(sub)
     if allowed is None:
-        return  # not a read: shell.py gave it its tier
+        if sub not in GIT_NET | GIT_DESTRUCTIVE | GIT_REVERSIBLE:
+            _ask(risk, f"Hearth does not know `git {sub}` to be safe.")
+        return  # otherwise shell.py gave it its tier
     if sub == "stash" and rest != ["list"]:
         return
     if sub == "remote" and any(not a.startswith("-") for a in rest):

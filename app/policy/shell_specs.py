@@ -156,7 +156,7 @@ SPECS: dict[str, Spec] = {
     "base64": Spec(flags="dD", long=_s("--decode"), values={"-w": NUM, "--wrap": NUM, "-i": PATH, "--input": PATH},
                    max_operands=1),  # no -o, no second operand
     "printenv": Spec(operands=TEXT),
-    "ps": Spec(flags="AaceEfjlMmrSTuvwxXh", values={"-o": STR, "-p": STR, "-u": STR, "-U": STR, "-O": STR}, operands=NONE),
+    "ps": Spec(flags="AaceEfjlMmrSTuvwxXh", values={"-o": STR, "-p": STR, "-u": STR, "-U": STR, "-O": STR}, operands=TEXT, max_operands=1),
     "pgrep": Spec(flags="filnaxv", values={"-u": STR}, operands=TEXT, max_operands=1),
     "who": Spec(flags="abHmqsu", operands=NONE),
     "w": Spec(flags="hs", operands=TEXT, max_operands=1),
