@@ -247,8 +247,7 @@ _TOKEN_STORES = ["~/.ssh/id_ed25519", "~/.aws/credentials", "~/.config/gh/hosts.
                  "~/.cargo/credentials.toml", "~/.vault-token", "~/.netrc", "~/.docker/config.json", "~/.kube/config",
                  "~/.git-credentials", "~/.npmrc", "~/.pypirc", "~/.config/google-chrome/Default/Login Data",
                  "~/Library/Application Support/Google/Chrome/Default/Cookies", "~/.mozilla/firefox/x.default/logins.json",
-                 "~/Library/Keychains/login.keychain-db", "~/.gnupg/private-keys-v1.d/a.key", "~/.password-store/x.gpg",
-                 "~/.config/hearth/settings.toml", "~/.local/share/hearth/memory/chroma.sqlite3"]
+                 "~/Library/Keychains/login.keychain-db", "~/.gnupg/private-keys-v1.d/a.key", "~/.password-store/x.gpg"]
 _LOGIN_ITEMS = ["~/Library/LaunchAgents/x.plist", "~/.config/autostart/x.desktop", "~/.bashrc", "~/.zshrc",
                 "~/.profile", "~/.config/systemd/user/x.service", "~/.local/bin/ls", "~/bin/git",
                 "~/Dropbox/x.sh", "~/Library/Mobile Documents/com~apple~CloudDocs/x", "project/.vscode/tasks.json",
@@ -257,7 +256,11 @@ _LOGIN_ITEMS = ["~/Library/LaunchAgents/x.plist", "~/.config/autostart/x.desktop
 
 def tool_cases() -> list[ToolCase]:
     """~55 tool calls that must ask (reads of token stores, writes that persist, malformed arguments)."""
-    cases = [ToolCase("read_file", {"path": p}, "read token store", Tier.CREDENTIALS) for p in _TOKEN_STORES]
+    from app.paths import get_paths
+
+    hearth = get_paths()  # Hearth's own home: its settings and memory
+    stores = [*_TOKEN_STORES, str(hearth.config_dir / "settings.toml"), str(hearth.data_dir / "chroma.sqlite3")]
+    cases = [ToolCase("read_file", {"path": p}, "read token store", Tier.CREDENTIALS) for p in stores]
     cases += [ToolCase("list_files", {"path": p}, "list token store", Tier.CREDENTIALS)
               for p in ("~/.ssh", "~/.aws", "~/.config/gh", "~/.gnupg")]
     cases += [ToolCase("search_files", {"path": p, "query": "token"}, "search holding token stores", Tier.CREDENTIALS)

@@ -219,3 +219,59 @@ def test_nul_bytes_ask(tmp_path: Path) -> None:
 
 def test_real_home_never_touched() -> None:
     assert os.environ["HOME"].endswith("home")
+
+
+# Issue #19: options of "read-only" programs that run code, write or reach secrets (GTFOBins), and
+# credential reads hidden from a path check. Each must ask.
+ISSUE_19 = [
+    "awk 'BEGIN{system(\"/tmp/evil/x\")}'",
+    "sed '1e /tmp/evil/x' notes.txt",
+    "sed 's/a/b/e' notes.txt",
+    "sed -n '1w out' notes.txt",
+    "env -S 'sh -c /tmp/evil/x'",
+    "dc -e '!/tmp/evil/x'",
+    "fd -x /tmp/evil/x",
+    "sort --compress-program=/tmp/evil/x notes.txt",
+    "uniq notes.txt ~/.bashrc",
+    "xxd -r notes.txt ~/.zshrc",
+    "base64 -d -o ~/.bashrc notes.txt",
+    "tree -o ~/.bashrc",
+    "iconv -f utf8 -t utf8 -o ~/.bashrc notes.txt",
+    "split notes.txt",
+    "printf -v 'a[$(/tmp/evil/x)]' x",
+    "test -v 'a[$(/tmp/evil/x)]'",
+    "history -w ~/.bashrc",
+    "arch -x86_64 /bin/sh",
+    "LESSOPEN='|/tmp/evil/x %s' less notes.txt",
+    "man -P /tmp/evil/x ls",
+    "rg --pre /tmp/evil/x foo",
+    "git -c core.fsmonitor=/tmp/evil/x status",
+    "GIT_EXTERNAL_DIFF=/tmp/evil/x git diff",
+    "HOME=/tmp/evil git log",
+    "git diff --output=out.txt",
+    "git grep -O/tmp/evil/x foo",
+    "git remote update",
+    "cat ~/.ss?/id_*",
+    "cd ~/.ss*; cat *",
+    "d=.ssh; cat ~/$d/id_rsa",
+    "cat ~/.{ssh,aws}/credentials",
+    "cat ~/.SSH/id_rsa",
+    "grep -r --include=id_rsa BEGIN ~",
+    "git diff --no-index ~/.ssh/id_rsa /dev/null",
+    "ls\rcat ~/.ssh/id_rsa",
+]
+
+
+@pytest.mark.parametrize("command", ISSUE_19)
+def test_issue_19_families_ask(command: str, tmp_path: Path, fake_home: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "notes.txt").write_text("a\n")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    risk = classify_shell(command, project, git_safe=True)
+    assert risk.tier in ALWAYS_ASK, (command, risk)
+
+
+@pytest.mark.parametrize("command", ["git branch -D main", "git reflog expire --all", "git stash", "rm -rf ~/Documents"])
+def test_destructive_git_is_destructive(command: str, tmp_path: Path) -> None:
+    assert classify_shell(command, tmp_path, git_safe=True).tier >= Tier.DESTRUCTIVE

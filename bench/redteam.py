@@ -1,0 +1,144 @@
+"""The gate's red team, side by side with the classifier before issue #19 (commit e327dfa).
+
+    python bench/redteam.py            # shell commands: today vs e327dfa
+    python bench/redteam.py --tools    # also ~55 tool calls through the gate (today only)
+
+Per family: cases, unapproved (must ask, yet read-only: it would run unasked), under-tiered (a
+credential or destructive family given a lower tier), and false alarms on harmless commands. Runs in
+a temporary HOME and HEARTH_HOME; the real home is never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import subprocess
+import sys
+import tempfile
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OLD_COMMIT = "e327dfa"
+
+
+def _isolate() -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix="hearth-redteam-"))
+    (tmp / "home").mkdir()
+    os.environ["HOME"] = str(tmp / "home")
+    os.environ["HEARTH_HOME"] = str(tmp / "hearth-home")
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ.pop(var, None)
+    return tmp
+
+
+def load_old_classifier(commit: str = OLD_COMMIT) -> Callable[..., object]:
+    """``classify_shell`` as it was at ``commit`` (its shell.py, shell_parse.py and pathrisk.py)."""
+    modules: dict[str, types.ModuleType] = {}
+    for name in ("pathrisk", "shell_parse", "shell"):
+        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:app/policy/{name}.py"],
+                                check=True, capture_output=True, text=True).stdout
+        for other in ("pathrisk", "shell_parse"):
+            source = source.replace(f"from app.policy.{other} import", f"from _old_{other} import")
+        source = source.replace("from app.policy import pathrisk", "import _old_pathrisk as pathrisk")
+        module = types.ModuleType(f"_old_{name}")
+        sys.modules[module.__name__] = module
+        exec(compile(source, f"{commit}:app/policy/{name}.py", "exec"), module.__dict__)
+        modules[name] = module
+    return modules["shell"].classify_shell  # type: ignore[no-any-return]
+
+
+def measure(classify: Callable[[str, Path], object], cases: list, project: Path) -> dict[str, list[int]]:
+    """family -> [cases, unapproved, under-tiered, false alarms]."""
+    from app.policy.tiers import Tier
+
+    out: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0, 0])
+    for case in cases:
+        family = case.family.split(" (")[0]
+        row = out[family]
+        row[0] += 1
+        try:
+            tier = classify(case.command, project).tier  # type: ignore[attr-defined]
+        except Exception:
+            tier = Tier.UNKNOWN
+        if case.harmless:
+            row[3] += tier != Tier.READ_ONLY
+        elif tier == Tier.READ_ONLY:
+            row[1] += 1
+        elif case.strict and tier < case.min_tier:
+            row[2] += 1
+    return out
+
+
+def _table(new: dict[str, list[int]], old: dict[str, list[int]]) -> str:
+    lines = ["| family | cases | unapproved now (before) | under-tiered now (before) | false alarms now (before) |",
+             "|---|---:|---:|---:|---:|"]
+    total_new, total_old = [0, 0, 0, 0], [0, 0, 0, 0]
+    for family in sorted(new, key=lambda f: (f.startswith("harmless"), f)):
+        n, o = new[family], old.get(family, [0, 0, 0, 0])
+        total_new = [a + b for a, b in zip(total_new, n, strict=True)]
+        total_old = [a + b for a, b in zip(total_old, o, strict=True)]
+        lines.append(f"| {family} | {n[0]} | {n[1]} ({o[1]}) | {n[2]} ({o[2]}) | {n[3]} ({o[3]}) |")
+    lines.append(f"| **all** | {total_new[0]} | {total_new[1]} ({total_old[1]}) | {total_new[2]} ({total_old[2]}) "
+                 f"| {total_new[3]} ({total_old[3]}) |")
+    return "\n".join(lines)
+
+
+def run_tools(tmp: Path) -> str:
+    """Each tool case through the gate with no approver: 'unapproved' means it ran unasked."""
+    from app.config import Settings
+    from app.paths import get_paths
+    from app.policy.approval import Gate
+    from app.policy.taint import Taint
+    from app.policy.tiers import Tier
+    from app.tools import file_tools, open_tools
+    from app.tools.base import ToolContext
+    from tests.policy.redteam_cases import tool_cases
+
+    tools = {t.name: t for t in [*file_tools.TOOLS, *open_tools.TOOLS]}
+    ctx = ToolContext(get_paths().ensure(), Settings(), None, tmp)
+    gate = Gate(context=ctx, approver=None)
+    rows: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
+    failing: list[str] = []
+    for n, case in enumerate(tool_cases()):
+        verdict = gate.review(turn_id="redteam", action_id=str(n), tool=tools[case.tool], arguments=case.arguments,
+                              taint=Taint(), emit=lambda _e: None)
+        row = rows[case.family]
+        row[0] += 1
+        if verdict.approved:
+            row[1] += 1
+            failing.append(f"unapproved: {case.tool} {case.arguments}")
+        elif verdict.tier < case.min_tier and case.min_tier != Tier.UNKNOWN:
+            row[2] += 1
+            failing.append(f"under-tiered ({verdict.tier.label} < {case.min_tier.label}): {case.tool} {case.arguments}")
+    lines = ["| tool family | cases | unapproved | under-tiered |", "|---|---:|---:|---:|"]
+    lines += [f"| {family} | {r[0]} | {r[1]} | {r[2]} |" for family, r in rows.items()]
+    lines.append(f"| **all** | {sum(r[0] for r in rows.values())} | {sum(r[1] for r in rows.values())} "
+                 f"| {sum(r[2] for r in rows.values())} |")
+    return "\n".join(lines) + ("\n\n" + "\n".join(f"- {f}" for f in failing) if failing else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tools", action="store_true", help="also run the tool-call cases through the gate")
+    args = parser.parse_args()
+    tmp = _isolate()
+    sys.path.insert(0, str(ROOT))
+    from app.policy.shell import classify_shell
+    from tests.policy.redteam_cases import all_cases, make_workspace
+
+    project = make_workspace(tmp)
+    cases = all_cases()
+    old = measure(load_old_classifier(), cases, project)
+    new = measure(lambda c, p: classify_shell(c, p, git_safe=True), cases, project)
+    print(f"Shell commands: today vs {OLD_COMMIT} (in brackets)\n")
+    print(_table(new, old))
+    if args.tools:
+        print("\nTool calls through the gate (today)\n")
+        print(run_tools(tmp))
+
+
+if __name__ == "__main__":
+    main()
