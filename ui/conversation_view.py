@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import Citation
+from app.wording import THIS_COMPUTER
 from ui import theme
 from ui.widgets import CitationChip, RichLabel, icon_button
 
@@ -161,7 +162,7 @@ class EmptyState(QWidget):
         title = QLabel("How can I help?")
         title.setObjectName("EmptyTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        hint = QLabel("Everything runs on this Mac. Nothing leaves it unless you approve.")
+        hint = QLabel(f"Everything runs on {THIS_COMPUTER}. Nothing leaves it unless you approve.")
         hint.setObjectName("EmptyHint")
         hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(logo)

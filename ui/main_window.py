@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import events as ev
 from app.events import Citation
+from app.wording import THIS_COMPUTER
 from ui import theme, worker
 from ui.activity_view import ActivityView
 from ui.approval_panel import ApprovalDock
@@ -301,7 +302,7 @@ class MainWindow(QMainWindow):
         if item is None:
             return
         if confirm and QMessageBox.question(
-            self, "Delete conversation", f"Delete “{item.text()}”? Its messages are removed from this Mac."
+            self, "Delete conversation", f"Delete “{item.text()}”? Its messages are removed from {THIS_COMPUTER}."
         ) != QMessageBox.StandardButton.Yes:
             return
         conversation_id = item.data(Qt.ItemDataRole.UserRole)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import events as ev
+from app.wording import THIS_COMPUTER
 from ui import markdown_render, theme, worker
 from ui.bridge import EventBridge
 from ui.services import Services
@@ -229,7 +230,7 @@ class MemoryBrowser(QWidget):
         chunks = stats.get("chunks", 0)
         disk = stats.get("disk_bytes") or stats.get("bytes") or 0
         size = f" · {disk / 1e6:.1f} MB" if disk else ""
-        text = f"{chunks:,} passage{'s' if chunks != 1 else ''} from {len(sources)} source{'s' if len(sources) != 1 else ''}{size}\nStored only on this Mac, in {stats.get('location', '')}"
+        text = f"{chunks:,} passage{'s' if chunks != 1 else ''} from {len(sources)} source{'s' if len(sources) != 1 else ''}{size}\nStored only on {THIS_COMPUTER}, in {stats.get('location', '')}"
         pending = int(stats.get("vectors_pending", 0) or 0)
         background = bool(stats.get("compacting"))
         if pending:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.policy.sandbox import describe as describe_sandbox
+from app.wording import THIS_COMPUTER
 from ui import theme, worker
 from ui.services import Services
 
@@ -144,7 +145,7 @@ class SettingsDialog(QDialog):
         return page
 
     def _model(self) -> QWidget:
-        page, layout = _page("Model", "Hearth runs its model on this Mac. The small default model works "
+        page, layout = _page("Model", f"Hearth runs its model on {THIS_COMPUTER}. The small default model works "
                                       "out of the box; import a GGUF file or pull one (needs internet) for better answers.")
         self.model_list = QListWidget()
         layout.addWidget(self.model_list, 1)
@@ -176,7 +177,7 @@ class SettingsDialog(QDialog):
         return page
 
     def _voice(self) -> QWidget:
-        page, layout = _page("Voice", "Speech is recognised and spoken on this Mac.")
+        page, layout = _page("Voice", f"Speech is recognised and spoken on {THIS_COMPUTER}.")
         form = _form()
         self.input_device = QComboBox()
         self.output_device = QComboBox()
@@ -282,7 +283,7 @@ class SettingsDialog(QDialog):
 
     def _privacy(self) -> QWidget:
         paths = self.services.paths
-        page, layout = _page("Privacy", "Everything Hearth keeps stays on this Mac. Nothing is sent anywhere "
+        page, layout = _page("Privacy", f"Everything Hearth keeps stays on {THIS_COMPUTER}. Nothing is sent anywhere "
                                         "unless you approve an action that does so.")
         form = _form()
         for label, path in (
@@ -403,7 +404,7 @@ class SettingsDialog(QDialog):
                         lambda exc: self.status.setText(f"Could not wipe: {exc}"))
 
     def delete_conversations(self, confirm: bool = True) -> None:
-        if confirm and QMessageBox.warning(self, "Delete all conversations?", "Every conversation is removed from this Mac.",
+        if confirm and QMessageBox.warning(self, "Delete all conversations?", f"Every conversation is removed from {THIS_COMPUTER}.",
                                            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
                                            QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Yes:
             return

@@ -17,6 +17,8 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, 
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
+from app.wording import THIS_COMPUTER
+
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 ICONS = ASSETS / "icons"
 STYLE_FILE = Path(__file__).with_name("style.qss")
@@ -101,7 +103,7 @@ TIER_STYLE = {
     "reversible": ("Reversible", "green", "tier-reversible"),
     "unknown": ("Not understood", "orange", "tier-unknown"),
     "destructive": ("Destructive", "red", "tier-destructive"),
-    "external": ("Leaves this Mac", "orange", "tier-external"),
+    "external": (f"Leaves {THIS_COMPUTER}", "orange", "tier-external"),
     "money": ("Spends money", "purple", "tier-money"),
     "credentials": ("Credentials", "purple", "tier-credentials"),
 }

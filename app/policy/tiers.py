@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from app.wording import THIS_COMPUTER
+
 
 class Tier(IntEnum):
     """How risky an action is. Everything from UNKNOWN up always asks and cannot be allow-listed."""
@@ -35,7 +37,7 @@ TIER_WORDS = {
     Tier.REVERSIBLE: "makes a local change that can be undone",
     Tier.UNKNOWN: "is not fully understood by Hearth",
     Tier.DESTRUCTIVE: "deletes or overwrites something and cannot be undone",
-    Tier.EXTERNAL: "sends data outside this Mac (network, mail or messages)",
+    Tier.EXTERNAL: f"sends data outside {THIS_COMPUTER} (network, mail or messages)",
     Tier.MONEY: "may spend money",
     Tier.CREDENTIALS: "touches passwords, keys or security settings",
 }

@@ -15,6 +15,7 @@ from typing import Any
 from app import secrets
 from app.policy.tiers import Risk, Tier
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string
+from app.wording import THIS_COMPUTER
 
 
 def _recipients(args: dict[str, Any]) -> list[str]:
@@ -53,7 +54,7 @@ def _preview(args: dict[str, Any], ctx: ToolContext) -> str:
 def _draft_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
     r = Risk(Tier.REVERSIBLE, explanation=f"This saves a draft to {', '.join(map(str, _as_list(args)))} "
              f"(\"{args.get('subject', '')}\"); nothing is sent.")
-    r.reasons.append("A draft stays on this Mac and can be deleted.")
+    r.reasons.append(f"A draft stays on {THIS_COMPUTER} and can be deleted.")
     return r
 
 

@@ -17,6 +17,7 @@ from app.policy.shell import classify_shell
 from app.policy.shell_grammar import git_environment
 from app.policy.tiers import TIER_WORDS, Risk
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string, truncate
+from app.wording import THIS_COMPUTER
 
 TIMEOUT_S = 120
 
@@ -106,7 +107,7 @@ def _stop(proc: subprocess.Popen[str]) -> None:
 
 TOOL = Tool(
     "run_command",
-    "Run a shell command on this Mac and return its output.",
+    f"Run a shell command on {THIS_COMPUTER} and return its output.",
     {**obj({"command": string("The exact shell command."), "cwd": string("Folder to run it in.")}, ["command"])},
     _risk,
     _execute,
