@@ -59,7 +59,7 @@ class AgentSettings:
     max_steps: int = 4
     approval_timeout_s: float = 300.0
     web_fetch_enabled: bool = False
-    allow_rules: list[dict[str, str]] = field(default_factory=list)
+    allow_rules: list[dict[str, Any]] = field(default_factory=list)  # tool, pattern, wildcard (hand-written only)
 
 
 @dataclass

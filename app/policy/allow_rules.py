@@ -1,8 +1,13 @@
-"""Allow rules: a tool plus an exact argument pattern, stored in settings, listed and revocable.
+"""Allow rules: a tool plus the exact arguments it was approved with, stored in settings, listed
+and revocable.
 
 A rule only ever covers the reversible tier, and never while untrusted content is in context.
-The pattern is the canonical JSON of the arguments; ``*`` in a pattern matches within one JSON
-string value only (it cannot cross a quote), so a rule cannot stretch over extra arguments.
+A rule made by "Always allow" is exact: the canonical JSON of the approved arguments, and a ``*``
+in those arguments (``touch *.log``) is a literal character, never a wildcard. Only a rule the
+user writes by hand with ``wildcard = true`` is a pattern, and then ``*`` matches within one word:
+never a quote, whitespace or a shell operator, so it cannot stretch across ``;``, ``&&``, ``|``,
+a redirection or a substitution; for ``run_command`` the command must also parse as exactly one
+simple command with no redirections or substitutions.
 """
 
 from __future__ import annotations
@@ -17,18 +22,36 @@ from app.policy.hashing import canonical_json
 from app.policy.tiers import Tier
 
 
+# What a wildcard may stand for: characters of one word, never a quote, backslash, whitespace or
+# anything the shell treats as an operator, expansion or redirection.
+_WILDCARD = r"""[^"\\\s;&|<>()$`'*?\[\]{}~!#]*"""
+
+
+def _one_simple_command(command: Any) -> bool:
+    from app.policy.shell_parse import parse
+
+    if not isinstance(command, str):
+        return False
+    script = parse(command)
+    return (len(script.commands) == 1 and not script.nested and not script.problems and not script.subshell
+            and not script.commands[0].redirects)
+
+
 @dataclass(frozen=True)
 class AllowRule:
     tool: str
     pattern: str
+    wildcard: bool = False  # only for rules the user wrote by hand
 
     def matches(self, tool: str, arguments: dict[str, Any]) -> bool:
         if tool != self.tool:
             return False
         text = canonical_json(arguments)
-        if "*" not in self.pattern:
+        if not self.wildcard or "*" not in self.pattern:
             return text == self.pattern
-        regex = "".join('[^"\\\\]*' if part == "*" else re.escape(part) for part in re.split(r"(\*)", self.pattern))
+        if tool == "run_command" and not _one_simple_command(arguments.get("command")):
+            return False
+        regex = "".join(_WILDCARD if part == "*" else re.escape(part) for part in re.split(r"(\*)", self.pattern))
         return re.fullmatch(regex, text) is not None
 
 
@@ -48,7 +71,7 @@ class AllowRules:
         out = []
         for raw in self.settings.agent.allow_rules:
             if isinstance(raw, dict) and isinstance(raw.get("tool"), str) and isinstance(raw.get("pattern"), str):
-                out.append(AllowRule(raw["tool"], raw["pattern"]))
+                out.append(AllowRule(raw["tool"], raw["pattern"], raw.get("wildcard") is True))
         return out
 
     def allows(self, tool: str, arguments: dict[str, Any], tier: Tier, tainted: bool) -> AllowRule | None:

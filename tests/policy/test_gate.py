@@ -165,10 +165,40 @@ def test_allow_rules_cover_only_the_reversible_tier(tmp_path: Path) -> None:
 def test_a_wildcard_rule_cannot_stretch_across_arguments(tmp_path: Path) -> None:
     from app.policy.allow_rules import AllowRule
 
-    rule = AllowRule("run_command", '{"command":"echo *"}')
+    rule = AllowRule("run_command", '{"command":"echo *"}', wildcard=True)
     assert rule.matches("run_command", {"command": "echo hello"})
     assert not rule.matches("run_command", {"command": 'echo "x" && rm -rf ~'})
     assert not rule.matches("run_command", {"command": "echo x", "cwd": "/"})
+
+
+@pytest.mark.parametrize("command", [
+    "touch a; cp evil.plist ~/Library/LaunchAgents/x.log",
+    "touch a && cp evil.plist ~/Library/LaunchAgents/x.log",
+    "touch a | tee ~/.bashrc.log",
+    "touch a\ncp evil.plist ~/Library/LaunchAgents/x.log",
+    "touch $(cp evil.plist ~/Library/LaunchAgents/x).log",
+    "touch `id`.log",
+    "touch a > ~/.bashrc.log",
+    "touch ~/.bashrc x.log",
+    "touch a b.log",
+])
+def test_a_hand_written_pattern_matches_one_simple_command_only(command: str) -> None:
+    from app.policy.allow_rules import AllowRule
+
+    rule = AllowRule("run_command", '{"command":"touch *.log"}', wildcard=True)
+    assert rule.matches("run_command", {"command": "touch today.log"})
+    assert not rule.matches("run_command", {"command": command.replace("\\n", "\n")})
+
+
+def test_an_always_rule_is_exact_even_when_the_command_has_a_star(tmp_path: Path) -> None:
+    """"Always allow" on `touch *.log` must allow that command, not every command that fits the glob."""
+    rules = AllowRules(Settings(), get_paths())
+    rule = rules.add("run_command", {"command": "touch *.log"}, Tier.REVERSIBLE)
+    assert rule.matches("run_command", {"command": "touch *.log"})
+    assert not rule.matches("run_command", {"command": "touch a; cp x ~/Library/LaunchAgents/b.log"})
+    assert not rule.matches("run_command", {"command": "touch today.log"})
+    # Reloaded from settings, it is still exact.
+    assert not AllowRules().list()[0].wildcard
 
 
 def test_allow_rules_are_listed_and_revocable(tmp_path: Path) -> None:
