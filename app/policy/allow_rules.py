@@ -21,7 +21,6 @@ from app.paths import Paths
 from app.policy.hashing import canonical_json
 from app.policy.tiers import Tier
 
-
 # What a wildcard may stand for: characters of one word, never a quote, backslash, whitespace or
 # anything the shell treats as an operator, expansion or redirection.
 _WILDCARD = r"""[^"\\\s;&|<>()$`'*?\[\]{}~!#]*"""
