@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,21 @@ def human_size(n: int) -> str:
     return f"{n} bytes"
 
 
+_EXTRACTED_AGE_S = 24 * 3600  # a file dated a day or more before it arrived here
+
+
+def _cloned_repository(path: Path) -> Path | None:
+    """The git repository holding ``path`` when it has a remote (someone else's code), else None."""
+    for folder in [path, *path.parents]:
+        config = folder / ".git" / "config"
+        try:
+            if config.is_file() and "[remote " in config.read_text(errors="replace"):
+                return folder
+        except OSError:
+            return None
+    return None
+
+
 def untrusted_file(path: Path) -> str:
     """A label when a file was not written by the user (downloaded, mail, someone else's); else ''."""
     try:
@@ -52,11 +68,19 @@ def untrusted_file(path: Path) -> str:
         rel = ""
     if rel and any(rel == d or rel.startswith(d + "/") for d in _UNTRUSTED_DIRS):
         return f"file: {pathrisk.display(path)}"
+    repo = _cloned_repository(path)
+    if repo is not None:
+        return f"file: {pathrisk.display(path)} (from the cloned repository {pathrisk.display(repo)})"
     try:
         if path.stat().st_uid != os.getuid():
             return f"file: {pathrisk.display(path)} (owned by another user)"
         if hasattr(os, "getxattr") and "com.apple.quarantine" in os.listxattr(path):
             return f"file: {pathrisk.display(path)} (downloaded)"
+        info = path.stat()
+        if info.st_ctime - info.st_mtime > _EXTRACTED_AGE_S:
+            # Unpacked from an archive (unzip, tar) or copied keeping someone else's date: it was
+            # not written here, so treat it as someone else's.
+            return f"file: {pathrisk.display(path)} (unpacked or copied, dated {time.strftime('%Y-%m-%d', time.localtime(info.st_mtime))})"
     except OSError:
         pass
     return ""

@@ -4,6 +4,7 @@ the OS sandbox with the scope its classification gives (see :mod:`app.policy.san
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import subprocess
@@ -69,7 +70,11 @@ def _execute(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
                                     start_new_session=True)
         except OSError as exc:
             raise ToolError(f"could not run the command: {exc}") from exc
-        return _collect(proc, ctx)
+        result = _collect(proc, ctx)
+    # What a command prints may come from anywhere (a downloaded file, a cloned repository, the
+    # network): it is data, not instructions, and it taints the rest of the turn.
+    label = command if len(command) <= 60 else command[:57] + "..."
+    return dataclasses.replace(result, untrusted_sources=(f"shell output: {label}",))
 
 
 def _collect(proc: subprocess.Popen[str], ctx: ToolContext) -> ToolOutput:
