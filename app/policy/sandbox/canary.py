@@ -100,7 +100,7 @@ class _Listener:
             self.sock.bind(str(unix_path))
             self.port = 0
         self.sock.listen(8)
-        self.sock.settimeout(0.2)
+        self.sock.settimeout(0.02)  # how long close() may wait for the serving thread
         self.seen = threading.Event()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._serve, name="canary-listener", daemon=True)
@@ -118,6 +118,15 @@ class _Listener:
     def close(self) -> None:
         self.stop.set()
         self.thread.join(2)
+        # A connection still waiting in the backlog counts too: drain it before closing.
+        self.sock.setblocking(False)
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                break
+            self.seen.set()
+            conn.close()
         self.sock.close()
 
 
