@@ -239,12 +239,13 @@ class Memory:
         return "\n".join(doc for _, doc in parts)
 
     # -- writing ---------------------------------------------------------------------------
-    def remember(self, text: str, *, source: str = "conversation", title: str = "") -> str:
-        """Store a fact the user stated; returns its item id."""
+    def remember(self, text: str, *, source: str = "conversation", title: str = "", trusted: bool = True) -> str:
+        """Store a fact; returns its item id. ``trusted=False`` when it may come from untrusted content
+        (remembered while a mail or a web page was in the context): it stays untrusted when retrieved."""
         self._check_open()
         if not text.strip():
             raise HearthError("nothing to remember: the text is empty")
-        item = conversation.fact_item(text, source=source, title=title)
+        item = conversation.fact_item(text, source=source, title=title, trusted=trusted)
         from memory.connectors import Scan
 
         ingestor = Ingestor(self.collection, self._embed, self._lock, {})

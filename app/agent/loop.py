@@ -340,6 +340,7 @@ class Agent:
             ok, output = False, CANCELLED_BY_USER if not verdict.message else f"not run: {verdict.message}"
         else:
             self.context.cancel = turn._cancel
+            self.context.untrusted_sources = taint.sources
             try:
                 result: ToolOutput = gate.execute(verdict, tool, verdict.arguments)
                 ok, output, undo = result.ok, result.output, result.undo

@@ -23,6 +23,7 @@ class ToolContext:
     memory: Any = None
     cwd: Path = field(default_factory=lambda: Path(os.path.expanduser("~")))
     cancel: threading.Event | None = None  # set when the turn is cancelled: long tools stop early
+    untrusted_sources: tuple[str, ...] = ()  # untrusted content in the turn's context as the tool runs
 
 
 @dataclass

@@ -23,8 +23,13 @@ def _search(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
 
 
 def _remember(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
-    item_id = _memory(ctx).remember(str(args["text"]), source="conversation", title=str(args["text"])[:60])
-    return ToolOutput(True, "remembered", undo={"item_id": item_id})
+    """A fact remembered while untrusted content was in the context keeps that content's trust: it
+    may be the mail's words, not the user's, so it enters later turns as untrusted too."""
+    origin = ctx.untrusted_sources
+    item_id = _memory(ctx).remember(str(args["text"]), source="conversation", title=str(args["text"])[:60],
+                                    trusted=not origin)
+    note = f" (kept as untrusted: it was remembered while {', '.join(origin)} was in the context)" if origin else ""
+    return ToolOutput(True, "remembered" + note, undo={"item_id": item_id})
 
 
 def _remember_undo(undo: dict[str, Any], ctx: ToolContext) -> str:

@@ -1,6 +1,8 @@
 """Conversation memory: facts the user states ("remember that my pharmacy is ...").
 
-The user said it, so it is trusted. The same sentence remembered twice is one item.
+What the user said is trusted; a fact remembered while untrusted content (mail, messages, web,
+foreign files) was in the context keeps that content's trust. The same sentence remembered twice
+with the same trust is one item.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from memory.items import Item
 KIND = "conversation"
 
 
-def fact_item(text: str, *, source: str = "conversation", title: str = "") -> Item:
+def fact_item(text: str, *, source: str = "conversation", title: str = "", trusted: bool = True) -> Item:
     text = " ".join(text.split())
-    key = hashlib.sha256(f"{source}\x00{text.lower()}".encode()).hexdigest()[:24]
+    trust = "" if trusted else "\x00untrusted"  # never merged into, or over, the user's own fact
+    key = hashlib.sha256(f"{source}\x00{text.lower()}{trust}".encode()).hexdigest()[:24]
     return Item(
         key=key,
         kind=KIND,
@@ -23,6 +26,6 @@ def fact_item(text: str, *, source: str = "conversation", title: str = "") -> It
         title=title or (text[:60] + ("…" if len(text) > 60 else "")),
         units=(text,),
         date=datetime.now(UTC),
-        trusted=True,
+        trusted=trusted,
         path=f"conversation:{source}",
     )
