@@ -15,7 +15,7 @@ from typing import Any
 
 from app.audit import AuditLog
 from app.events import ActionProposed, ApprovalDecided, ApprovalRequested, Event
-from app.policy import sandbox
+from app.policy import identity, sandbox
 from app.policy.allow_rules import AllowRules, can_allow_always
 from app.policy.hashing import arguments_hash, canonical_json
 from app.policy.taint import Taint
@@ -48,6 +48,7 @@ class Verdict:
     by: str
     tier: Tier
     message: str = ""
+    identities: tuple[identity.Identity, ...] = ()  # what each named path was when approved
 
     @property
     def arguments(self) -> dict[str, Any]:
@@ -113,6 +114,7 @@ class Gate:
         for _round in range(MAX_EDITS + 1):
             risk = classify(tool, args, self.context, taint)
             frozen = canonical_json(args)
+            shown = identity.fingerprint(tool.family, args, self.context.cwd)  # the files as the panel saw them
             digest = arguments_hash(tool.name, args)
             emit(ActionProposed(turn_id=turn_id, action_id=action_id, tool=tool.name, arguments=args,
                                 tier=risk.tier.label, explanation=risk.explanation))
@@ -121,11 +123,11 @@ class Gate:
                       explanation=risk.explanation, untrusted_sources=list(taint.sources))
 
             def verdict(ok: bool, decision: str, by: str, message: str = "", _f: str = frozen,
-                        _d: str = digest, _r: Risk = risk) -> Verdict:
+                        _d: str = digest, _r: Risk = risk, _s: tuple[identity.Identity, ...] = shown) -> Verdict:
                 emit(ApprovalDecided(turn_id=turn_id, action_id=action_id, decision=decision, by=by, arguments_hash=_d))
                 self._log("decision", turn_id=turn_id, action_id=action_id, tool=tool.name, decision=decision,
                           by=by, approved=ok, arguments_hash=_d)
-                return Verdict(action_id, tool.name, ok, _f, _d, decision, by, _r.tier, message)
+                return Verdict(action_id, tool.name, ok, _f, _d, decision, by, _r.tier, message, _s if ok else ())
 
             unboxed = sandbox.unboxed_reason(tool.family)  # commands with no sandbox under them always ask
             if unboxed:
@@ -220,5 +222,12 @@ class Gate:
             self._log("refused", action_id=verdict.action_id, tool=tool.name,
                       reason=f"now {now.tier.label}, approved as {verdict.tier.label}")
             raise ApprovalRefused(f"it became riskier since approval ({now.tier.label}): {'; '.join(now.reasons[:2])}")
+        moved = identity.changed(verdict.identities,
+                                 identity.fingerprint(tool.family, verdict.arguments, self.context.cwd))
+        if moved:
+            self._log("refused", action_id=verdict.action_id, tool=tool.name,
+                      reason=f"changed since approval: {', '.join(moved[:3])}")
+            raise ApprovalRefused(f"{moved[0]} changed since you approved this (it was replaced or became a link), "
+                                  "so it was not run")
         self._log("execution", action_id=verdict.action_id, tool=tool.name, arguments_hash=verdict.arguments_hash)
         return tool.execute(verdict.arguments, self.context)

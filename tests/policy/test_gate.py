@@ -283,3 +283,51 @@ def test_a_change_between_approval_and_execution_is_refused(tmp_path: Path, fake
     with pytest.raises(ApprovalRefused, match="riskier"):
         gate.execute(verdict, tool("write_file"), args)
     assert not (fake_home / ".ssh" / "authorized_keys").exists()
+
+
+def test_a_folder_swapped_for_a_symlink_after_approval_is_not_deleted(tmp_path: Path, fake_home: Path) -> None:
+    """Issue #19: the delete of a scratch folder ran on ~/Documents after the folder became a link."""
+    documents = fake_home / "Documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("years of work")
+    scratch = fake_home / "old-build"
+    scratch.mkdir()
+
+    def approve_then_swap(request):
+        scratch.rmdir()
+        scratch.symlink_to(documents)  # between the panel and the run
+        return ApprovalDecision("approved")
+
+    gate = make_gate(fake_home, approve_then_swap)
+    verdict, _ = review(gate, "delete_files", {"paths": ["~/old-build"]})
+    assert verdict.approved
+    with pytest.raises(ApprovalRefused, match="changed since you approved"):
+        gate.execute(verdict, tool("delete_files"), verdict.arguments)
+    assert (documents / "thesis.txt").read_text() == "years of work"
+
+
+def test_a_write_target_swapped_into_launch_agents_is_refused(tmp_path: Path, fake_home: Path) -> None:
+    agents = fake_home / "Library" / "LaunchAgents"
+    agents.mkdir(parents=True)
+    notes = fake_home / "notes"
+    notes.mkdir()
+
+    def approve_then_swap(request):
+        notes.rmdir()
+        notes.symlink_to(agents)  # the parent folder now leads into the login items
+        return ApprovalDecision("approved")
+
+    gate = make_gate(fake_home, approve_then_swap)
+    verdict, _ = review(gate, "write_file", {"path": "~/notes/evil.plist", "content": "<plist/>"})
+    assert verdict.approved
+    with pytest.raises(ApprovalRefused):
+        gate.execute(verdict, tool("write_file"), verdict.arguments)
+    assert list(agents.iterdir()) == []
+
+
+def test_an_unchanged_target_runs_after_approval(tmp_path: Path, fake_home: Path) -> None:
+    (fake_home / "draft.txt").write_text("x")
+    gate = make_gate(fake_home, lambda r: ApprovalDecision("approved"))
+    verdict, _ = review(gate, "delete_files", {"paths": ["~/draft.txt"]})
+    assert gate.execute(verdict, tool("delete_files"), verdict.arguments).ok
+    assert not (fake_home / "draft.txt").exists()
