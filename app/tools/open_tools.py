@@ -44,14 +44,29 @@ def _open_url(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     return ToolOutput(True, f"opened {url}")
 
 
+# Applications whose purpose is to run commands or scripts: opening one hands over the computer.
+# Compared on letters and digits only, so "Script Editor", "ScriptEditor.app" and
+# "com.apple.ScriptEditor2" all match.
+_RUNS_CODE = ("terminal", "iterm", "scripteditor", "applescript", "automator", "shortcuts", "xterm", "konsole",
+              "alacritty", "kitty", "wezterm", "warp", "hyper", "tilix", "terminator", "guake", "console",
+              "pythonlauncher", "python", "xcode", "osascript", "shell", "bash", "zsh", "fish", "powershell")
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
 def _app_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
     name = str(args.get("name", ""))
     r = Risk(Tier.REVERSIBLE, explanation=f"This opens the application {name}.")
     r.reasons.append("Opening an application is a local change you can undo by quitting it.")
     if "/" in name or name.startswith("-"):
         r.raise_to(Tier.UNKNOWN, "The name looks like a path or an option, not an application name.")
-    lowered = name.lower()
-    if any(k in lowered for k in ("keychain", "terminal", "system settings", "system preferences", "security")):
+    compact = _compact(name)
+    if any(k in compact for k in _RUNS_CODE):
+        r.raise_to(Tier.DESTRUCTIVE, f"{name} runs commands or scripts: what it does next is not limited.")
+    if any(k in compact for k in ("keychain", "terminal", "systemsettings", "systempreferences", "security",
+                                  "passwords", "1password", "bitwarden")):
         r.raise_to(Tier.CREDENTIALS, f"{name} can change passwords or security settings.")
     return r
 

@@ -300,3 +300,14 @@ def test_files_of_a_cloned_repository_and_unpacked_files_are_untrusted(ctx: Tool
     os.utime(unpacked, (1_500_000_000, 1_500_000_000))  # as unzip/tar leave it: the archive's date
     label = tool("read_file").execute({"path": "~/unpacked.txt"}, ctx).untrusted_sources
     assert label and "unpacked" in label[0]
+
+
+@pytest.mark.parametrize("name", ["Terminal", "Terminal.app", "Script Editor", "ScriptEditor.app", "Automator",
+                                  "iTerm", "Shortcuts", "com.apple.ScriptEditor2", "System Settings"])
+def test_apps_that_run_code_are_never_a_reversible_open(ctx: ToolContext, name: str) -> None:
+    assert tool("open_app").risk({"name": name}, ctx).tier >= Tier.DESTRUCTIVE
+
+
+def test_everyday_apps_open_at_the_reversible_tier(ctx: ToolContext) -> None:
+    for name in ("Notes", "Calendar", "Safari", "Preview"):
+        assert tool("open_app").risk({"name": name}, ctx).tier == Tier.REVERSIBLE
