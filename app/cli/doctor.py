@@ -110,8 +110,13 @@ def check_models() -> list[Check]:
             path = registry.resolve_model(paths, selected)
             checks.append(Check("ok", role, f"{selected} at {path}"))
         except registry.ModelNotFound:
-            state = "warn" if embedded.get(selected) else "problem"
-            note = "not imported yet: imported from the bundled GGUF on first use" if state == "warn" else "missing"
+            if embedded.get(selected):
+                state, note = "warn", "not imported yet: imported from the bundled GGUF on first use"
+            elif role == "answer model" and selected == DEFAULT_ANSWER_MODEL:
+                # Not shipped here (the app bundle leaves its 490 MB out): the fast model answers.
+                state, note = "warn", f"not installed; the fast model ({model.name}) answers instead"
+            else:
+                state, note = "problem", "missing"
             checks.append(Check(state, role, f"{selected}: {note}"))
     return checks
 
