@@ -60,6 +60,31 @@ _COMPILED = {
 }
 
 
+# Tools that only read. A question may be offered these and nothing else.
+READ_TOOLS = frozenset({"list_files", "read_file", "search_files", "search_memory"})
+
+_ACTION_VERBS = (r"(add|create|make|book|schedule|put|set( up)?|remind|delete|remove|trash|move|rename|copy|send|"
+                 r"draft|write|save|remember|forget|run|execute|open|launch|start|e-?mail|mail|text|reply|"
+                 r"forward|cancel|buy|order|pay|install)")
+_IMPERATIVE = re.compile(rf"^\s*(please\s+|hey\s+hearth,?\s+)?{_ACTION_VERBS}\b", re.I)
+_POLITE_REQUEST = re.compile(rf"^\s*(can|could|would|will)\s+you\s+(please\s+)?{_ACTION_VERBS}\b", re.I)
+_QUESTION_START = re.compile(
+    r"^\s*(what|what's|whats|when|when's|where|where's|who|who's|whom|whose|which|why|how|is|isn't|are|aren't|"
+    r"was|were|do|does|did|have|has|had|am|can|could|should|would|will|any|tell me|show me|list)\b", re.I)
+
+
+def is_question(request: str) -> bool:
+    """A question about the user's data or the world: a read, never an action.
+
+    "When is my dentist appointment?" and "What's on my calendar this week?" are questions;
+    "Add an event …", "Remind me to …" and "Could you send …?" are action requests.
+    """
+    text = request.strip()
+    if not text or _IMPERATIVE.match(text) or _POLITE_REQUEST.match(text):
+        return False
+    return bool(_QUESTION_START.match(text)) or text.endswith("?")
+
+
 def matching_families(request: str) -> list[str]:
     """Tool families the user's request mentions, in a stable order."""
     text = request.lower()
@@ -76,4 +101,7 @@ def tools_to_offer(request: str, available: Iterable[str]) -> list[str]:
         return []
     known = {tool for tools, _ in _COMPILED.values() for tool in tools}
     chosen = {tool for family in families for tool in _COMPILED[family][0]}
-    return [name for name in available if name in chosen or name not in known]
+    offered = [name for name in available if name in chosen or name not in known]
+    if is_question(request):  # a question is a read: nothing that creates, deletes, sends or runs
+        offered = [name for name in offered if name in READ_TOOLS]
+    return offered
