@@ -21,6 +21,7 @@ The built model is cached (see :func:`cached_model`) keyed by a hash of the safe
 from __future__ import annotations
 
 import hashlib
+import platform
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -59,11 +60,28 @@ CALIBRATION = (
 MS = "com.microsoft"
 
 
+def _int8_dot_product_instructions() -> bool:
+    """Whether this CPU multiplies uint8 by int8 without saturating: VNNI or AMX on x86, the dot
+    product instructions on arm64. x86 with only AVX2 adds each pair of u8 x s8 products into an
+    int16 that saturates (MLAS's vpmaddubsw kernel), which cost the embeddings accuracy there."""
+    if platform.machine().lower() not in ("x86_64", "amd64", "i386", "i686"):
+        return True
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False  # an x86 whose flags cannot be read: assume the saturating kernel
+    return any(flag in flags for flag in ("avx512_vnni", "avx_vnni", "amx_int8"))
+
+
+# The largest int8 weight: 7 bits where the u8 x s8 pair sum could saturate (255 * 63 * 2 < 32767).
+WEIGHT_LIMIT = 127 if _int8_dot_product_instructions() else 63
+
+
 def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric int8 per output column of a [in, out] weight: (int8 weight, float32 scales)."""
-    scale = np.abs(w).max(axis=0) / 127.0
+    scale = np.abs(w).max(axis=0) / float(WEIGHT_LIMIT)
     scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
-    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+    q = np.clip(np.rint(w / scale), -WEIGHT_LIMIT, WEIGHT_LIMIT).astype(np.int8)
     return q, scale
 
 
@@ -328,7 +346,7 @@ def build_model(
 
 def _key(safetensors: bytes, quantize: Mapping[str, str], calibration: Sequence[np.ndarray]) -> str:
     h = hashlib.sha256(safetensors)
-    h.update(f"|{FORMAT}|{','.join(f'{k}={v}' for k, v in sorted(quantize.items()))}|".encode())
+    h.update(f"|{FORMAT}|w{WEIGHT_LIMIT}|{','.join(f'{k}={v}' for k, v in sorted(quantize.items()))}|".encode())
     for ids in calibration:
         h.update(np.asarray(ids, dtype=np.int64).tobytes() + b"|")
     return h.hexdigest()[:16]

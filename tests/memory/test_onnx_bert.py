@@ -17,7 +17,7 @@ import pytest
 from memory import onnx_proto as pb
 from memory.chunking import chunk_units
 from memory.embeddings import OnnxEncoder, get_encoder, token_batches
-from memory.onnx_bert import quantize_columns
+from memory.onnx_bert import WEIGHT_LIMIT, quantize_columns
 
 # Real prose of many kinds and lengths: the standard library's own documentation, chunked the way
 # ingestion chunks (up to ~210 tokens, some cut at the 256-token window), plus personal notes.
@@ -167,7 +167,7 @@ def test_quantize_columns_is_symmetric_per_column() -> None:
     w = rng.normal(size=(64, 8)).astype(np.float32) * np.arange(1, 9, dtype=np.float32)
     q, scale = quantize_columns(w)
     assert q.dtype == np.int8 and scale.shape == (8,)
-    assert np.abs(q).max() <= 127 and (np.abs(q).max(axis=0) == 127).all()
+    assert np.abs(q).max() <= WEIGHT_LIMIT and (np.abs(q).max(axis=0) == WEIGHT_LIMIT).all()
     assert (np.abs(q * scale - w).max(axis=0) <= scale / 2 + 1e-6).all()
 
 
@@ -190,7 +190,10 @@ def test_fused_graph_agrees_with_the_float_reference(texts: list[str], reference
     np.testing.assert_allclose(np.linalg.norm(fused, axis=1), 1.0, atol=1e-4)
     cosine = (fused * reference).sum(axis=1)
     assert cosine.mean() >= 0.99, cosine.mean()
-    assert cosine.min() >= 0.98, (cosine.min(), texts[int(cosine.argmin())][:80])
+    # 7-bit weights (x86 with only AVX2, where 8-bit ones saturate) leave the shortest texts a
+    # little further off: 0.976 for "thanks!" measured on an AVX2 EPYC (0.94 with 8-bit weights).
+    floor = 0.98 if WEIGHT_LIMIT == 127 else 0.97
+    assert cosine.min() >= floor, (cosine.min(), texts[int(cosine.argmin())][:80])
     # the same texts in another order (so other batches, other activation scales) barely move
     again = encoder.encode(texts[::-1][:40])
     assert ((again * fused[::-1][:40]).sum(axis=1) > 0.98).all()
