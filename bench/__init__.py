@@ -1,0 +1,1 @@
+"""Benchmarks and the shared generated corpora they run on."""
