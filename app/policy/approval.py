@@ -15,7 +15,7 @@ from typing import Any
 
 from app.audit import AuditLog
 from app.events import ActionProposed, ApprovalDecided, ApprovalRequested, Event
-from app.policy import identity, sandbox
+from app.policy import display_text, identity, sandbox
 from app.policy.allow_rules import AllowRules, can_allow_always
 from app.policy.hashing import arguments_hash, canonical_json
 from app.policy.taint import Taint
@@ -62,7 +62,8 @@ class ApprovalRefused(Exception):
 def classify(tool: Tool, arguments: dict[str, Any], context: ToolContext, taint: Taint) -> Risk:
     """The tool's own risk plus taint; the model's words never enter into it.
 
-    A risk function that fails (a path too long, a folder it cannot read) gives UNKNOWN: it asks.
+    A risk function that fails (a path too long, a folder it cannot read) gives UNKNOWN: it asks;
+    so do arguments with hidden characters (bidi controls, zero-width, control characters).
     """
     try:
         risk = tool.risk(arguments, context)
@@ -71,6 +72,10 @@ def classify(tool: Tool, arguments: dict[str, Any], context: ToolContext, taint:
                     f"This runs {tool.name} with arguments Hearth could not check.")
     if not risk.reasons:
         risk.reasons.append(f"It {TIER_WORDS[risk.tier]}.")
+    hidden = display_text.hidden_in(arguments)
+    if hidden:  # what it looks like may not be what runs: never automatic, never allow-listed
+        risk.raise_to(Tier.UNKNOWN, f"It contains hidden characters ({', '.join(hidden[:6])}) that can make it "
+                                    "look like something else, so it asks.")
     if taint and risk.tier > Tier.READ_ONLY:
         risk.reasons.append(
             "Untrusted content is in this conversation (" + "; ".join(taint.sources[:4]) + "), so every action asks."
@@ -109,7 +114,14 @@ class Gate:
         emit: Callable[[Event], None],
         cancelled: threading.Event | None = None,
     ) -> Verdict:
-        """Classify, ask if needed (with edits re-classified and shown again), and decide."""
+        """Check the arguments against the tool's schema, classify, ask if needed (with edits
+        re-classified and shown again), and decide."""
+        problems = validate(tool.parameters, arguments)
+        if problems:  # before anything reads them: a string where a list belongs is refused, not split
+            self._log("refused", turn_id=turn_id, action_id=action_id, tool=tool.name,
+                      reason="; ".join(problems))
+            return Verdict(action_id, tool.name, False, canonical_json(arguments), arguments_hash(tool.name, arguments),
+                           "denied", "policy", Tier.UNKNOWN, "; ".join(problems))
         args = json.loads(canonical_json(arguments))
         for _round in range(MAX_EDITS + 1):
             risk = classify(tool, args, self.context, taint)

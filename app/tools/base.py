@@ -1,13 +1,16 @@
-"""The Tool declaration, its context and result, and a small JSON-schema validator."""
+"""The Tool declaration, its context and result, and argument validation against its JSON Schema."""
 
 from __future__ import annotations
 
 import os
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
 
 from app.config import Settings
 from app.paths import Paths
@@ -79,50 +82,64 @@ def string(description: str = "", **extra: Any) -> dict[str, Any]:
     return {"type": "string", "description": description, **extra}
 
 
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    key = id(schema)
+    cached = _VALIDATORS.get(key)
+    if cached is None or cached[0] is not schema:
+        Draft202012Validator.check_schema(schema)  # a broken tool schema fails loudly, never open
+        cached = (schema, Draft202012Validator(schema))
+        if len(_VALIDATORS) > 256:  # schemas built on the fly (tests, benchmarks) do not pile up
+            _VALIDATORS.clear()
+        _VALIDATORS[key] = cached
+    return cached[1]
+
+
+_VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+
+
+def _where(base: str, path: Iterable[Any]) -> str:
+    out = base
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _problem(error: ValidationError, base: str) -> str:
+    """One plain sentence for a jsonschema error (the model and the person both read it)."""
+    where = _where(base, error.absolute_path)
+    kind, expected = error.validator, error.validator_value
+    if kind == "type":
+        words = {"array": "a list", "object": "an object", "string": "text", "integer": "a whole number",
+                 "number": "a number", "boolean": "true or false", "null": "null"}
+        wanted = expected if isinstance(expected, list) else [expected]
+        return f"{where} must be " + " or ".join(words.get(str(w), str(w)) for w in wanted)
+    if kind == "required":
+        missing = re.findall(r"'([^']*)' is a required property", error.message)
+        return f"{where} is missing '{missing[0]}'" if missing else f"{where}: {error.message}"
+    if kind == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"{where} has an unknown field " + ", ".join(f"'{k}'" for k in extra)
+    if kind == "enum":
+        return f"{where} must be one of {expected}"
+    if kind == "minItems":
+        return f"{where} needs at least {expected} item(s)"
+    if kind == "maxItems":
+        return f"{where} has too many items (at most {expected})"
+    if kind == "minLength":
+        return f"{where} must not be empty" if expected == 1 else f"{where} is too short"
+    if kind == "maxLength":
+        return f"{where} is too long (at most {expected} characters)"
+    return f"{where}: {error.message}"
+
+
 def validate(schema: dict[str, Any], value: Any, where: str = "arguments") -> list[str]:
-    """Check ``value`` against the small JSON-schema subset tools use; returns the problems."""
-    problems: list[str] = []
-    kind = schema.get("type")
-    if "enum" in schema and value not in schema["enum"]:
-        problems.append(f"{where} must be one of {schema['enum']}")
-    if kind == "object":
-        if not isinstance(value, dict):
-            return [f"{where} must be an object"]
-        props = schema.get("properties", {})
-        for key in schema.get("required", []):
-            if key not in value:
-                problems.append(f"{where} is missing '{key}'")
-        for key, item in value.items():
-            if key not in props:
-                if schema.get("additionalProperties", True) is False:
-                    problems.append(f"{where} has an unknown field '{key}'")
-                continue
-            problems.extend(validate(props[key], item, f"{where}.{key}"))
-    elif kind == "array":
-        if not isinstance(value, list):
-            return [f"{where} must be a list"]
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
-            problems.append(f"{where} has too many items")
-        if "minItems" in schema and len(value) < schema["minItems"]:
-            problems.append(f"{where} needs at least {schema['minItems']} item(s)")
-        for i, item in enumerate(value):
-            problems.extend(validate(schema.get("items", {}), item, f"{where}[{i}]"))
-    elif kind == "string":
-        if not isinstance(value, str):
-            problems.append(f"{where} must be text")
-        elif "maxLength" in schema and len(value) > schema["maxLength"]:
-            problems.append(f"{where} is too long")
-        elif "minLength" in schema and len(value) < schema["minLength"]:
-            problems.append(f"{where} must not be empty")
-    elif kind == "integer":
-        if not isinstance(value, int) or isinstance(value, bool):
-            problems.append(f"{where} must be a whole number")
-    elif kind == "number":
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            problems.append(f"{where} must be a number")
-    elif kind == "boolean" and not isinstance(value, bool):
-        problems.append(f"{where} must be true or false")
-    return problems
+    """Check ``value`` against a tool's JSON Schema (Draft 2020-12, with ``jsonschema``).
+
+    Returns the problems, one sentence each; an empty list means valid. Called before any
+    classification, so a string where a list belongs never becomes one path per character.
+    """
+    errors = sorted(_validator(schema).iter_errors(value), key=lambda e: (list(e.absolute_path), e.validator))
+    return list(dict.fromkeys(_problem(e, where) for e in errors))
 
 
 def truncate(text: str, limit: int = 4000) -> str:

@@ -331,3 +331,34 @@ def test_an_unchanged_target_runs_after_approval(tmp_path: Path, fake_home: Path
     verdict, _ = review(gate, "delete_files", {"paths": ["~/draft.txt"]})
     assert gate.execute(verdict, tool("delete_files"), verdict.arguments).ok
     assert not (fake_home / "draft.txt").exists()
+
+
+def test_a_string_where_a_list_belongs_never_reaches_the_panel(tmp_path: Path) -> None:
+    """Issue #19: ``delete_files`` with ``"paths": "abc"`` was shown as one path per character."""
+    (tmp_path / "a").write_text("keep")
+    asked: list[ApprovalRequested] = []
+    gate = make_gate(tmp_path, lambda r: asked.append(r) or ApprovalDecision("approved"))
+    verdict, events = review(gate, "delete_files", {"paths": "abc"})
+    assert not verdict.approved and verdict.by == "policy" and not asked and not events
+    assert "arguments.paths must be a list" in verdict.message
+    with pytest.raises(ApprovalRefused):
+        gate.execute(verdict, tool("delete_files"), {"paths": "abc"})
+    assert (tmp_path / "a").read_text() == "keep"
+
+
+def test_tool_arguments_are_checked_with_jsonschema() -> None:
+    """Every tool schema is valid Draft 2020-12, and keywords beyond the old subset are honoured."""
+    from jsonschema import Draft202012Validator
+
+    from app.tools.base import validate
+    from app.tools.registry import default_tools
+
+    settings = Settings()
+    settings.agent.web_fetch_enabled = True
+    for t in default_tools(settings, memory=object()):
+        Draft202012Validator.check_schema(t.parameters)
+        assert t.parameters.get("additionalProperties") is False, t.name
+    assert validate(tool("delete_files").parameters, {"paths": ["a", 3]}) == ["arguments.paths[1] must be text"]
+    assert validate({"type": "array", "uniqueItems": True}, ["a", "a"])
+    assert validate({"type": "string", "pattern": "^[a-z]+$"}, "A;B")
+    assert validate({"type": "object", "properties": {"n": {"type": "integer"}}}, {"n": True})
