@@ -29,20 +29,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import events as ev
+from app.policy.display_text import HIDDEN_WARNING, escape_hidden, unescape_hidden
 from ui import theme
 from ui.approvals import ApprovalCenter
 from ui.widgets import TierBadge, icon_button
 
 
 def format_arguments(arguments: dict[str, Any]) -> str:
-    """The exact arguments, as JSON, in full."""
-    return json.dumps(arguments, indent=2, ensure_ascii=False, default=str)
+    """The exact arguments, as JSON, in full; hidden characters shown as ``⟨U+202E⟩``."""
+    return escape_hidden(json.dumps(arguments, indent=2, ensure_ascii=False, default=str))
 
 
 def preview_html(preview: str) -> str:
     """Colour a unified diff; show anything else (a mail, a command) as plain monospace text."""
     p = theme.palette()
-    lines = preview.splitlines()
+    lines = escape_hidden(preview).split("\n")
     is_diff = any(line.startswith(("--- ", "+++ ", "@@")) for line in lines)
     out = []
     for line in lines:
@@ -77,7 +78,7 @@ class ApprovalCard(QFrame):
         self.center = center
         self.setObjectName("ApprovalCard")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName(f"Approval needed: {request.explanation}")
+        self.setAccessibleName(f"Approval needed: {escape_hidden(request.explanation)}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)
@@ -95,12 +96,14 @@ class ApprovalCard(QFrame):
         top.addWidget(close)
         layout.addLayout(top)
 
-        explanation = QLabel(request.explanation or f"Run {request.tool}")
+        explanation = QLabel(escape_hidden(request.explanation or f"Run {request.tool}"))
+        explanation.setTextFormat(Qt.TextFormat.PlainText)
         explanation.setObjectName("ApprovalExplanation")
         explanation.setWordWrap(True)
         layout.addWidget(explanation)
         if request.reasons:
-            reasons = QLabel("\n".join(f"• {r}" for r in request.reasons))
+            reasons = QLabel(escape_hidden("\n".join(f"• {r}" for r in request.reasons)))
+            reasons.setTextFormat(Qt.TextFormat.PlainText)
             reasons.setObjectName("ReasonText")
             reasons.setWordWrap(True)
             layout.addWidget(reasons)
@@ -114,15 +117,25 @@ class ApprovalCard(QFrame):
             warn.setPixmap(theme.pixmap("warning", 16, theme.palette().orange))
             warn.setAlignment(Qt.AlignmentFlag.AlignTop)
             row.addWidget(warn)
-            text = QLabel(
+            text = QLabel(escape_hidden(
                 "Proposed while reading untrusted content. Check it did not come from there:\n"
                 + "\n".join(f"• {s}" for s in request.untrusted_sources)
-            )
+            ))
+            text.setTextFormat(Qt.TextFormat.PlainText)
             text.setObjectName("UntrustedText")
             text.setWordWrap(True)
             row.addWidget(text, 1)
             layout.addWidget(box)
             self.untrusted_label = text
+
+        self.hidden_warning: QLabel | None = None
+        shown = [request.explanation, *request.reasons, *request.untrusted_sources, request.preview,
+                 json.dumps(request.arguments, ensure_ascii=False)]
+        if any(escape_hidden(text) != text for text in shown):
+            self.hidden_warning = QLabel(HIDDEN_WARNING)
+            self.hidden_warning.setObjectName("Warning")
+            self.hidden_warning.setWordWrap(True)
+            layout.addWidget(self.hidden_warning)
 
         layout.addWidget(_field_label("Arguments"))
         self.arguments = QPlainTextEdit(format_arguments(request.arguments))
@@ -213,7 +226,7 @@ class ApprovalCard(QFrame):
     def approve(self) -> None:
         if self.editing:
             try:
-                edited = json.loads(self.arguments.toPlainText())
+                edited = json.loads(unescape_hidden(self.arguments.toPlainText()))
             except ValueError as exc:
                 self.error.setText(f"The arguments are not valid JSON: {exc}")
                 self.error.show()

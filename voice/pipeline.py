@@ -35,6 +35,7 @@ from app.events import (
     SpeakingStarted,
     Token,
 )
+from app.policy.display_text import hidden_in
 from voice.answerer import Answerer, Turn
 from voice.cues import load_cue
 from voice.errors import VoiceError
@@ -54,7 +55,8 @@ def approval_question(event: ApprovalRequested) -> str:
     what = (event.explanation or f"use the {event.tool} tool").strip().rstrip(".")
     if what[:1].isupper() and not what[:2].isupper():
         what = what[0].lower() + what[1:]
-    return f"I need your approval to {what}. Please check the approval panel."
+    warning = " Careful: it contains hidden characters." if hidden_in([event.explanation, event.arguments]) else ""
+    return f"I need your approval to {what}.{warning} Please check the approval panel."
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from app.events import ApprovalRequested
 from app.policy.approval import ApprovalDecision
+from app.policy.display_text import HIDDEN_WARNING, escape_hidden, unescape_hidden
 
 
 def open_terminal() -> tuple[IO[str], IO[str]] | None:
@@ -29,6 +30,8 @@ def open_terminal() -> tuple[IO[str], IO[str]] | None:
 
 
 def render_request(req: ApprovalRequested) -> str:
+    """The request as terminal text. Hidden characters (bidi controls, zero-width, escape
+    sequences) appear as ``⟨U+202E⟩`` with a warning line; what runs is not changed."""
     lines = [
         "",
         f"Hearth wants to use {req.tool}  [{req.tier.replace('_', ' ')}]",
@@ -39,9 +42,13 @@ def render_request(req: ApprovalRequested) -> str:
         lines.append("  Untrusted content in this conversation: " + "; ".join(req.untrusted_sources))
     if req.preview:
         lines.append("  Preview:")
-        lines += [f"    {line}" for line in req.preview.splitlines()[:40]]
+        lines += [f"    {line}" for line in req.preview.split("\n")[:40]]
     lines.append("  Arguments: " + json.dumps(req.arguments, ensure_ascii=False))
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    shown = "\n".join(escape_hidden(line) for line in text.split("\n"))
+    if shown != text:
+        shown += f"\n  !! {HIDDEN_WARNING}"
+    return shown
 
 
 def terminal_approver(streams: tuple[IO[str], IO[str]]) -> Callable[[ApprovalRequested], ApprovalDecision]:
@@ -74,9 +81,9 @@ def terminal_approver(streams: tuple[IO[str], IO[str]]) -> Callable[[ApprovalReq
 
 def _edit(req: ApprovalRequested, reader: IO[str], writer: IO[str]) -> dict[str, Any] | None:
     if set(req.arguments) <= {"command", "cwd"} and "command" in req.arguments:
-        writer.write(f"New command (empty keeps it): [{req.arguments['command']}]\n> ")
+        writer.write(f"New command (empty keeps it): [{escape_hidden(str(req.arguments['command']))}]\n> ")
         writer.flush()
-        line = reader.readline().rstrip("\n")
+        line = unescape_hidden(reader.readline().rstrip("\n"))
         return {**req.arguments, "command": line} if line.strip() else None
     writer.write("New arguments as one line of JSON:\n> ")
     writer.flush()

@@ -11,6 +11,7 @@ import json
 import pytest
 from fakes import FakeCore, ScriptedAgent
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from ui.app import HearthApp
 
@@ -110,3 +111,42 @@ def test_closing_the_panel_denies(scripted, qtbot):
     app.main.approvals.close()
     qtbot.waitUntil(lambda: bool(agent.decisions), timeout=5000)
     assert agent.decisions[0].decision == "denied"
+
+
+def test_hidden_characters_are_shown_escaped_with_a_warning(themed_qapp, qtbot, tmp_path):
+    """Issue #19: a right-to-left override made `rm -rf ~/Documents` read like `cat note.txt`."""
+    from app.audit import AuditLog
+    from app.config import Settings
+    from app.paths import get_paths
+    from app.policy.approval import ApprovalDecision, Gate
+    from app.policy.taint import Taint
+    from app.tools import shell_tool
+    from app.tools.base import ToolContext
+    from ui.approval_panel import ApprovalCard
+    from ui.approvals import ApprovalCenter
+
+    command = "rm -rf ~/Documents #\u202etxt.eton tac"
+    asked = []
+    paths = get_paths().ensure()
+    gate = Gate(context=ToolContext(paths, Settings(), None, tmp_path), audit=AuditLog(paths=paths),
+                approver=lambda r: asked.append(r) or ApprovalDecision("denied"), timeout_s=5)
+    gate.review(turn_id="t", action_id="a-1", tool=shell_tool.TOOL, arguments={"command": command},
+                taint=Taint(), emit=lambda e: None)
+    center = ApprovalCenter()
+    decided = []
+    waiter = __import__("threading").Thread(target=lambda: decided.append(center.wait_for(asked[0])))
+    waiter.start()
+    qtbot.waitUntil(lambda: center.get("a-1") is not None, timeout=5000)
+    card = ApprovalCard(asked[0], center)
+    qtbot.addWidget(card)
+    card.show()
+    shown = card.arguments.toPlainText()
+    assert "\u202e" not in shown and "#⟨U+202E⟩txt.eton tac" in shown
+    assert card.hidden_warning is not None and card.hidden_warning.isVisible()
+    assert "hidden characters" in card.hidden_warning.text()
+    assert "hidden characters" in card.findChild(QLabel, "ReasonText").text()
+    # Opening the editor and approving without a change approves the original bytes, not the escapes.
+    card.edit_button.click()
+    card.approve()
+    waiter.join(5)
+    assert decided and decided[0].decision == "approved" and decided[0].edited_arguments is None
