@@ -181,6 +181,7 @@ class FinalAnswer(Event):
     turn_id: str
     text: str
     citations: tuple[Citation, ...] = ()
+    checked: str = "model"  # "model": as the model wrote it; "quote": replaced by a quote; "not_found"
 
 
 @dataclass(frozen=True, kw_only=True)

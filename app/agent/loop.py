@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from app.answer.check import check_answer
 from app.audit import AuditLog
 from app.config import Settings, load_settings
 from app.conversations import ConversationStore
@@ -258,9 +259,14 @@ class Agent:
             else:
                 parsed = toolcall.Answer(done.text.strip())
             if isinstance(parsed, toolcall.Answer):
-                self.conversations.append(conversation_id, {"role": "assistant", "content": parsed.text},
+                # Every specific must come from a passage, the question or what the user and tools said
+                # (never from an earlier answer, which may have named a value it could not confirm).
+                context = [str(m.get("content", "")) for m in (*history, *new) if m.get("role") != "assistant"]
+                shown = check_answer(parsed.text, text, citations, context)
+                self.conversations.append(conversation_id, {"role": "assistant", "content": shown.text},
                                           untrusted_sources=taint.sources)
-                turn.emit(FinalAnswer(turn_id=turn.turn_id, text=parsed.text, citations=citations))
+                turn.emit(FinalAnswer(turn_id=turn.turn_id, text=shown.text, citations=citations,
+                                      checked=shown.checked))
                 return
             if isinstance(parsed, toolcall.Invalid):
                 new += [{"role": "assistant", "content": parsed.raw},

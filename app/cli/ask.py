@@ -110,6 +110,8 @@ class Printer:
             print(f"  {mark}: " + "\n    ".join(first) + undo, file=sys.stderr)
         elif isinstance(event, FinalAnswer):
             print()
+            if event.checked != "model":  # the streamed words stated something the sources do not hold
+                print(f"Not confirmed — {event.text}", flush=True)
 
 
 def _run_turn(agent: Any, text: str, conversation_id: str, printer: Printer) -> int:

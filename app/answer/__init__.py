@@ -1,0 +1,1 @@
+"""Answers the user can trust: every specific checked against its sources, quotes when it is not."""
