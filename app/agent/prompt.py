@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.events import Citation
+from app.policy.taint import untrusted_note
 from app.tools.base import Tool
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "prompts"
@@ -52,7 +53,8 @@ def user_message(request: str, citations: tuple[Citation, ...]) -> str:
         return request
     items = []
     for i, c in enumerate(citations, start=1):
-        trust = "" if c.trusted else ", from someone else: untrusted"
+        note = untrusted_note(c)
+        trust = f", {note}" if note else ""
         items.append(f"[{i}] ({c.source_type}, {c.title}, {c.date}{trust}) {_fence(c.snippet)}")
     return load_prompt("retrieved.md").replace("{items}", "\n".join(items)).replace("{request}", request)
 

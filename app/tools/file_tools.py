@@ -5,17 +5,15 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
-from app.policy import pathrisk
+from app.policy import pathrisk, provenance
 from app.policy.tiers import Risk, Tier
 from app.tools import trash
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string, truncate
 
 MAX_READ = 20_000
-_UNTRUSTED_DIRS = ("Downloads", "Library/Mail", "Library/Messages", ".Trash")
 
 
 def _path(args: dict[str, Any], ctx: ToolContext, key: str = "path") -> Path:
@@ -45,45 +43,10 @@ def human_size(n: int) -> str:
     return f"{n} bytes"
 
 
-_EXTRACTED_AGE_S = 24 * 3600  # a file dated a day or more before it arrived here
-
-
-def _cloned_repository(path: Path) -> Path | None:
-    """The git repository holding ``path`` when it has a remote (someone else's code), else None."""
-    for folder in [path, *path.parents]:
-        config = folder / ".git" / "config"
-        try:
-            if config.is_file() and "[remote " in config.read_text(errors="replace"):
-                return folder
-        except OSError:
-            return None
-    return None
-
-
-def untrusted_file(path: Path) -> str:
-    """A label when a file was not written by the user (downloaded, mail, someone else's); else ''."""
-    try:
-        rel = str(path.relative_to(pathrisk.home()))
-    except ValueError:
-        rel = ""
-    if rel and any(rel == d or rel.startswith(d + "/") for d in _UNTRUSTED_DIRS):
-        return f"file: {pathrisk.display(path)}"
-    repo = _cloned_repository(path)
-    if repo is not None:
-        return f"file: {pathrisk.display(path)} (from the cloned repository {pathrisk.display(repo)})"
-    try:
-        if path.stat().st_uid != os.getuid():
-            return f"file: {pathrisk.display(path)} (owned by another user)"
-        if hasattr(os, "getxattr") and "com.apple.quarantine" in os.listxattr(path):
-            return f"file: {pathrisk.display(path)} (downloaded)"
-        info = path.stat()
-        if info.st_ctime - info.st_mtime > _EXTRACTED_AGE_S:
-            # Unpacked from an archive (unzip, tar) or copied keeping someone else's date: it was
-            # not written here, so treat it as someone else's.
-            return f"file: {pathrisk.display(path)} (unpacked or copied, dated {time.strftime('%Y-%m-%d', time.localtime(info.st_mtime))})"
-    except OSError:
-        pass
-    return ""
+def untrusted_file(path: Path, ctx: ToolContext) -> str:
+    """The untrusted-source label of a file a tool reads ('' for the user's own): see
+    :mod:`app.policy.provenance` for the rule."""
+    return provenance.file_label(path, provenance.own_roots(ctx.memory))
 
 
 def _read_risk(key: str, verb: str):
@@ -107,7 +70,8 @@ def _list(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     for child in sorted(path.iterdir(), key=lambda p: p.name.lower())[:200]:
         kind = "folder" if child.is_dir() else human_size(child.lstat().st_size)
         lines.append(f"{child.name}{'/' if child.is_dir() else ''}  ({kind})")
-    return ToolOutput(True, "\n".join(lines) or "(empty folder)")
+    label = provenance.folder_label(path)
+    return ToolOutput(True, "\n".join(lines) or "(empty folder)", untrusted_sources=(label,) if label else ())
 
 
 # -- read ------------------------------------------------------------------------------------
@@ -117,7 +81,7 @@ def _read(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
         raise ToolError(f"{pathrisk.display(path)} is not a file")
     data = path.read_bytes()[:MAX_READ]
     text = data.decode("utf-8", errors="replace")
-    label = untrusted_file(path)
+    label = untrusted_file(path, ctx)
     return ToolOutput(True, truncate(text, MAX_READ), untrusted_sources=(label,) if label else ())
 
 
@@ -144,7 +108,8 @@ def _search(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
                 break
         if len(hits) >= 50:
             break
-    return ToolOutput(True, "\n".join(hits) or "no matches")
+    label = provenance.folder_label(root)
+    return ToolOutput(True, "\n".join(hits) or "no matches", untrusted_sources=(label,) if label else ())
 
 
 # -- write -----------------------------------------------------------------------------------

@@ -4,18 +4,21 @@ One occurrence is one item, so date filters find "what happened on the 3rd". Rec
 expanded only inside a window around today (a year back, a year ahead, at most 200 per series);
 occurrences of one series share a ``group`` so search shows the series once. Moved or cancelled
 occurrences (RECURRENCE-ID, EXDATE) are honoured. An invitation (an event with an ORGANIZER) was
-written by someone else and is not trusted; the user's own events are.
+written by someone else and is not trusted, nor is any event of a calendar file that came from
+someone else (an invitation saved from a mail, a download); the user's own events are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
 
+from app.policy import provenance
 from memory.connectors import Scan
 from memory.connectors.contentlines import Component, Prop, parse, unescape, walk
 from memory.extract import MAX_FILE_BYTES, Unreadable, decode_text
@@ -186,10 +189,13 @@ def scan(path: Path, now: datetime | None = None) -> Scan:
         if rid:
             moved.add((event.text("UID"), rid.astimezone(UTC)))
 
+    foreign = provenance.someone_elses(path.resolve())  # e.g. an invitation saved from a mail
+
     def entries() -> Iterator[Item | Skip]:
         for number, event in enumerate(events, 1):
             try:
-                yield from _event_items(event, where, now, moved)
+                for item in _event_items(event, where, now, moved):
+                    yield replace(item, trusted=False) if foreign else item
             except (Unreadable, ValueError, TypeError, OverflowError) as exc:
                 yield Skip(
                     f"{where} event {number} ({event.text('SUMMARY')})",

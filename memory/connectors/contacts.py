@@ -1,15 +1,19 @@
 """Contacts: .vcf address books (vCard 2.1, 3.0, 4.0). One card is one item.
 
-The address book is the user's own, so contacts are trusted. A card's ``people`` are its name, then
-its e-mail addresses and phone numbers (what maps iMessage handles to names).
+The address book is the user's own, so contacts are trusted; cards from a file that came from
+someone else (a card saved from a mail, a download: :mod:`app.policy.provenance`) are not. A card's
+``people`` are its name, then its e-mail addresses and phone numbers (what maps iMessage handles to
+names).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+from app.policy import provenance
 from memory.connectors import Scan
 from memory.connectors.contentlines import Component, parse, unescape, walk
 from memory.extract import MAX_FILE_BYTES, Unreadable, decode_text
@@ -89,10 +93,13 @@ def scan(path: Path) -> Scan:
     if not cards:
         return Scan(0, iter([Skip(where, "not a vCard file (no BEGIN:VCARD)", keep=where)]), complete=False)
 
+    foreign = provenance.someone_elses(path.resolve())
+
     def entries() -> Iterator[Item | Skip]:
         for number, card in enumerate(cards, 1):
             try:
-                yield card_item(card, where)
+                item = card_item(card, where)
+                yield replace(item, trusted=False) if foreign else item
             except Unreadable as exc:
                 yield Skip(f"{where} card {number}", str(exc))
 

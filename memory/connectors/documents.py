@@ -1,7 +1,9 @@
 """Documents: a folder (or one file) of .txt, .md, .pdf, .docx and .html.
 
-One file is one item; its paragraphs (pages for PDF) are the units. Files are never trusted:
-their authors may be anyone (ground rule: data from files is data, never instructions).
+One file is one item; its paragraphs (pages for PDF) are the units. The user added the folder as
+their own, so a note (text, Markdown, Word) in it is trusted, unless something says someone else
+wrote it: a downloads or mail folder, a cloned repository, the quarantine flag, another owner, an
+unpacked archive's date; saved web pages and PDFs are never trusted (:mod:`app.policy.provenance`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.policy import provenance
 from memory.connectors import Scan
 from memory.extract import (
     MAX_FILE_BYTES,
@@ -49,7 +52,7 @@ def _files(root: Path, problems: list[Skip]) -> list[Path]:
     return found
 
 
-def read_document(path: Path) -> Item:
+def read_document(path: Path, repos: provenance.RepoCache | None = None) -> Item:
     """One file as an item; raises :class:`Unreadable` with the reason."""
     ext = path.suffix.lower()
     try:
@@ -88,7 +91,7 @@ def read_document(path: Path) -> Item:
         title=title or path.name,
         units=tuple(units),
         date=mtime,
-        trusted=False,
+        trusted=path.suffix.lower() in provenance.OWN_FORMATS and not provenance.someone_elses(Path(resolved), repos),
         path=resolved,
     )
 
@@ -99,12 +102,13 @@ def scan(root: Path) -> Scan:
 
     def entries() -> Iterator[Item | Skip]:
         yield from problems
+        repos: provenance.RepoCache = {}  # each folder's repository is looked up once per scan
         for path in files:
             if path.suffix.lower() not in EXTENSIONS:
                 yield Skip(str(path), f"unsupported file type ({path.suffix.lower() or 'no extension'})")
                 continue
             try:
-                yield read_document(path)
+                yield read_document(path, repos)
             except Unreadable as exc:
                 yield Skip(str(path), str(exc), keep=str(path.resolve()))
 
