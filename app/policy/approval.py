@@ -49,6 +49,7 @@ class Verdict:
     tier: Tier
     message: str = ""
     identities: tuple[identity.Identity, ...] = ()  # what each named path was when approved
+    leads_to: tuple[tuple[str, str], ...] = ()  # where each named path led when approved
 
     @property
     def arguments(self) -> dict[str, Any]:
@@ -126,7 +127,8 @@ class Gate:
         for _round in range(MAX_EDITS + 1):
             risk = classify(tool, args, self.context, taint)
             frozen = canonical_json(args)
-            shown = identity.fingerprint(tool.family, args, self.context.cwd)  # the files as the panel saw them
+            seen = identity.snapshot(tool.family, args, self.context.cwd)  # the files as the panel saw them
+            shown = (tuple(sorted(seen.identities.items())), tuple(sorted(seen.leads_to.items())))
             digest = arguments_hash(tool.name, args)
             emit(ActionProposed(turn_id=turn_id, action_id=action_id, tool=tool.name, arguments=args,
                                 tier=risk.tier.label, explanation=risk.explanation))
@@ -135,11 +137,12 @@ class Gate:
                       explanation=risk.explanation, untrusted_sources=list(taint.sources))
 
             def verdict(ok: bool, decision: str, by: str, message: str = "", _f: str = frozen,
-                        _d: str = digest, _r: Risk = risk, _s: tuple[identity.Identity, ...] = shown) -> Verdict:
+                        _d: str = digest, _r: Risk = risk, _s: tuple[Any, Any] = shown) -> Verdict:
                 emit(ApprovalDecided(turn_id=turn_id, action_id=action_id, decision=decision, by=by, arguments_hash=_d))
                 self._log("decision", turn_id=turn_id, action_id=action_id, tool=tool.name, decision=decision,
                           by=by, approved=ok, arguments_hash=_d)
-                return Verdict(action_id, tool.name, ok, _f, _d, decision, by, _r.tier, message, _s if ok else ())
+                return Verdict(action_id, tool.name, ok, _f, _d, decision, by, _r.tier, message,
+                               *(_s if ok else ((), ())))
 
             unboxed = sandbox.unboxed_reason(tool.family)  # commands with no sandbox under them always ask
             if unboxed:
@@ -242,4 +245,9 @@ class Gate:
             raise ApprovalRefused(f"{moved[0]} changed since you approved this (it was replaced or became a link), "
                                   "so it was not run")
         self._log("execution", action_id=verdict.action_id, tool=tool.name, arguments_hash=verdict.arguments_hash)
-        return tool.execute(verdict.arguments, self.context)
+        # The tool acts on the places the panel showed, and checks them again as it opens them.
+        self.context.approved = identity.Snapshot(dict(verdict.leads_to), dict(verdict.identities))
+        try:
+            return tool.execute(verdict.arguments, self.context)
+        finally:
+            self.context.approved = None

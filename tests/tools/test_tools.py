@@ -312,3 +312,11 @@ def test_apps_that_run_code_are_never_a_reversible_open(ctx: ToolContext, name: 
 def test_everyday_apps_open_at_the_reversible_tier(ctx: ToolContext) -> None:
     for name in ("Notes", "Calendar", "Safari", "Preview"):
         assert tool("open_app").risk({"name": name}, ctx).tier == Tier.REVERSIBLE
+
+
+def test_writing_a_hard_link_asks_as_unknown(ctx: ToolContext, fake_home: Path) -> None:
+    agents = fake_home / "Library" / "LaunchAgents"
+    agents.mkdir(parents=True)
+    (agents / "x.plist").write_text("<plist/>")
+    (fake_home / "note.txt").hardlink_to(agents / "x.plist")
+    assert tool("write_file").risk({"path": "~/note.txt", "content": "y"}, ctx).tier == Tier.UNKNOWN
