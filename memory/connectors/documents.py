@@ -1,4 +1,5 @@
-"""Documents: a folder (or one file) of .txt, .md, .pdf, .docx and .html.
+"""Documents: a folder (or one file) of .txt, .md, .pdf, .docx and .html (a folder's mail,
+calendar and contact files go to their own connectors).
 
 One file is one item; its paragraphs (pages for PDF) are the units. The user added the folder as
 their own, so a note (text, Markdown, Word) in it is trusted, unless something says someone else
@@ -9,7 +10,7 @@ unpacked archive's date; saved web pages and PDFs are never trusted (:mod:`app.p
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,20 +97,39 @@ def read_document(path: Path, repos: provenance.RepoCache | None = None) -> Item
     )
 
 
+def _other_kinds() -> dict[str, Callable[[Path], Scan]]:
+    """Files in a folder that another connector reads: mail, calendars and contacts."""
+    from memory.connectors import calendar, contacts, mail
+
+    return {".mbox": mail.scan_mbox, ".eml": mail.scan_eml, ".ics": calendar.scan,
+            ".vcf": contacts.scan, ".vcard": contacts.scan}
+
+
 def scan(root: Path) -> Scan:
+    """A document, or a folder: its documents, and its .mbox/.eml/.ics/.vcf files through their
+    own connectors (so adding a folder misses none of what Hearth can read)."""
     problems: list[Skip] = []
     files = _files(root, problems)
+    others = _other_kinds() if root.is_dir() else {}
 
     def entries() -> Iterator[Item | Skip]:
         yield from problems
         repos: provenance.RepoCache = {}  # each folder's repository is looked up once per scan
         for path in files:
-            if path.suffix.lower() not in EXTENSIONS:
-                yield Skip(str(path), f"unsupported file type ({path.suffix.lower() or 'no extension'})")
+            ext = path.suffix.lower()
+            if ext in others:
+                inner = others[ext](path)
+                yield from inner.entries
+                if not inner.complete:
+                    result.complete = False  # a file read only in part: keep what it held before
+                continue
+            if ext not in EXTENSIONS:
+                yield Skip(str(path), f"unsupported file type ({ext or 'no extension'})")
                 continue
             try:
                 yield read_document(path, repos)
             except Unreadable as exc:
                 yield Skip(str(path), str(exc), keep=str(path.resolve()))
 
-    return Scan(total=len(files), entries=entries(), complete=not problems)
+    result = Scan(total=len(files), entries=entries(), complete=not problems)
+    return result
