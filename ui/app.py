@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from app import events as ev
 from app.config import Settings, load_settings
 from app.paths import Paths, get_paths
+from app.wording import TRAY
 from ui import hotkeys, theme
 from ui.approvals import ApprovalCenter
 from ui.bridge import EventBridge
@@ -44,7 +45,7 @@ def get_qapp(argv: list[str] | None = None) -> QApplication:
 
 
 def set_menu_bar_only(enabled: bool) -> None:
-    """macOS LSUIElement mode at run time: no Dock icon, no app menu (the tray icon stays)."""
+    """macOS LSUIElement mode at run time: nothing in the Dock, no app menu (the menu-bar icon stays)."""
     if sys.platform != "darwin":
         return
     try:
@@ -104,7 +105,11 @@ class HearthApp(QObject):
         self.tray.open_main.connect(self.main.bring_to_front)
         self.tray.push_to_talk.connect(self.voice.toggle)
         self.tray.pause_voice.connect(self.voice.set_paused)
-        self.tray.quit.connect(self.quit)
+        self.tray.quit.connect(lambda: self.quit())
+        self.main.quit_requested.connect(lambda: self.quit())
+        self.main.closed.connect(self._on_main_closed)
+        self.main.open_quick_prompt.connect(self.quick.open)
+        self._told_about_tray = False
         self.center.requested.connect(self._on_approval_requested)
         self.bridge.error.connect(self._on_error)
         self.hotkey_pressed.connect(self.quick.toggle, Qt.ConnectionType.QueuedConnection)
@@ -184,6 +189,17 @@ class HearthApp(QObject):
             self.main.partial.setText(event.message)
 
     # --- quit ----------------------------------------------------------------------------------
+
+    def _on_main_closed(self) -> None:
+        """Closing the window: with a tray icon Hearth lives on there (its menu has Quit);
+        without one nothing would be left to reach it by, so Hearth quits."""
+        if self._quitting:
+            return
+        if not self.tray.shown():
+            self.quit()
+        elif not self._told_about_tray:
+            self._told_about_tray = True
+            self.tray.notify("Hearth is still running", f"Open it or quit it from its icon in the {TRAY}.")
 
     def quit(self) -> None:
         self._shutdown()

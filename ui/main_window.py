@@ -51,11 +51,20 @@ VOICE_LABELS = {
 }
 
 
+def quit_shortcuts() -> list[QKeySequence]:
+    """The platform's Quit keys (⌘Q on macOS, Ctrl+Q elsewhere), never none."""
+    keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+    return keys or [QKeySequence("Ctrl+Q")]
+
+
 class MainWindow(QMainWindow):
     talk_started = Signal()
     talk_stopped = Signal()
     open_memory = Signal()
     open_settings = Signal()
+    open_quick_prompt = Signal()
+    quit_requested = Signal()  # the Quit menu item or Ctrl+Q / ⌘Q
+    closed = Signal()  # the window was closed (the app decides: hide to the tray, or quit)
 
     def __init__(self, services: Services, bridge: EventBridge, center: ApprovalCenter,
                  parent: QWidget | None = None) -> None:
@@ -111,13 +120,31 @@ class MainWindow(QMainWindow):
         self._voice_answer: Any = None
         bridge.action.connect(self._on_action_event)
 
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_conversation)
+        self._build_menu()
         QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.composer.edit.setFocus())
         self.installEventFilter(self)
         self.composer.edit.installEventFilter(self)
         self.refresh_conversations()
 
     # --- layout ------------------------------------------------------------------------------
+
+    def _build_menu(self) -> None:
+        """The app menu: on macOS the system menu bar, elsewhere a bar at the top of the window."""
+        menu = self.menuBar().addMenu("&Hearth")
+        self.new_action = menu.addAction("New Conversation", self.new_conversation)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        menu.addAction("Quick Prompt", self.open_quick_prompt.emit)
+        menu.addSeparator()
+        menu.addAction("Memory…", self.open_memory.emit)
+        settings = menu.addAction("Settings…", self.open_settings.emit)
+        settings.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        menu.addSeparator()
+        self.quit_action = menu.addAction("Quit Hearth", self.quit_requested.emit)
+        self.quit_action.setShortcuts(quit_shortcuts())
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from every Hearth window
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.addAction(self.quit_action)  # the key works even where no menu bar is shown
 
     def _build_sidebar(self) -> QWidget:
         side = QFrame()
@@ -605,10 +632,12 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        # The window hides; the app keeps living in the menu bar. Pending approvals stay pending in
-        # the tray's notification flow only if the panel stays reachable, so they are denied here.
+        # The window hides; with a tray icon the app lives on there, without one the app quits
+        # (HearthApp decides). Pending approvals would be out of reach, so they are denied here.
         self.approvals.list.deny_shown()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
     def show_pending_approval_soon(self) -> None:
         QTimer.singleShot(0, lambda: (self.approvals.show(), self.approvals.raise_()))

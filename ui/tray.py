@@ -49,6 +49,10 @@ class Tray(QObject):
         if self.available():
             self.icon.show()
 
+    def shown(self) -> bool:
+        """Whether the icon is really there to reach Hearth by (a tray exists and shows it)."""
+        return self.available() and self.icon.isVisible()
+
     def hide(self) -> None:
         self.icon.hide()
 

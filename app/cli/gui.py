@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from app.events import HearthError
+from app.wording import TRAY
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("gui", help="open the desktop app (the default with no command)")
     parser.add_argument("--menu-bar-only", action="store_true", default=None,
-                        help="live in the menu bar only (no main window or Dock icon)")
+                        help=f"live in the {TRAY} only (no main window at start)")
     # Internal: the packaged app starts its core host process through its own binary.
     parser.add_argument("--core-host", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run)
