@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import worker
+from ui import dates, worker
 from ui.services import Services
 
 COLUMNS = ("When", "Action", "Tier", "Decision", "Result")
@@ -35,8 +35,8 @@ def _get(row: dict[str, Any], *keys: str, default: Any = "") -> Any:
 def _when(row: dict[str, Any]) -> str:
     value = _get(row, "ts", "time", "timestamp")
     if isinstance(value, int | float):
-        return dt.datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)[:19]
+        return dates.human(dt.datetime.fromtimestamp(value).isoformat(timespec="seconds"))
+    return dates.human(str(value))
 
 
 class ActivityView(QWidget):

@@ -3,7 +3,6 @@ filters, view an item, and forget (an item, a source, a person, a date range, or
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app import events as ev
 from app.wording import THIS_COMPUTER
-from ui import markdown_render, theme, worker
+from ui import dates, markdown_render, theme, worker
 from ui.bridge import EventBridge
 from ui.services import Services
 
@@ -54,12 +53,7 @@ _KIND_FILTERS = {"mbox": "Mailbox (*.mbox *.mbx);;All files (*)", "ics": "Calend
 
 
 def _short_date(value: str) -> str:
-    if not value:
-        return "never"
-    try:
-        return dt.datetime.fromisoformat(value).astimezone().strftime("%b %d, %H:%M")
-    except ValueError:
-        return value[:16]
+    return dates.human(value, empty="never")
 
 
 COMPACTION_POLL_MS = 5000
@@ -368,7 +362,9 @@ class MemoryBrowser(QWidget):
         self.result_list.clear()
         self.detail.clear()
         for citation in self.results:
-            label = f"{citation.title or citation.source_type}   ·   {citation.date[:10]}\n{citation.snippet[:160]}"
+            when = dates.human(citation.date)
+            heading = f"{citation.title or citation.source_type}   ·   {when}" if when else citation.title or citation.source_type
+            label = f"{heading}\n{' '.join(citation.snippet.split())[:160]}"
             item = QListWidgetItem(theme.icon(theme.source_icon_name(citation.source_type)), label)
             item.setToolTip(citation.path or citation.title)
             self.result_list.addItem(item)
@@ -386,7 +382,7 @@ class MemoryBrowser(QWidget):
         if citation is None:
             return
         header = f"<h3>{markdown_render.plain(citation.title)}</h3><p style='color:{theme.palette().text_secondary}'>"
-        header += f"{citation.source_type} · {citation.date}"
+        header += markdown_render.plain(" · ".join(p for p in (citation.source_type.title(), dates.human(citation.date)) if p))
         if citation.people:
             header += " · " + markdown_render.plain(", ".join(citation.people))
         if not citation.trusted:

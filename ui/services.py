@@ -18,6 +18,7 @@ from typing import Any
 from app import events as ev
 from app.config import Settings, load_settings, save_settings
 from app.paths import Paths, get_paths
+from app.wording import KEYCHAIN
 from ui.core_client import CoreClient
 
 Post = Callable[[ev.Event, str], None]
@@ -258,7 +259,7 @@ class Services:
         try:
             keyring.set_password(KEYRING_SERVICE, account, secret)
         except KeyringError as exc:
-            raise ev.HearthError(f"no keychain is available to store the password: {exc}") from exc
+            raise ev.HearthError(f"no {KEYCHAIN} is available to store the password: {exc}") from exc
 
     def has_secret(self, account: str) -> bool:
         try:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.policy.sandbox import describe as describe_sandbox
-from app.wording import THIS_COMPUTER
+from app.wording import KEYCHAIN, THIS_COMPUTER, TRAY_ONLY
 from ui import theme, worker
 from ui.services import Services
 
@@ -69,7 +69,7 @@ def _page(title: str, note: str = "") -> tuple[QWidget, QVBoxLayout]:
 
 def _form() -> QFormLayout:
     form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     form.setHorizontalSpacing(14)
     form.setVerticalSpacing(10)
     return form
@@ -103,6 +103,7 @@ class SettingsDialog(QDialog):
         right.addWidget(self.stack, 1)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(24, 8, 24, 16)
+        bottom.setSpacing(8)
         self.status = QLabel("")
         self.status.setObjectName("Secondary")
         bottom.addWidget(self.status, 1)
@@ -137,7 +138,7 @@ class SettingsDialog(QDialog):
             self.theme_box.addItem(label, value)
         self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(self.settings.ui.theme)))
         form.addRow("Appearance", self.theme_box)
-        self.menu_bar_only = QCheckBox("Live in the menu bar only (no Dock icon or main window at start)")
+        self.menu_bar_only = QCheckBox(TRAY_ONLY)
         self.menu_bar_only.setChecked(self.settings.ui.menu_bar_only)
         form.addRow("", self.menu_bar_only)
         layout.addLayout(form)
@@ -214,6 +215,7 @@ class SettingsDialog(QDialog):
                 self.output_device.addItem(name, name)
         for box, value in ((self.input_device, self.settings.voice.input_device),
                            (self.output_device, self.settings.voice.output_device)):
+            fit_popup(box)
             index = box.findData(value)
             if index < 0 and value:
                 box.addItem(f"{value} (not connected)", value)
@@ -232,7 +234,7 @@ class SettingsDialog(QDialog):
 
     def _accounts(self) -> QWidget:
         page, layout = _page("Accounts", "Mail is sent through your own server. The password goes to the "
-                                         "system keychain; Hearth never writes it anywhere else and never shows it again.")
+                                         f"system {KEYCHAIN}; Hearth never writes it anywhere else and never shows it again.")
         form = _form()
         mail = self.settings.mail
         self.smtp_host = QLineEdit(mail.smtp_host)
@@ -245,13 +247,15 @@ class SettingsDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Type to store a new password")
-        store = QPushButton("Store in Keychain")
+        store = QPushButton(f"Store in {KEYCHAIN.title()}")
         store.clicked.connect(self.store_password)
         prow = QHBoxLayout()
+        prow.setSpacing(8)
         prow.addWidget(self.password, 1)
         prow.addWidget(store)
         self.keychain_note = QLabel("")
         self.keychain_note.setObjectName("KeychainNote")
+        self.keychain_note.setWordWrap(True)
         form.addRow("SMTP server", self.smtp_host)
         form.addRow("Port", self.smtp_port)
         form.addRow("User name", self.smtp_user)
@@ -262,7 +266,7 @@ class SettingsDialog(QDialog):
         layout.addStretch(1)
         if mail.username:
             worker.run_task(lambda: self.services.has_secret(_smtp_name(mail.username)),
-                            lambda ok: ok and self.keychain_note.setText("✓ A password is stored in the keychain."),
+                            lambda ok: ok and self._keychain_note(f"✓ A password is stored in the {KEYCHAIN}.", ok=True),
                             lambda exc: None)
         return page
 
@@ -292,7 +296,7 @@ class SettingsDialog(QDialog):
             ("Conversations", paths.conversations_dir),
             ("Audit log of actions", paths.audit_log),
             ("Models", paths.models_dir),
-            ("Passwords", "the system keychain (service “Hearth”)"),
+            ("Passwords", f"the system {KEYCHAIN} (service “Hearth”)"),
         ):
             value = QLabel(str(path))
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -366,15 +370,22 @@ class SettingsDialog(QDialog):
         secret = self.password.text()
         user = self.smtp_user.text().strip()
         if not secret or not user:
-            self.keychain_note.setText("Enter the user name and the password first.")
+            self._keychain_note("Enter the user name and the password first.", ok=False)
             return
         self.password.clear()  # the secret leaves the widget at once, and is never shown again
 
         def stored(_result: Any) -> None:
-            self.keychain_note.setText("✓ Stored in the keychain.")
+            self._keychain_note(f"✓ Stored in the {KEYCHAIN}.", ok=True)
 
         worker.run_task(lambda: self.services.store_secret(_smtp_name(user), secret), stored,
-                        lambda exc: self.keychain_note.setText(f"Not stored: {exc}"))
+                        lambda exc: self._keychain_note(f"Not stored: {exc}", ok=False))
+
+    def _keychain_note(self, text: str, *, ok: bool) -> None:
+        """Success in green, a problem in red (never an error in the colour of success)."""
+        self.keychain_note.setText(text)
+        self.keychain_note.setProperty("state", "ok" if ok else "error")
+        self.keychain_note.style().unpolish(self.keychain_note)
+        self.keychain_note.style().polish(self.keychain_note)
 
     def refresh_rules(self) -> None:
         self.rule_list.clear()
@@ -461,6 +472,12 @@ class SettingsDialog(QDialog):
             self.status.setText(f"Not saved: {exc}")
 
         worker.run_task(lambda: self.services.save_settings(self.settings), done, failed)
+
+
+def fit_popup(box: QComboBox) -> None:
+    """Let a drop-down's list be as wide as its longest entry (device names are long)."""
+    view = box.view()
+    view.setMinimumWidth(max(box.width(), view.sizeHintForColumn(0) + 32))
 
 
 def _smtp_name(username: str) -> str:

@@ -250,6 +250,7 @@ def style_sheet(p: Palette | None = None) -> str:
     values = {f.name: getattr(p, f.name) for f in fields(p)}
     values["font"] = ui_font_family()
     values["mono"] = mono_font_family()
+    values["icons"] = ICONS.as_posix()
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", str(value))
     return text

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import Citation
-from ui import markdown_render, theme
+from ui import dates, markdown_render, theme
 
 
 class RichLabel(QLabel):
@@ -133,7 +133,7 @@ class CitationChip(QFrame):
         col.setContentsMargins(0, 0, 0, 0)
         self.title_label = QLabel()
         self.title_label.setObjectName("CitationTitle")
-        meta_text = citation.date[:10] if citation.date else citation.source_type.title()
+        meta_text = dates.human(citation.date) or citation.source_type.title()
         if not citation.trusted:
             meta_text += "  ·  third-party"
         self._meta_text = meta_text

@@ -15,6 +15,21 @@ def test_no_mac_wording_outside_the_platform_word() -> None:
     assert [h for h in hits if not h.startswith("app/wording.py")] == []
 
 
+def test_no_mac_only_words_anywhere_a_linux_user_reads() -> None:
+    """Prompts, help texts and settings too: no "own Mac", no Dock on Linux."""
+    hits = subprocess.run(["grep", "-rnE", r"(this|your|own) Mac\b|Dock icon", "ui", "app", "memory", "voice",
+                           "assets/prompts", "--include=*.py", "--include=*.md"],
+                          cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
+    assert [h for h in hits if not h.startswith("app/wording.py")] == []
+
+
+def test_the_tray_and_keychain_words() -> None:
+    from app.wording import KEYCHAIN, TRAY
+
+    mac = sys.platform == "darwin"
+    assert (("menu bar", "keychain") if mac else ("system tray", "keyring")) == (TRAY, KEYCHAIN)
+
+
 def test_the_platform_word() -> None:
     from app.wording import THIS_COMPUTER
 
