@@ -172,7 +172,7 @@ class ApprovalCard(QFrame):
         self.always_button = QPushButton("Always a&llow")
         self.always_button.clicked.connect(self.allow_always)
         self.always_button.setVisible(request.can_allow_always)
-        self.always_button.setToolTip("Approve, and stop asking for this exact kind of action")
+        self.always_button.setToolTip("Approve, and stop asking for exactly this action (the same arguments)")
         self.approve_button = QPushButton("&Approve")
         self.approve_button.setProperty("role", "primary")
         self.approve_button.clicked.connect(self.approve)

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from app.events import HearthError
+from app.policy.display_text import escape_hidden
 
 
 def register(subparsers: Any) -> None:
@@ -69,7 +70,8 @@ def run_show(args: argparse.Namespace) -> int:
             print(json.dumps(e, ensure_ascii=False))
             continue
         when = dt.datetime.fromtimestamp(float(e.get("ts", 0))).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{when}  {e.get('action_id', '-'):<11} {e.get('kind', ''):<18} {e.get('tool', ''):<14} {_summary(e)}")
+        print(f"{when}  {e.get('action_id', '-'):<11} {e.get('kind', ''):<18} {e.get('tool', ''):<14} "
+              + escape_hidden(_summary(e)))
     return 0
 
 
@@ -111,11 +113,11 @@ def run_rules(args: argparse.Namespace) -> int:
         if not 1 <= args.revoke <= len(listed):
             raise HearthError(f"there is no rule number {args.revoke}")
         rule = rules.revoke(args.revoke - 1)
-        print(f"Revoked: {rule.tool} {rule.pattern}")
+        print(f"Revoked: {rule.tool} {escape_hidden(rule.pattern)}")
         return 0
     listed = rules.list()
     if not listed:
         print("No allow rules. Reversible actions ask each time; riskier ones always ask.")
     for i, rule in enumerate(listed, start=1):
-        print(f"{i:>3}. {rule.tool}  {rule.pattern}")
+        print(f"{i:>3}. {rule.tool}  {escape_hidden(rule.pattern)}")
     return 0

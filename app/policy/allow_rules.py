@@ -5,8 +5,8 @@ A rule only ever covers the reversible tier, and never while untrusted content i
 A rule made by "Always allow" is exact: the canonical JSON of the approved arguments, and a ``*``
 in those arguments (``touch *.log``) is a literal character, never a wildcard. Only a rule the
 user writes by hand with ``wildcard = true`` is a pattern, and then ``*`` matches within one word:
-never a quote, whitespace or a shell operator, so it cannot stretch across ``;``, ``&&``, ``|``,
-a redirection or a substitution; for ``run_command`` the command must also parse as exactly one
+never a quote, whitespace, ``..`` or a shell operator, so it cannot stretch across ``;``, ``&&``,
+``|``, a redirection, a substitution or up a folder; for ``run_command`` the command must also parse as exactly one
 simple command with no redirections or substitutions.
 """
 
@@ -22,8 +22,9 @@ from app.policy.hashing import canonical_json
 from app.policy.tiers import Tier
 
 # What a wildcard may stand for: characters of one word, never a quote, backslash, whitespace or
-# anything the shell treats as an operator, expansion or redirection.
-_WILDCARD = r"""[^"\\\s;&|<>()$`'*?\[\]{}~!#]*"""
+# anything the shell treats as an operator, expansion or redirection, and never ``..`` (a rule for
+# ``~/notes/*`` must not reach ``~/notes/../Documents``).
+_WILDCARD = r"""(?:(?!\.\.)[^"\\\s;&|<>()$`'*?\[\]{}~!#])*"""
 
 
 def _one_simple_command(command: Any) -> bool:

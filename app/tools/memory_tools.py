@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.policy.taint import citation_label
+from app.policy.taint import citation_label, untrusted_note
 from app.policy.tiers import Risk, Tier
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string
 
@@ -17,7 +17,8 @@ def _memory(ctx: ToolContext) -> Any:
 
 def _search(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     citations = _memory(ctx).search(str(args["query"]), k=4)
-    lines = [f"[{c.source_type}] {c.title} ({c.date}): {c.snippet}" for c in citations]
+    lines = [f"[{c.source_type}] {c.title} ({c.date}{', ' + untrusted_note(c) if not c.trusted else ''}): {c.snippet}"
+             for c in citations]
     untrusted = tuple(citation_label(c) for c in citations if not c.trusted)
     return ToolOutput(True, "\n".join(lines) or "nothing found", untrusted_sources=untrusted)
 

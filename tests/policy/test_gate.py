@@ -457,3 +457,11 @@ def test_paths_through_a_symlink_the_panel_showed_still_run(tmp_path: Path, fake
     verdict, _ = review(gate, "delete_files", {"paths": ["~/site/new/old.txt"]})
     assert gate.execute(verdict, tool("delete_files"), verdict.arguments).ok
     assert not (real / "new" / "old.txt").exists()
+
+
+def test_a_hand_written_path_pattern_does_not_climb_out_of_its_folder() -> None:
+    from app.policy.allow_rules import AllowRule
+
+    rule = AllowRule("write_file", '{"content":"*","path":"/home/me/notes/*"}', wildcard=True)
+    assert rule.matches("write_file", {"path": "/home/me/notes/today.md", "content": "hi"})
+    assert not rule.matches("write_file", {"path": "/home/me/notes/../Documents/cv.md", "content": "hi"})
