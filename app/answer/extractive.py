@@ -65,6 +65,13 @@ def sentences(passage: str) -> list[str]:
     return out
 
 
+# Words that say what kind of fact is wanted, not what it is about: sharing only these is no match
+# ("my dentist's phone number" is not answered by Priya's card because both mention a phone), so a
+# passage must share at least one other word with the question to be quoted.
+GENERIC = frozenset({"phone", "number", "call", "text", "mobile", "cell", "email", "mail", "address", "date", "day",
+                     "time", "cost", "price", "amount", "pay", "paid", "total", "code", "name"})
+
+
 def _score(sentence: str, words: set[str], kinds: set[str]) -> float:
     overlap = len(words & keywords(sentence))
     if overlap == 0:
@@ -83,7 +90,10 @@ def best_quote(question: str, passages: Sequence[str]) -> Quote | None:
     words, kinds = keywords(question), wanted_kinds(question)
     best: tuple[float, int, int] | None = None
     split = [sentences(p) for p in passages]
+    topical = words - GENERIC
     for index, parts in enumerate(split):
+        if topical and not topical & keywords(passages[index]):
+            continue  # the passage is about something else
         for position, sentence in enumerate(parts):
             score = _score(sentence, words, kinds)
             if score > 0 and (best is None or score > best[0]):

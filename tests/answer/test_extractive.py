@@ -27,3 +27,9 @@ def test_no_overlap_means_no_quote_and_it_is_deterministic() -> None:
 
 def test_abbreviations_do_not_end_a_sentence() -> None:
     assert sentences("Met Dr. Lee at 5. Then home.") == ["Met Dr. Lee at 5.", "Then home."]
+
+
+def test_sharing_only_the_kind_of_fact_is_no_match() -> None:
+    """Priya's card does not answer a question about the dentist's phone, though both say "phone"."""
+    assert best_quote("What is my dentist's phone number?", [CARD]) is None
+    assert best_quote("What is Priya's phone number?", [CARD]) is not None
