@@ -101,6 +101,7 @@ class HearthApp(QObject):
         self.main.open_memory.connect(self.show_memory)
         self.main.open_settings.connect(self.show_settings)
         self.quick.open_in_main.connect(self._hand_over)
+        self.quick.open_citation.connect(self.main.open_citation)
         self.tray.quick_prompt.connect(self.quick.toggle)
         self.tray.open_main.connect(self.main.bring_to_front)
         self.tray.push_to_talk.connect(self.voice.toggle)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -17,12 +19,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import events as ev
+from app.agent import steps
 from app.events import Citation
 from app.wording import THIS_COMPUTER
 from ui import theme
+from ui.step_cards import ActionCard, LookupLine, StepsView, legacy_action
 from ui.widgets import CitationChip, RichLabel, icon_button
 
 RENDER_INTERVAL_MS = 50  # re-render a streaming answer at most this often
+
+
+def citation_from(data: Any) -> Citation | None:
+    """A stored citation (a dict in a conversation record) back as a Citation; None if unreadable."""
+    if isinstance(data, Citation):
+        return data
+    if not isinstance(data, dict):
+        return None
+    known = {f.name for f in dataclasses.fields(Citation)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["people"] = tuple(values.get("people") or ())
+    try:
+        return Citation(**values)
+    except TypeError:
+        return None
 
 
 class UserBubble(QFrame):
@@ -40,10 +60,13 @@ class UserBubble(QFrame):
 
 
 class AnswerWidget(QFrame):
-    """One assistant answer: streams tokens, renders Markdown, shows the memories it used."""
+    """One assistant answer: the steps it took (actions, lookups), the streamed Markdown text with
+    its [n] source markers, and the sources it used as numbered cards."""
 
     open_citation = Signal(object)
     forget_citation = Signal(object)
+    undo_requested = Signal(str, object)  # action id, the ActionCard
+    source_shown = Signal(object)  # the CitationChip a marker pointed at (to scroll to it)
 
     def __init__(self, turn_id: str = "", parent: QWidget | None = None, role: str = "assistant") -> None:
         super().__init__(parent)
@@ -56,7 +79,11 @@ class AnswerWidget(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2 if role == "assistant" else 12, 2, 2, 2)
         layout.setSpacing(6)
+        self.steps = StepsView()
+        self.steps.undo_requested.connect(self.undo_requested.emit)
+        layout.addWidget(self.steps)
         self.label = RichLabel("")
+        self.label.marker_clicked.connect(self.show_source)
         layout.addWidget(self.label)
         self.status = QLabel("")
         self.status.setObjectName("Partial")
@@ -85,6 +112,7 @@ class AnswerWidget(QFrame):
         self._timer.setInterval(RENDER_INTERVAL_MS)
         self._timer.timeout.connect(self._render)
         self.chips: list[CitationChip] = []
+        self.citations: tuple[Citation, ...] = ()
 
     def text(self) -> str:
         return self._text
@@ -99,27 +127,64 @@ class AnswerWidget(QFrame):
         self._render()
 
     def _render(self) -> None:
-        self.label.set_source(self._text)
+        self.label.set_source(self._text, len(self.citations))
+
+    # --- steps: actions and lookups ----------------------------------------------------------
+
+    @property
+    def cards(self) -> dict[str, ActionCard]:
+        return self.steps.cards
+
+    @property
+    def lookups(self) -> list[LookupLine]:
+        return self.steps.lookups
+
+    def add_step(self, record: dict[str, Any]) -> QWidget | None:
+        return self.steps.add_step(record)
+
+    def apply_step(self, event: ev.Event) -> None:
+        self.steps.apply(event)
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
 
     def set_citations(self, citations: Sequence[Citation]) -> None:
+        """The sources, in the order the answer's [n] markers count them; one card per item,
+        numbered with its first marker."""
         for chip in self.chips:
             chip.deleteLater()
         self.chips = []
+        self.citations = tuple(citations)
         seen: set[str] = set()
-        for citation in citations:
+        for number, citation in enumerate(self.citations, start=1):
             if citation.item_id in seen:
                 continue
             seen.add(citation.item_id)
-            chip = CitationChip(citation)
+            chip = CitationChip(citation, number=number)
             chip.open_requested.connect(self.open_citation.emit)
             chip.forget_requested.connect(self.forget_citation.emit)
             self.citations_layout.addWidget(chip)
             self.chips.append(chip)
         self.citations_row.setVisible(bool(self.chips))
+        if self._text:
+            self._render()
+
+    def chip_for(self, number: int) -> CitationChip | None:
+        """The card of the source that marker ``[number]`` names."""
+        if not 1 <= number <= len(self.citations):
+            return None
+        item_id = self.citations[number - 1].item_id
+        return next((chip for chip in self.chips if chip.citation.item_id == item_id), None)
+
+    def show_source(self, number: int) -> None:
+        """A marker was clicked: highlight its card and open the source it names."""
+        chip = self.chip_for(number)
+        if chip is None:
+            return
+        chip.flash()
+        self.source_shown.emit(chip)
+        self.open_citation.emit(chip.citation)
 
     def remove_citation(self, item_id: str) -> None:
         for chip in list(self.chips):
@@ -190,6 +255,7 @@ class ConversationView(QScrollArea):
     open_citation = Signal(object)
     forget_citation = Signal(object)
     suggestion_clicked = Signal(str)
+    undo_requested = Signal(str, object)  # action id, the ActionCard
 
     MAX_WIDTH = 760
 
@@ -251,17 +317,50 @@ class ConversationView(QScrollArea):
         self._add(bubble, Qt.AlignmentFlag.AlignRight)
         return bubble
 
-    def add_answer(self, turn_id: str = "", text: str = "", citations: Sequence[Citation] = ()) -> AnswerWidget:
+    def add_answer(self, turn_id: str = "", text: str = "", citations: Sequence[Citation] = (),
+                   steps: Sequence[dict[str, Any]] = ()) -> AnswerWidget:
         answer = AnswerWidget(turn_id)
         answer.open_citation.connect(self.open_citation.emit)
         answer.forget_citation.connect(self.forget_citation.emit)
-        if text:
-            answer.finish(text)
+        answer.undo_requested.connect(self.undo_requested.emit)
+        answer.source_shown.connect(lambda chip: self.ensureWidgetVisible(chip, 20, 40))
+        for record in steps:
+            answer.add_step(record)
         if citations:
             answer.set_citations(citations)
+        if text or steps:
+            answer.finish(text)
         self.answers.append(answer)
         self._add(answer)
         return answer
+
+    def show_history(self, messages: Sequence[dict[str, Any]]) -> None:
+        """Draw stored conversation records: each question, then its answer with the steps it took
+        (action cards, lookup lines) and its numbered source cards, as they looked live."""
+        pending: list[dict[str, Any]] = []
+        matched: set[int] = set()  # step records already paired with their tool result
+        for message in messages:
+            role, content = message.get("role"), str(message.get("content", ""))
+            if role in steps.STEP_ROLES:
+                pending.append(message)
+            elif role == "tool":  # its step record came first; without one (older records), a card from it
+                recorded = next((i for i, p in enumerate(pending) if i not in matched
+                                 and p.get("role") == steps.ACTION and p.get("tool") == message.get("tool")), None)
+                if recorded is None:
+                    pending.append(legacy_action(message))
+                    recorded = len(pending) - 1
+                matched.add(recorded)
+            elif role == "user":
+                if pending:
+                    self.add_answer(steps=pending)
+                pending, matched = [], set()
+                self.add_user(content)
+            elif role == "assistant" and not message.get("tool") and content.strip():
+                citations = tuple(c for c in (citation_from(d) for d in message.get("citations") or ()) if c)
+                self.add_answer(text=content, citations=citations, steps=pending)
+                pending, matched = [], set()
+        if pending:
+            self.add_answer(steps=pending)
 
     def add_error(self, message: str) -> AnswerWidget:
         answer = AnswerWidget(role="error")

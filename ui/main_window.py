@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app import events as ev
 from app.events import Citation
 from app.wording import THIS_COMPUTER
+from memory.originals import is_file_of_its_own
 from ui import theme, worker
 from ui.activity_view import ActivityView
 from ui.approval_panel import ApprovalDock
@@ -38,6 +39,7 @@ from ui.approvals import ApprovalCenter
 from ui.bridge import EventBridge
 from ui.composer import Composer
 from ui.conversation_view import ConversationView
+from ui.item_viewer import ItemViewer
 from ui.services import Services
 from ui.turn_runner import TurnRunner
 from ui.widgets import ElidedLabel, icon_button
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self.runner.token.connect(self._on_token)
         self.runner.citations.connect(self._on_citations)
         self.runner.status.connect(self._on_status)
+        self.runner.step.connect(self._on_step)
         self.runner.final.connect(self._on_final)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
@@ -117,6 +120,8 @@ class MainWindow(QMainWindow):
         bridge.voice.connect(self._on_voice_event)
         bridge.token.connect(self._on_voice_turn_event)
         bridge.turn.connect(self._on_voice_turn_event)
+        bridge.action.connect(self._on_voice_turn_event)
+        bridge.other.connect(self._on_voice_turn_event)
         self._voice_answer: Any = None
         bridge.action.connect(self._on_action_event)
 
@@ -241,6 +246,7 @@ class MainWindow(QMainWindow):
         self.view = ConversationView()
         self.view.open_citation.connect(self.open_citation)
         self.view.forget_citation.connect(self.forget_citation)
+        self.view.undo_requested.connect(self.undo_action)
         self.view.suggestion_clicked.connect(self.send)
         layout.addWidget(self.view, 1)
         self.composer = Composer()
@@ -286,14 +292,8 @@ class MainWindow(QMainWindow):
         self.refresh_conversations()
 
         def show(messages: list[dict[str, Any]]) -> None:
-            if self.conversation_id != conversation_id:
-                return
-            for message in messages:
-                role, content = message.get("role"), str(message.get("content", ""))
-                if role == "user":
-                    self.view.add_user(content)
-                elif role == "assistant" and content.strip():
-                    self.view.add_answer(text=content)
+            if self.conversation_id == conversation_id:
+                self.view.show_history(messages)
 
         if messages is not None:
             show(messages)
@@ -381,6 +381,18 @@ class MainWindow(QMainWindow):
         if answer is not None:
             answer.set_citations(citations)
 
+    def _on_step(self, event: ev.Event) -> None:
+        answer = self.view.current()
+        if answer is not None:
+            answer.apply_step(event)
+
+    def undo_action(self, action_id: str, card: Any) -> None:
+        """Undo an action from its card, through the audit log (off the GUI thread)."""
+        worker.run_task(lambda: self.services.undo(action_id), lambda message: card.undone(str(message or "Undone.")),
+                        lambda exc: card.undo_failed(str(exc)))
+        if self.activity_dock.isVisible():
+            QTimer.singleShot(500, self.activity.refresh)
+
     def _on_status(self, text: str) -> None:
         answer = self.view.current()
         if answer is not None and not answer.finished:
@@ -424,14 +436,24 @@ class MainWindow(QMainWindow):
     # --- memories beside answers -------------------------------------------------------------
 
     def open_citation(self, citation: Citation) -> None:
-        if citation.path:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(citation.path))
+        """Open a source: a document with the system's app for it; a mail, message thread, event
+        or contact (not files of their own), or a file that is gone, in Hearth's own viewer."""
+        def opened(is_file: bool) -> None:
+            if is_file:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(citation.path))
+            else:
+                self.show_item(citation)
+
+        if citation.source_type == "document" and citation.path:
+            worker.run_task(lambda: is_file_of_its_own(citation.path), opened, lambda exc: self.show_item(citation))
         else:
-            box = QMessageBox(self)
-            box.setWindowTitle(citation.title or "Memory")
-            box.setText(f"<b>{citation.title}</b><br><span>{citation.date}</span>")
-            box.setInformativeText(citation.snippet)
-            box.exec()
+            self.show_item(citation)
+
+    def show_item(self, citation: Citation) -> ItemViewer:
+        viewer = ItemViewer(citation, self.services, self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
+        return viewer
 
     def forget_citation(self, citation: Citation, confirm: bool = True) -> None:
         if confirm and QMessageBox.question(
@@ -583,6 +605,9 @@ class MainWindow(QMainWindow):
             answer.append(event.text)
         elif isinstance(event, ev.MemoryRetrieved):
             answer.set_citations(event.citations)
+        elif event.kind == "LookupStep" or isinstance(
+                event, ev.ActionProposed | ev.ApprovalRequested | ev.ApprovalDecided | ev.ActionResult):
+            answer.apply_step(event)
         elif isinstance(event, ev.FinalAnswer):
             if event.citations:
                 answer.set_citations(event.citations)

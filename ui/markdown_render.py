@@ -35,11 +35,41 @@ def _converter() -> markdown.Markdown:
 _md = _converter()
 
 
-def to_html(text: str) -> str:
-    """Render Markdown (possibly mid-stream) to HTML for a QTextBrowser/QLabel."""
+def to_html(text: str, markers: int = 0) -> str:
+    """Render Markdown (possibly mid-stream) to HTML for a QTextBrowser/QLabel; with ``markers``
+    sources, inline ``[n]`` markers (1 <= n <= markers) become small links to ``cite:n``."""
     _md.reset()
     body = _md.convert(_close_open_fence(text or ""))
+    if markers:
+        body = link_markers(body, markers)
     return _decorate(body)
+
+
+_MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+_CODE = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<a\b.*?</a>)", re.DOTALL)
+MARKER_SCHEME = "cite:"
+
+
+def link_markers(body: str, count: int) -> str:
+    """``[2]`` / ``[1, 3]`` in rendered HTML -> superscript links ``cite:2`` (never inside code or a
+    link, and only for numbers that name one of the ``count`` sources)."""
+
+    def one(match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        if not all(1 <= n <= count for n in numbers):
+            return match.group(0)
+        links = ",".join(f'<a href="{MARKER_SCHEME}{n}">{n}</a>' for n in numbers)
+        return f"<sup>[{links}]</sup>"
+
+    parts = _CODE.split(body)
+    return "".join(part if i % 2 else _MARKER.sub(one, part) for i, part in enumerate(parts))
+
+
+def marker_number(link: str) -> int:
+    """``"cite:3"`` -> 3; 0 for any other link."""
+    if link.startswith(MARKER_SCHEME) and link[len(MARKER_SCHEME):].isdigit():
+        return int(link[len(MARKER_SCHEME):])
+    return 0
 
 
 def _decorate(body: str) -> str:

@@ -35,13 +35,15 @@ from PySide6.QtWidgets import (
 
 from app import events as ev
 from app.wording import THIS_COMPUTER
+from memory.originals import is_file_of_its_own
 from ui import dates, markdown_render, theme, worker
 from ui.bridge import EventBridge
+from ui.item_viewer import ItemViewer
 from ui.services import Services
 
 SOURCE_TYPES = ("document", "mail", "message", "calendar", "contact", "conversation")
 ADD_KINDS = (
-    ("Folder of documents…", "documents", "folder"),
+    ("Folder (documents, mail, calendars, contacts)…", "documents", "folder"),
     ("Mail (mbox file)…", "mbox", "file"),
     ("Mail (Maildir folder)…", "maildir", "folder"),
     ("Calendar (.ics)…", "ics", "file"),
@@ -397,14 +399,27 @@ class MemoryBrowser(QWidget):
         worker.run_task(lambda: self.services.item_text(citation.item_id), show, lambda exc: None)
 
     def open_item(self) -> None:
+        """A document opens in the system's app for it; a mail, thread, event or contact (or a
+        file that is gone) in Hearth's own read-only viewer."""
         citation = self.current()
-        if citation and citation.path and Path(citation.path).exists():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(citation.path))
+        if citation is None:
+            return
+
+        def opened(is_file: bool) -> None:
+            if is_file:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(citation.path))
+            else:
+                viewer = ItemViewer(citation, self.services, self)
+                viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                viewer.show()
+
+        worker.run_task(lambda: citation.source_type == "document" and is_file_of_its_own(citation.path), opened,
+                        lambda exc: opened(False))
 
     def _update_buttons(self) -> None:
         citation = self.current()
         self.forget_item_button.setEnabled(citation is not None)
-        self.open_button.setEnabled(bool(citation and citation.path))
+        self.open_button.setEnabled(citation is not None)
 
     # --- forgetting ------------------------------------------------------------------------------
 

@@ -4,6 +4,8 @@ the main window. Esc closes it (denying anything it was waiting on)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -18,11 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import theme
+from app.agent.steps import StepRecorder
+from app.events import Citation
+from app.policy.display_text import escape_hidden
+from ui import markdown_render, theme
 from ui.approval_panel import ApprovalList
 from ui.approvals import ApprovalCenter
 from ui.bridge import EventBridge
 from ui.services import Services
+from ui.step_cards import StepsView
 from ui.turn_runner import TurnRunner
 from ui.widgets import RichLabel
 
@@ -32,6 +38,7 @@ MARGIN = 24  # room for the shadow
 
 class QuickPrompt(QWidget):
     open_in_main = Signal(str, str, object)  # conversation id, title, messages so far
+    open_citation = Signal(object)  # a source to open (its [n] marker was clicked)
 
     def __init__(self, services: Services, bridge: EventBridge, center: ApprovalCenter,
                  parent: QWidget | None = None) -> None:
@@ -45,6 +52,7 @@ class QuickPrompt(QWidget):
         self.runner = TurnRunner(services, bridge, "quick", self)
         self.runner.token.connect(self._on_token)
         self.runner.status.connect(self._on_status)
+        self.runner.step.connect(self._on_step)
         self.runner.final.connect(self._on_final)
         self.runner.failed.connect(self._on_failed)
         self.runner.finished.connect(self._on_finished)
@@ -81,9 +89,17 @@ class QuickPrompt(QWidget):
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 4, 0)
+        self.steps = StepsView()
+        body_layout.addWidget(self.steps)
         self.answer = RichLabel("")
         self.answer.setObjectName("QuickAnswer")
+        self.answer.marker_clicked.connect(self.show_source)
         body_layout.addWidget(self.answer)
+        self.sources = RichLabel("", markdown=False)
+        self.sources.setObjectName("QuickSources")
+        self.sources.marker_clicked.connect(self.show_source)
+        self.sources.hide()
+        body_layout.addWidget(self.sources)
         self.status = QLabel("")
         self.status.setObjectName("Partial")
         self.status.hide()
@@ -117,7 +133,10 @@ class QuickPrompt(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.dismiss)
         QShortcut(QKeySequence("Ctrl+O"), self, activated=self.hand_over)
         self._text = ""
-        self.messages: list[dict[str, str]] = []
+        self.citations: tuple[Citation, ...] = ()
+        self.messages: list[dict[str, Any]] = []
+        self._turn_steps: list[dict[str, Any]] = []
+        self._recorder = StepRecorder(self._turn_steps.append)
         self.setFixedWidth(WIDTH + 2 * MARGIN)
         self._fit()
 
@@ -159,6 +178,8 @@ class QuickPrompt(QWidget):
         self.conversation_id = ""
         self._text = ""
         self.messages = []
+        self._show_sources(())
+        self.steps.clear()
         self.answer.set_source("")
         self.answer_area.hide()
         self.open_button.setEnabled(False)
@@ -184,6 +205,10 @@ class QuickPrompt(QWidget):
             self.conversation_id = self.services.conversations.create(self.title).id
         self._text = ""
         self.messages.append({"role": "user", "content": text})
+        self._turn_steps.clear()
+        self._recorder = StepRecorder(self._turn_steps.append)
+        self.steps.clear()
+        self._show_sources(())
         self.answer.set_source("")
         self.status.setText("Thinking…")
         self.status.show()
@@ -205,11 +230,36 @@ class QuickPrompt(QWidget):
         self.status.setVisible(bool(text))
         self._fit()
 
-    def _on_final(self, text: str, _citations) -> None:
+    def _on_step(self, event) -> None:  # noqa: ANN001 - an app.events step event
+        self._recorder(event)
+        self.steps.apply(event)
+        self._fit()
+
+    def _on_final(self, text: str, citations) -> None:  # noqa: ANN001
+        self._show_sources(tuple(citations or ()))
         if text.strip():
             self._text = text
-            self.answer.set_source(text)
+        self.answer.set_source(self._text, len(self.citations))
         self._fit()
+
+    def _show_sources(self, citations: tuple[Citation, ...]) -> None:
+        """The sources under the answer, numbered as its [n] markers count them."""
+        self.citations = citations
+        seen: set[str] = set()
+        links = []
+        for number, citation in enumerate(citations, start=1):
+            if citation.item_id in seen:
+                continue
+            seen.add(citation.item_id)
+            title = markdown_render.plain(escape_hidden(citation.title or citation.source_type.title()))
+            links.append(f'<a href="{markdown_render.MARKER_SCHEME}{number}">[{number}]</a>&nbsp;{title}')
+        self.sources.setText(f"<style>{markdown_render.style_sheet()}</style>Sources: " + " &nbsp;·&nbsp; ".join(links)
+                             if links else "")
+        self.sources.setVisible(bool(links))
+
+    def show_source(self, number: int) -> None:
+        if 1 <= number <= len(self.citations):
+            self.open_citation.emit(self.citations[number - 1])
 
     def _on_failed(self, message: str) -> None:
         self.status.setText(f"Something went wrong: {message}")
@@ -220,7 +270,12 @@ class QuickPrompt(QWidget):
         if self.status.text() in ("Thinking…", "Waiting for your approval…"):
             self.status.hide()
         self.meta.setText(stats)
-        self.messages.append({"role": "assistant", "content": self._text})
+        self.messages.extend(self._turn_steps)  # what the conversation holds: steps, then the answer
+        self._turn_steps = []
+        self._recorder = StepRecorder(self._turn_steps.append)
+        if self._text.strip():
+            self.messages.append({"role": "assistant", "content": self._text,
+                                  "citations": [c.to_dict() for c in self.citations]})
         self.open_button.setEnabled(bool(self.conversation_id))
         self.input.setPlaceholderText("Ask a follow-up…")
         self._fit()

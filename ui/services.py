@@ -190,8 +190,20 @@ class Services:
         self._call("truncate_conversation", conversation_id, count)
 
     def history(self, conversation_id: str) -> list[dict[str, Any]]:
-        """The stored messages of a conversation ({"role", "content"}), oldest first."""
-        return self.conversations.messages(conversation_id)
+        """The stored records of a conversation, oldest first: messages, and the steps of each turn
+        (an action undone since, per the audit log, comes back marked undone)."""
+        messages = self.conversations.messages(conversation_id)
+        undoable = {m.get("action_id") for m in messages if m.get("role") == "action" and m.get("undo_available")}
+        if undoable:
+            try:
+                entries = self.audit_entries(5000)
+            except Exception:  # noqa: BLE001 - without the log the cards still show what ran
+                entries = []
+            undone = {e.get("action_id") for e in entries if e.get("kind") == "undo" and e.get("ok")} & undoable
+            for message in messages:
+                if message.get("role") == "action" and message.get("action_id") in undone:
+                    message.update(status="undone", undo_available=False)
+        return messages
 
     def delete_conversation(self, conversation_id: str) -> None:
         self.conversations.delete(conversation_id)
@@ -214,6 +226,28 @@ class Services:
 
     def item_text(self, item_id: str) -> str:
         return str(self._call("item_text", item_id))
+
+    def original(self, citation: ev.Citation) -> Any:
+        """The cited item as its source holds it (:class:`memory.originals.Original`): a mail found
+        again in its mailbox by Message-ID, otherwise the text the memory keeps of it."""
+        from memory.originals import Original, find_mail, split_path
+
+        where = split_path(citation.path)[0]
+        if citation.source_type == "mail" and citation.path:
+            found = find_mail(citation.path)
+            if found is not None:
+                return found
+        notes: list[str] = []
+        if citation.source_type == "mail" and where:
+            notes.append(f"The message is no longer in {where}; this is the text Hearth remembers of it.")
+        try:
+            body = self.item_text(citation.item_id) or citation.snippet
+        except Exception as exc:  # noqa: BLE001 - the memory may be closed or the item forgotten
+            body = citation.snippet
+            notes.append(f"Only the cited passage is shown ({exc}).")
+        headers = (("With", ", ".join(citation.people)),) if citation.people else ()
+        return Original(title=citation.title or citation.source_type.title(), headers=headers, body=body,
+                        date=citation.date, where=where, notes=tuple(notes))
 
     def _post_memory_event(self, item: Any) -> None:
         if isinstance(item, ev.Event):

@@ -22,6 +22,7 @@ class TurnRunner(QObject):
     token = Signal(str)
     citations = Signal(object)  # tuple[Citation, ...]
     status = Signal(str)  # "Searching memory…", "Waiting for your approval…"
+    step = Signal(object)  # an action or lookup event, for the turn's step cards
     final = Signal(str, object)  # text, citations
     failed = Signal(str)
     cancelled = Signal(str)
@@ -104,17 +105,24 @@ class TurnRunner(QObject):
             self._gen_tokens += event.generation_tokens
         elif isinstance(event, ev.MemoryRetrieved):
             self.citations.emit(event.citations)
+        elif event.kind == "LookupStep":
+            self.step.emit(event)
         elif isinstance(event, ev.ApprovalRequested):
+            self.step.emit(event)
             self.status.emit("Waiting for your approval…")
         elif isinstance(event, ev.ActionProposed):
+            self.step.emit(event)
             self.status.emit(f"Wants to use {event.tool}…")
         elif isinstance(event, ev.ApprovalDecided):
-            self.status.emit("" if event.decision != "denied" else "Action denied.")
+            self.step.emit(event)
+            self.status.emit("")  # the action's card says what was decided
         elif isinstance(event, ev.ActionResult):
+            self.step.emit(event)
             self.status.emit("")
         elif isinstance(event, ev.FinalAnswer):
             self.final.emit(event.text, event.citations)
         elif isinstance(event, ev.TurnCancelled):
+            self.step.emit(event)
             self.cancelled.emit(event.reason)
         elif isinstance(event, ev.ErrorEvent):
             self.failed.emit(event.message)

@@ -10,6 +10,33 @@ from typing import Any
 from app import events as ev
 from ui.services import Services
 from voice.answerer import AgentAnswerer
+from voice.errors import NoAudioDeviceError
+
+SETTINGS_PAGE = "Settings → Voice"
+NO_MICROPHONE = f"No microphone found. Connect one, or choose one in {SETTINGS_PAGE}."
+NO_SPEAKER = "No speaker found: replies are shown here, not spoken."
+
+
+def microphone_problem(wanted: str, devices: list[dict[str, Any]]) -> str:
+    """Why push-to-talk cannot listen, in the app's words ("" when a microphone is there)."""
+    inputs = [d for d in devices if d.get("max_input_channels", 0) > 0]
+    if not inputs:
+        return NO_MICROPHONE
+    if wanted and not any(wanted.lower() in str(d.get("name", "")).lower() or wanted == str(d.get("index"))
+                          for d in inputs):
+        return f"The microphone “{wanted}” is not connected. Connect it, or choose another in {SETTINGS_PAGE}."
+    return ""
+
+
+def gui_wording(exc: BaseException) -> str:
+    """A voice error as the app says it (the CLI's "use --in FILE" advice means nothing here)."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, NoAudioDeviceError):
+        if "output" in text:
+            return NO_SPEAKER
+        if "input" in text or "Audio is unavailable" in text:
+            return NO_MICROPHONE
+    return text.split("; use --")[0]
 
 
 class VoiceControl:
@@ -50,10 +77,17 @@ class VoiceControl:
             settings = self.services.settings.voice
             stt = SpeechToText(settings.stt_model)
             tts = TextToSpeech(settings.voice)
+            speak = settings.speak_replies and not self.paused
             if self.sink_factory is not None:
                 sink = self.sink_factory(tts.sample_rate)
             else:
-                sink = SpeakerSink(tts.sample_rate, settings.output_device)
+                try:
+                    sink = SpeakerSink(tts.sample_rate, settings.output_device)
+                except NoAudioDeviceError:  # listening still works; replies are read, not heard
+                    from voice.wav_io import WavSink
+
+                    sink, speak = WavSink(None, tts.sample_rate), False
+                    self._post(ev.ErrorEvent(stage="tts", message=NO_SPEAKER))
             self._pipeline = VoicePipeline(
                 stt,
                 tts,
@@ -61,17 +95,26 @@ class VoiceControl:
                 sink,
                 listener=self._post,
                 cue_sounds=settings.cue_sounds,
-                speak_replies=settings.speak_replies and not self.paused,
+                speak_replies=speak,
                 conversation_id="voice",
             )
             return self._pipeline
+
+    def microphone_problem(self) -> str:
+        """Why pressing to talk would not work now ("" when it would). Blocks: call off the GUI thread."""
+        if self.source_factory is not None:
+            return ""
+        from voice.audio_io import list_devices
+
+        return microphone_problem(self.services.settings.voice.input_device, list_devices())
 
     def _run(self, fn) -> None:
         def target() -> None:
             try:
                 fn()
             except Exception as exc:  # noqa: BLE001 - a missing microphone is reported, not raised
-                self._post(ev.ErrorEvent(stage="audio", message=str(exc) or type(exc).__name__))
+                self._pressed.clear()
+                self._post(ev.ErrorEvent(stage="audio", message=gui_wording(exc)))
 
         threading.Thread(target=target, name="hearth-ui-voice", daemon=True).start()
 
@@ -81,6 +124,11 @@ class VoiceControl:
         self._pressed.set()
 
         def go() -> None:
+            problem = self.microphone_problem()  # before anything listens or turns red
+            if problem:
+                self._pressed.clear()
+                self._post(ev.ErrorEvent(stage="audio", message=problem))
+                return
             pipeline = self._build()
             if not self._pressed.is_set():  # released before the models were ready
                 return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,6 +22,8 @@ from ui import dates, markdown_render, theme
 class RichLabel(QLabel):
     """A selectable, word-wrapping label that shows rendered Markdown."""
 
+    marker_clicked = Signal(int)  # an inline [n] source marker was clicked
+
     def __init__(self, text: str = "", parent: QWidget | None = None, markdown: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("BubbleText")
@@ -36,12 +38,22 @@ class RichLabel(QLabel):
         self.setSizePolicy(policy)
         self._markdown = markdown
         self._source = ""
+        self.markers = 0
+        self.linkActivated.connect(self._on_link)
         self.set_source(text)
 
-    def set_source(self, text: str) -> None:
+    def set_source(self, text: str, markers: int | None = None) -> None:
+        """Show ``text``; with ``markers`` sources, its ``[n]`` markers become links (``marker_clicked``)."""
         self._source = text
-        body = markdown_render.to_html(text) if self._markdown else markdown_render.plain(text)
+        if markers is not None:
+            self.markers = markers
+        body = markdown_render.to_html(text, self.markers) if self._markdown else markdown_render.plain(text)
         self.setText(f"<style>{markdown_render.style_sheet()}</style>{body}")
+
+    def _on_link(self, link: str) -> None:
+        number = markdown_render.marker_number(link)
+        if number:
+            self.marker_clicked.emit(number)
 
     def source(self) -> str:
         return self._source
@@ -109,9 +121,10 @@ class CitationChip(QFrame):
 
     WIDTH_MIN, WIDTH_MAX = 168, 236
 
-    def __init__(self, citation: Citation, parent: QWidget | None = None) -> None:
+    def __init__(self, citation: Citation, parent: QWidget | None = None, number: int = 0) -> None:
         super().__init__(parent)
         self.citation = citation
+        self.number = number  # the answer's [n] marker for this source (0: none)
         self.setObjectName("CitationChip")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -123,6 +136,11 @@ class CitationChip(QFrame):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(10, 8, 6, 8)
         outer.setSpacing(8)
+        self.number_label = QLabel(str(number) if number else "")
+        self.number_label.setObjectName("ChipNumber")
+        self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number_label.setVisible(bool(number))
+        outer.addWidget(self.number_label, 0, Qt.AlignmentFlag.AlignTop)
         icon = QLabel()
         icon.setPixmap(theme.pixmap(theme.source_icon_name(citation.source_type), 16))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -158,7 +176,8 @@ class CitationChip(QFrame):
         self.ensurePolished()
         for label in (self.title_label, self.meta_label, self.snippet_label):
             label.ensurePolished()
-        width = max(60, self.width() - 10 - 6 - 16 - 8 - 8 - self.forget_button.sizeHint().width())
+        number = self.number_label.sizeHint().width() + 8 if self.number else 0
+        width = max(60, self.width() - 10 - 6 - 16 - 8 - 8 - number - self.forget_button.sizeHint().width())
         title_fm, meta_fm, snip_fm = (w.fontMetrics() for w in (self.title_label, self.meta_label, self.snippet_label))
         elide = Qt.TextElideMode.ElideRight
         self.title_label.setText(title_fm.elidedText(self.citation.title or self.citation.source_type.title(), elide, width))
@@ -172,6 +191,20 @@ class CitationChip(QFrame):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._fit()
+
+    def flash(self, ms: int = 1600) -> None:
+        """Stand out for a moment (its [n] marker was clicked)."""
+        self._set_highlight(True)
+        QTimer.singleShot(ms, self, lambda: self._set_highlight(False))
+
+    def _set_highlight(self, on: bool) -> None:
+        self.setProperty("highlight", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    @property
+    def highlighted(self) -> bool:
+        return bool(self.property("highlight"))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - a new theme or font
         super().changeEvent(event)

@@ -38,6 +38,7 @@ from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, validate
 from app.tools.registry import ToolRegistry, default_tools
 
 from . import grammar, intent, prompt, toolcall
+from .steps import StepRecorder
 
 CANCELLED_BY_USER = "cancelled by the user"
 
@@ -60,11 +61,14 @@ class Turn(EventStream):
         self.final: FinalAnswer | None = None
         self._generation: Any = None
         self._thread: threading.Thread | None = None
+        self.recorder: Callable[[Event], None] | None = None  # keeps the turn's steps in its conversation
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
         if isinstance(event, FinalAnswer):
             self.final = event
+        if self.recorder is not None:
+            self.recorder(event)
         self.put(event)
 
     def _finish(self) -> None:
@@ -125,6 +129,7 @@ class Agent:
     # -- public ------------------------------------------------------------------------------
     def start_turn(self, text: str, *, conversation_id: str = "default", source: str = "text") -> Turn:
         turn = Turn(f"t-{uuid.uuid4().hex[:10]}", text)
+        turn.recorder = StepRecorder(lambda record: self.conversations.append(conversation_id, record))
         thread = threading.Thread(target=self._run, args=(turn, text, conversation_id, source),
                                   name=f"hearth-turn-{turn.turn_id}", daemon=True)
         turn._thread = thread
@@ -263,7 +268,8 @@ class Agent:
                 # (never from an earlier answer, which may have named a value it could not confirm).
                 context = [str(m.get("content", "")) for m in (*history, *new) if m.get("role") != "assistant"]
                 shown = check_answer(parsed.text, text, citations, context)
-                self.conversations.append(conversation_id, {"role": "assistant", "content": shown.text},
+                self.conversations.append(conversation_id, {"role": "assistant", "content": shown.text,
+                                                            "citations": [c.to_dict() for c in citations]},
                                           untrusted_sources=taint.sources)
                 turn.emit(FinalAnswer(turn_id=turn.turn_id, text=shown.text, citations=citations,
                                       checked=shown.checked))

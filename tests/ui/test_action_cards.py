@@ -1,0 +1,128 @@
+"""Every action shows inline in the chat as a card: what ran (tool and key arguments), its
+result or failure, Undo where the audit log can undo it, a denial as denied; and the cards come
+back when the conversation is reopened.
+
+The real Agent, gate, tools, audit log and conversation store run here; only the model's replies
+are written in advance (the small default model cannot be relied on to propose an action).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fakes import FakeCore, ScriptedChatModel
+
+from app.paths import get_paths
+
+
+def _app(themed_qapp, qtbot, replies: list[str]):  # noqa: ANN001
+    from app.agent.loop import Agent
+    from app.audit import AuditLog
+    from app.config import Settings
+    from ui.app import HearthApp
+
+    paths = get_paths().ensure()
+    core = FakeCore()
+    app = HearthApp(themed_qapp, paths=paths, core=core, start_hotkey=False)
+    core.audit = AuditLog(paths=paths)
+    core.agent = Agent(ScriptedChatModel(replies), approver=app.center, audit=core.audit, settings=Settings(),
+                       paths=paths)
+    qtbot.addWidget(app.main)
+    return app
+
+
+def _write_call(target: Path) -> str:
+    return "Action: write_file\nArguments: " + json.dumps({"path": str(target), "content": "hello from Hearth\n"})
+
+
+@pytest.fixture
+def target(tmp_path: Path):  # noqa: ANN201
+    path = Path.home() / f".cache/hearth-ui-cards-{tmp_path.name}.txt"
+    path.unlink(missing_ok=True)
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def _reopen(app, qtbot):  # noqa: ANN001, ANN202
+    """Leave the conversation and open it again from the store, as a person would."""
+    main = app.main
+    conversation_id = main.conversation_id
+    main.new_conversation()
+    assert not main.view.answers
+    main.open_conversation(conversation_id, "Again")
+    qtbot.waitUntil(lambda: any(a.cards for a in main.view.answers), timeout=10_000)
+    return next(a for a in main.view.answers if a.cards)
+
+
+def test_an_approved_action_shows_what_ran_and_can_be_undone_from_its_card(themed_qapp, qtbot, target) -> None:
+    app = _app(themed_qapp, qtbot, [_write_call(target), "Action: answer\nI wrote the note."])
+    try:
+        main = app.main
+        main.send("Write a note")
+        qtbot.waitUntil(lambda: bool(main.approvals.list.cards), timeout=30_000)
+        answer = main.view.current()
+        card = next(iter(answer.cards.values()))
+        assert card.status == "waiting" and card.status_label.text() == "Waiting for your approval"
+        main.approvals.list.first_card().approve_button.click()
+        qtbot.waitUntil(lambda: not main.runner.busy, timeout=30_000)
+        assert target.read_text() == "hello from Hearth\n"
+        assert card.status == "done" and card.status_label.text() == "Done"
+        assert "write_file" in card.tool_label.text()
+        assert target.name in card.args_label.text() and str(target) in card.args_label.toolTip()
+        assert card.undo_button.isVisibleTo(answer) and card.output_label.text()
+        assert answer.text() == "I wrote the note."  # the answer follows its card
+
+        card.undo_button.click()
+        qtbot.waitUntil(lambda: card.status == "undone", timeout=10_000)
+        assert not target.exists() and not card.undo_button.isVisibleTo(answer)
+
+        again = _reopen(app, qtbot)
+        stored = next(iter(again.cards.values()))
+        assert "write_file" in stored.tool_label.text() and target.name in stored.args_label.text()
+        assert stored.status == "undone"  # the audit log says so, and no Undo is offered twice
+        assert not stored.undo_button.isVisibleTo(again)
+        assert again.text() == "I wrote the note."
+    finally:
+        app.center.close()
+
+
+def test_a_denied_action_shows_as_denied_now_and_after_reopening(themed_qapp, qtbot, target) -> None:
+    app = _app(themed_qapp, qtbot, [_write_call(target), "Action: answer\nAll right, I did not write it."])
+    try:
+        main = app.main
+        main.send("Write a note")
+        qtbot.waitUntil(lambda: bool(main.approvals.list.cards), timeout=30_000)
+        main.approvals.list.first_card().deny_button.click()
+        qtbot.waitUntil(lambda: not main.runner.busy, timeout=30_000)
+        assert not target.exists()
+        card = next(iter(main.view.current().cards.values()))
+        assert card.status == "denied" and card.status_label.text() == "Denied"
+        assert "denied" in card.output_label.text() and not card.undo_button.isVisibleTo(card)
+        again = _reopen(app, qtbot)
+        stored = next(iter(again.cards.values()))
+        assert stored.status == "denied" and stored.status_label.text() == "Denied"
+    finally:
+        app.center.close()
+
+
+def test_a_failed_action_says_why_in_the_chat(themed_qapp, qtbot, tmp_path) -> None:
+    folder = Path.home() / f".cache/hearth-ui-cards-dir-{tmp_path.name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        app = _app(themed_qapp, qtbot, [_write_call(folder), "Action: answer\nThat did not work."])
+        main = app.main
+        main.send("Write a note")
+        qtbot.waitUntil(lambda: bool(main.approvals.list.cards) or not main.runner.busy, timeout=30_000)
+        if main.approvals.list.cards:
+            main.approvals.list.first_card().approve_button.click()
+        qtbot.waitUntil(lambda: not main.runner.busy, timeout=30_000)
+        card = next(iter(main.view.current().cards.values()))
+        assert card.status in ("failed", "denied"), card.state
+        assert card.output_label.text().strip()  # the reason reaches the person
+        again = _reopen(app, qtbot)
+        assert next(iter(again.cards.values())).status == card.status
+        app.center.close()
+    finally:
+        folder.rmdir()
