@@ -1,123 +1,286 @@
-"""Conversations on disk: one JSON file each under ``paths.conversations_dir``, written atomically."""
+"""Conversations on disk: one SQLite database (WAL mode) that every Hearth process shares.
+
+The app's window, its core process and any ``hearth`` command may append to the same
+conversation at once: each append is one short transaction, so none is lost, torn or doubled,
+even when a process is killed mid-write. Older stores kept one JSON file per conversation; they
+are moved in on first open (the files are removed only after the import has committed).
+``secure_delete`` is on, so text scrubbed or deleted from a conversation is overwritten on disk.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from app.events import HearthError
-from app.fileio import atomic_write_text
 from app.paths import Paths, get_paths
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+DB_NAME = "conversations.sqlite3"
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    untrusted_sources TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, seq);
+"""
+
+
+def _check_id(conversation_id: str) -> str:
+    if not _ID.match(conversation_id or "") or ".." in conversation_id:
+        raise HearthError(f"{conversation_id!r} is not a valid conversation id")
+    return conversation_id
 
 
 class ConversationStore:
-    """``list() / create(title) / load(id) / append(id, message) / count / truncate / rename / delete``."""
+    """``list() / create(title) / load(id) / append(id, message) / count / truncate / rename / delete``.
+
+    Safe across threads and processes; every method is one transaction.
+    """
 
     def __init__(self, paths: Paths | None = None) -> None:
         self.folder = (paths or get_paths()).conversations_dir
-        self._lock = threading.Lock()
+        self.path = self.folder / DB_NAME
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
 
-    def _file(self, conversation_id: str) -> Path:
-        if not _ID.match(conversation_id) or ".." in conversation_id:
-            raise HearthError(f"{conversation_id!r} is not a valid conversation id")
-        return self.folder / f"{conversation_id}.json"
+    # -- the database -------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is not None and self._pid == os.getpid():
+            return self._conn
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        old_umask = os.umask(0o077)  # the database and its -wal/-shm files are the user's alone
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            os.umask(old_umask)
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self._conn, self._pid = conn, os.getpid()
+        with self._write() as db:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+        self._migrate_json()
+        return conn
 
-    def _write(self, data: dict[str, Any]) -> None:
-        atomic_write_text(self._file(data["id"]), json.dumps(data, ensure_ascii=False, indent=1))
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (``BEGIN IMMEDIATE``) so it never deadlocks."""
+        conn = self._conn
+        assert conn is not None
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
-    def list(self) -> list[dict[str, Any]]:
-        """Summaries (id, title, created, updated, messages count), newest first; unreadable files skipped."""
-        out: list[dict[str, Any]] = []
-        if not self.folder.exists():
-            return out
-        for path in self.folder.glob("*.json"):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            out.append({k: data.get(k) for k in ("id", "title", "created", "updated")}
-                       | {"messages": len(data.get("messages", []))})
-        return sorted(out, key=lambda d: d.get("updated") or 0, reverse=True)
-
-    def create(self, title: str = "New conversation", conversation_id: str | None = None) -> str:
+    @contextmanager
+    def _db(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            cid = conversation_id or time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-            if self._file(cid).exists():
-                raise HearthError(f"conversation {cid} already exists")
-            now = time.time()
-            self._write({"id": cid, "title": title, "created": now, "updated": now, "messages": [],
-                         "untrusted_sources": []})
-            return cid
+            conn = self._connect()
+            if write:
+                with self._write() as db:
+                    yield db
+            else:
+                yield conn
+
+    def _migrate_json(self) -> None:
+        """Move conversations from the older one-JSON-file-each layout into the database.
+
+        Each file is imported once (a conversation already in the database is not imported
+        again), and removed only after the import committed; a file that does not parse is kept,
+        renamed ``.json.unreadable``, and never lost.
+        """
+        files = sorted(self.folder.glob("*.json"))
+        if not files:
+            return
+        imported: list[Path] = []
+        with self._write() as db:
+            for path in files:
+                try:
+                    data = json.loads(path.read_text(encoding="utf-8"))
+                    cid = _check_id(str(data.get("id") or path.stem))
+                    messages = list(data.get("messages") or [])
+                except (OSError, ValueError, HearthError, AttributeError, TypeError):
+                    continue
+                imported.append(path)
+                if db.execute("SELECT 1 FROM conversations WHERE id=?", (cid,)).fetchone():
+                    continue
+                now = time.time()
+                db.execute("INSERT INTO conversations VALUES (?,?,?,?,?)",
+                           (cid, str(data.get("title") or "New conversation"), float(data.get("created") or now),
+                            float(data.get("updated") or data.get("created") or now),
+                            json.dumps(list(data.get("untrusted_sources") or []))))
+                db.executemany("INSERT INTO messages (conversation_id, data) VALUES (?,?)",
+                               [(cid, json.dumps(m, ensure_ascii=False)) for m in messages if isinstance(m, dict)])
+        for path in files:
+            if path in imported:
+                path.unlink(missing_ok=True)
+            else:
+                path.rename(path.with_name(path.name + ".unreadable"))
+
+    # -- reading ------------------------------------------------------------------------------
+    def list(self) -> list[dict[str, Any]]:
+        """Summaries (id, title, created, updated, messages count), newest first."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT c.id, c.title, c.created, c.updated, "
+                "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) "
+                "FROM conversations c ORDER BY c.updated DESC").fetchall()
+        return [{"id": r[0], "title": r[1], "created": r[2], "updated": r[3], "messages": r[4]} for r in rows]
 
     def exists(self, conversation_id: str) -> bool:
-        return self._file(conversation_id).exists()
+        _check_id(conversation_id)
+        with self._db() as db:
+            return db.execute("SELECT 1 FROM conversations WHERE id=?", (conversation_id,)).fetchone() is not None
 
     def load(self, conversation_id: str) -> dict[str, Any]:
-        path = self._file(conversation_id)
-        try:
-            return dict(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError as exc:
-            raise HearthError(f"no conversation {conversation_id}") from exc
-        except ValueError as exc:
-            raise HearthError(f"conversation {conversation_id} is unreadable: {exc}") from exc
-
-    def append(self, conversation_id: str, message: dict[str, Any], *, untrusted_sources: tuple[str, ...] = ()) -> None:
-        """Add a message, creating the conversation (titled from its first words) when new."""
-        with self._lock:
-            if self._file(conversation_id).exists():
-                data = self.load(conversation_id)
-            else:
-                title = str(message.get("content", ""))[:60] or "New conversation"
-                data = {"id": conversation_id, "title": title, "created": time.time(), "messages": [],
-                        "untrusted_sources": []}
-            data["messages"].append({"ts": time.time(), **message})
-            known = data.setdefault("untrusted_sources", [])
-            known.extend(s for s in untrusted_sources if s not in known)
-            data["updated"] = time.time()
-            self._write(data)
+        _check_id(conversation_id)
+        with self._db() as db:
+            db.execute("BEGIN")  # one consistent snapshot of the conversation and its messages
+            try:
+                row = db.execute("SELECT id, title, created, updated, untrusted_sources FROM conversations "
+                                 "WHERE id=?", (conversation_id,)).fetchone()
+                rows = db.execute("SELECT data FROM messages WHERE conversation_id=? ORDER BY seq",
+                                  (conversation_id,)).fetchall() if row else []
+            finally:
+                db.execute("COMMIT")
+        if row is None:
+            raise HearthError(f"no conversation {conversation_id}")
+        messages = []
+        for (raw,) in rows:
+            try:
+                messages.append(json.loads(raw))
+            except ValueError:
+                continue
+        return {"id": row[0], "title": row[1], "created": row[2], "updated": row[3],
+                "untrusted_sources": json.loads(row[4] or "[]"), "messages": messages}
 
     def count(self, conversation_id: str) -> int:
         """How many messages the conversation holds (0 when there is none yet)."""
-        if not self._file(conversation_id).exists():
-            return 0
-        return len(self.load(conversation_id).get("messages", []))
+        _check_id(conversation_id)
+        with self._db() as db:
+            return int(db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id=?",
+                                  (conversation_id,)).fetchone()[0])
+
+    # -- writing ------------------------------------------------------------------------------
+    def create(self, title: str = "New conversation", conversation_id: str | None = None) -> str:
+        cid = _check_id(conversation_id or time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6])
+        with self._db(write=True) as db:
+            if db.execute("SELECT 1 FROM conversations WHERE id=?", (cid,)).fetchone():
+                raise HearthError(f"conversation {cid} already exists")
+            now = time.time()
+            db.execute("INSERT INTO conversations VALUES (?,?,?,?,'[]')", (cid, title, now, now))
+        return cid
+
+    def append(self, conversation_id: str, message: dict[str, Any], *, untrusted_sources: tuple[str, ...] = ()) -> None:
+        """Add a message, creating the conversation (titled from its first words) when new."""
+        _check_id(conversation_id)
+        now = time.time()
+        data = json.dumps({"ts": now, **message}, ensure_ascii=False, default=str)
+        with self._db(write=True) as db:
+            row = db.execute("SELECT untrusted_sources FROM conversations WHERE id=?", (conversation_id,)).fetchone()
+            if row is None:
+                title = str(message.get("content", ""))[:60] or "New conversation"
+                db.execute("INSERT INTO conversations VALUES (?,?,?,?,'[]')", (conversation_id, title, now, now))
+                known: list[str] = []
+            else:
+                known = list(json.loads(row[0] or "[]"))
+            known.extend(s for s in dict.fromkeys(untrusted_sources) if s not in known)
+            db.execute("INSERT INTO messages (conversation_id, data) VALUES (?,?)", (conversation_id, data))
+            db.execute("UPDATE conversations SET updated=?, untrusted_sources=? WHERE id=?",
+                       (now, json.dumps(known), conversation_id))
 
     def truncate(self, conversation_id: str, count: int) -> None:
         """Keep only the first ``count`` messages (drop an answer the user never got); 0 deletes it.
 
         Untrusted sources stay marked: what the dropped messages brought in is not unseen.
         """
-        with self._lock:
-            path = self._file(conversation_id)
-            if not path.exists():
+        _check_id(conversation_id)
+        if count <= 0:
+            self.delete(conversation_id)
+            return
+        with self._db(write=True) as db:
+            kept = db.execute("SELECT seq FROM messages WHERE conversation_id=? ORDER BY seq LIMIT 1 OFFSET ?",
+                              (conversation_id, count - 1)).fetchone()
+            if kept is None:
                 return
-            if count <= 0:
-                path.unlink()
-                return
-            data = self.load(conversation_id)
-            if len(data.get("messages", [])) > count:
-                data["messages"] = data["messages"][:count]
-                data["updated"] = time.time()
-                self._write(data)
+            gone = db.execute("DELETE FROM messages WHERE conversation_id=? AND seq>?", (conversation_id, kept[0]))
+            if gone.rowcount:
+                db.execute("UPDATE conversations SET updated=? WHERE id=?", (time.time(), conversation_id))
 
     def rename(self, conversation_id: str, title: str) -> None:
-        with self._lock:
-            data = self.load(conversation_id)
-            data["title"] = title.strip() or data["title"]
-            data["updated"] = time.time()
-            self._write(data)
+        _check_id(conversation_id)
+        with self._db(write=True) as db:
+            row = db.execute("SELECT title FROM conversations WHERE id=?", (conversation_id,)).fetchone()
+            if row is None:
+                raise HearthError(f"no conversation {conversation_id}")
+            db.execute("UPDATE conversations SET title=?, updated=? WHERE id=?",
+                       (title.strip() or row[0], time.time(), conversation_id))
 
     def delete(self, conversation_id: str) -> bool:
+        _check_id(conversation_id)
+        with self._db(write=True) as db:
+            db.execute("DELETE FROM messages WHERE conversation_id=?", (conversation_id,))
+            return db.execute("DELETE FROM conversations WHERE id=?", (conversation_id,)).rowcount > 0
+
+    def rewrite_messages(self, change: Callable[[dict[str, Any]], dict[str, Any] | None]) -> int:
+        """Pass every stored message through ``change``; a dict it returns replaces the message.
+
+        One transaction for all of them; then the write-ahead log is checkpointed and emptied so
+        the old text is left in no file (``secure_delete`` zeroes the pages it freed). Returns how
+        many messages changed.
+        """
+        changed = 0
+        with self._db(write=True) as db:
+            for seq, raw in db.execute("SELECT seq, data FROM messages").fetchall():
+                try:
+                    message = json.loads(raw)
+                except ValueError:
+                    continue
+                new = change(message)
+                if new is not None and new != message:
+                    db.execute("UPDATE messages SET data=? WHERE seq=?", (json.dumps(new, ensure_ascii=False), seq))
+                    changed += 1
+        if changed:
+            self.compact()
+        return changed
+
+    def compact(self) -> None:
+        """Rewrite the database without free pages and empty its write-ahead log."""
+        with self._db() as db:
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
         with self._lock:
-            path = self._file(conversation_id)
-            if not path.exists():
-                return False
-            path.unlink()
-            return True
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None

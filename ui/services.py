@@ -34,7 +34,8 @@ class ConversationInfo:
 
 class ConversationIndex:
     """The conversation list, over the agent's :class:`app.conversations.ConversationStore` (one
-    JSON file per conversation; the agent appends the messages, the list renames and deletes)."""
+    SQLite database shared by every Hearth process; the agent appends the messages, the list
+    renames and deletes)."""
 
     def __init__(self, paths: Paths) -> None:
         from app.conversations import ConversationStore

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app.conversations import ConversationStore
@@ -25,18 +27,36 @@ def test_conversation_lifecycle() -> None:
     assert [c["id"] for c in store.list()] == ["new-one"]
 
 
-def test_bad_ids_and_broken_files() -> None:
+def test_bad_ids() -> None:
     store = ConversationStore()
     for bad in ("../etc/passwd", "a/b", "", ".hidden"):
         with pytest.raises(HearthError):
             store.load(bad)
     store.append("ok", {"role": "user", "content": "x"})
-    (store.folder / "broken.json").write_text("{not json")
-    assert [c["id"] for c in store.list()] == ["ok"]  # a broken file is skipped, nothing lost
-    with pytest.raises(HearthError, match="unreadable"):
-        store.load("broken")
     with pytest.raises(HearthError, match="already exists"):
         store.create("again", conversation_id="ok")
+    with pytest.raises(HearthError, match="no conversation"):
+        store.load("missing")
+
+
+def test_json_conversations_move_in_once_and_nothing_is_lost() -> None:
+    """The older one-file-per-conversation layout is imported on first open; a file that does
+    not parse is kept (renamed), never deleted."""
+    store = ConversationStore()
+    store.folder.mkdir(parents=True, exist_ok=True)
+    old = {"id": "old-1", "title": "From before", "created": 100.0, "updated": 200.0,
+           "untrusted_sources": ["mail: a"],
+           "messages": [{"ts": 1.0, "role": "user", "content": "hi"}, {"ts": 2.0, "role": "assistant", "content": "hello"}]}
+    (store.folder / "old-1.json").write_text(json.dumps(old))
+    (store.folder / "broken.json").write_text("{not json")
+    assert [c["id"] for c in store.list()] == ["old-1"]
+    assert store.load("old-1") == old
+    assert not (store.folder / "old-1.json").exists()
+    assert (store.folder / "broken.json.unreadable").read_text() == "{not json"
+    # a crash after the import committed but before the file went: the next open imports nothing twice
+    (store.folder / "old-1.json").write_text(json.dumps(old))
+    again = ConversationStore()
+    assert again.count("old-1") == 2 and not (store.folder / "old-1.json").exists()
 
 
 def test_truncate_drops_the_tail_and_keeps_what_was_untrusted() -> None:
