@@ -7,11 +7,14 @@ append starts on a fresh line so earlier entries stay intact.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,8 +40,7 @@ class AuditLog:
         """Write one entry and fsync it before returning."""
         entry = {"id": uuid.uuid4().hex[:12], "ts": time.time(), "kind": kind, **fields}
         line = json.dumps(entry, ensure_ascii=False, default=str, separators=(",", ":")) + "\n"
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with self._exclusive():
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 prefix = b""
@@ -53,6 +55,43 @@ class AuditLog:
             finally:
                 os.close(fd)
         return entry
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """This thread's and this process's turn at the file: appends and rewrites from every
+        Hearth process take the lock file beside the log, so a rewrite never drops an append."""
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)
+
+    def rewrite(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+        """Pass every entry through ``change`` and write the log again (atomically) if any
+        changed; for taking forgotten text out. Returns how many entries changed."""
+        from app.fileio import atomic_write_bytes
+
+        with self._exclusive():
+            if not self.path.exists():
+                return 0
+            lines = self.path.read_bytes().split(b"\n")
+            changed = 0
+            for number, raw in enumerate(lines):
+                try:
+                    entry = json.loads(raw.decode("utf-8"))
+                except (ValueError, UnicodeDecodeError):
+                    continue
+                new = change(entry)
+                if new != entry:
+                    lines[number] = json.dumps(new, ensure_ascii=False, default=str, separators=(",", ":")).encode()
+                    changed += 1
+            if changed:
+                atomic_write_bytes(self.path, b"\n".join(lines))
+                os.chmod(self.path, 0o600)
+            return changed
 
     def read(self) -> AuditRead:
         result = AuditRead()

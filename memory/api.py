@@ -356,9 +356,11 @@ class Memory:
         )
         with self._lock:
             ids: list[str] = []
+            texts: list[str] = []  # to take out of conversations and logs too (app.scrub)
             roots_items: set[tuple[str, str]] = set()  # (source root, item id) of every match
-            for page in store.pages(self.collection, where=where, include=["metadatas"]):
+            for page in store.pages(self.collection, where=where, include=["metadatas", "documents"]):
                 ids.extend(page["ids"])
+                texts.extend(doc for doc in page.get("documents") or [] if doc)
                 roots_items.update(
                     (str(m.get("root", "")), str(m.get("item_id"))) for m in page["metadatas"] or []
                 )
@@ -379,7 +381,18 @@ class Memory:
             if source_path:
                 self.state.drop_source(source_path)
         self._after_delete(ids)
+        if ids:
+            self._scrub_elsewhere(item_ids, texts)
         return len(ids)
+
+    def _scrub_elsewhere(self, item_ids: set[str], texts: list[str]) -> None:
+        """Forgotten text also leaves the conversations, the audit log and the logs."""
+        from app.scrub import scrub_home
+
+        try:
+            scrub_home(self.paths, item_ids, texts)
+        except Exception as exc:
+            raise HearthError(f"forgotten from the memory, but not from the conversations and logs: {exc}") from exc
 
     def _deleted(self, ids: list[str]) -> None:
         """After chunks were deleted (under the lock): scrub their text out of the store's files

@@ -210,7 +210,8 @@ class Agent:
         turn.emit(MemoryRetrieved(turn_id=turn.turn_id, citations=citations))
         taint.add_citations(citations)
         user_prompt = prompt.user_message(text, citations)
-        self.conversations.append(conversation_id, {"role": "user", "content": text, "prompt": user_prompt},
+        self.conversations.append(conversation_id, {"role": "user", "content": text, "prompt": user_prompt,
+                                                    "cited": [c.item_id for c in citations]},
                                   untrusted_sources=taint.sources)
 
         all_tools = list(self.tools)
