@@ -185,6 +185,26 @@ class FinalAnswer(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LookupStep(Event):
+    """A read-only lookup that a question's answer ran, shown in the chat as one line."""
+
+    turn_id: str
+    lookup: str  # "memory_search", "calendar_range", "calendar_event", "contact_lookup"
+    label: str  # what was looked at, for a person: "your calendar, this week (Fri 4 – Sun 6 December)"
+    query: str = ""
+    found: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerChecked(Event):
+    """How a question's answer was made, and what its grounding check refused to state."""
+
+    turn_id: str
+    method: str  # "calendar", "contact", "model", "quote", "not_found", "general"
+    unsupported: tuple[str, ...] = ()  # specifics that no source holds (never shown as fact)
+
+
+@dataclass(frozen=True, kw_only=True)
 class TurnCancelled(Event):
     turn_id: str
     reason: str = "cancelled"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.config import MemorySettings, load_settings
 from app.events import Citation, Event, HearthError, IngestFinished, guarded
@@ -56,6 +56,14 @@ COPY_ATTEMPTS = 3  # copies made beside a store that is being written to, before
 
 class CompactionDeferred(HearthError):
     """A compaction gave way to writes; nothing changed and the vectors are still counted."""
+
+
+class Record(NamedTuple):
+    """One stored chunk: its id, its text and its metadata (structured fields as ``f_<name>``)."""
+
+    chunk_id: str
+    text: str
+    meta: dict[str, Any]
 
 
 def _group(meta: dict[str, Any]) -> str:
@@ -213,6 +221,10 @@ class Memory:
                 return rows
         return rows if len(ids) < pool else None  # a pool short of full held every chunk
 
+    def citation(self, record: Record, score: float = 1.0) -> Citation:
+        """The citation for a chunk found by :meth:`records` or :meth:`item_chunks`."""
+        return self._citation(record.chunk_id, record.text, record.meta, score)
+
     @staticmethod
     def _citation(chunk_id: str, doc: str, meta: dict[str, Any], score: float) -> Citation:
         return Citation(
@@ -227,6 +239,43 @@ class Memory:
             trusted=bool(meta.get("trusted", False)),
             score=round(score, 4),
         )
+
+    def records(
+        self,
+        *,
+        source_types: list[str] | tuple[str, ...] | str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        person: str | None = None,
+        group: str | None = None,
+        contains: str | None = None,
+        limit: int = 2000,
+    ) -> list[Record]:
+        """Stored chunks chosen by metadata alone (no query, no ranking): a calendar's events in a
+        date range, a person's contact cards, the occurrences of one event series, the chunks whose
+        text ``contains`` a word. Dates filter on each item's own date (an event occurrence's start)."""
+        self._check_open()
+        where = build_where(source_types=source_types, since=since, until=until, person=person)
+        if group:
+            where = {"group": group} if where is None else {"$and": [where, {"group": group}]}
+        out: list[Record] = []
+        with self._lock:
+            found: dict[str, Any] = {"where_document": {"$contains": contains}} if contains else {}
+            for page in store.pages(self.collection, where=where, include=["documents", "metadatas"], **found):
+                for chunk_id, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=False):
+                    out.append(Record(chunk_id, doc or "", dict(meta or {})))
+                if len(out) >= limit:
+                    break
+        return out[:limit]
+
+    def item_chunks(self, item_id: str) -> list[Record]:
+        """One item's chunks in order, with their metadata."""
+        self._check_open()
+        with self._lock:
+            got = self.collection.get(where={"item_id": item_id}, include=["documents", "metadatas"])
+        rows = [Record(i, d or "", dict(m or {})) for i, d, m in
+                zip(got["ids"], got["documents"], got["metadatas"], strict=False)]
+        return sorted(rows, key=lambda r: int(r.meta.get("chunk", 0)))
 
     def item_text(self, item_id: str) -> str:
         """The full stored text of one item, its chunks in order (overlaps included)."""

@@ -19,7 +19,8 @@ DateLike = datetime | date | str | int | float | None
 PHONE = re.compile(r"^\+?[\d\s().\-/]+$")
 PHONE_TAIL = 9  # national numbers differ in front (trunk 0, country code), never in the last 9 digits
 INDEX_KEY = "people_index"  # digests of person keys, plain and per source type (see people_index)
-LEGACY_KEY = "people_keys"  # the plain keys older stores kept (filtered with a slow $contains)
+LEGACY_KEY = "people_keys"
+FIELD_PREFIX = "f_"  # an item's structured fields in chunk metadata (see Item.fields)  # the plain keys older stores kept (filtered with a slow $contains)
 
 
 def is_phone(value: str) -> bool:
@@ -145,6 +146,9 @@ def chunk_metadata(item: Item, root: str, index: int, total: int) -> dict[str, A
         "group": item.group or item.item_id,
         "thread": item.thread,
     }
+    for name, value in item.fields:
+        if value:
+            meta[FIELD_PREFIX + name] = value
     if item.people:
         meta["people"] = list(item.people)
         meta[INDEX_KEY] = people_index(item.people, item.source_type)

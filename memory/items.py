@@ -29,6 +29,9 @@ class Item:
     path: str = ""
     group: str = ""  # results of one group (e.g. a recurring event's occurrences) are shown once
     thread: str = ""
+    # structured fields an answer can be built from (an event's start and place, a card's phone
+    # numbers, a mail's sender): stored in each chunk's metadata as ``f_<name>``
+    fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def item_id(self) -> str:
@@ -47,6 +50,8 @@ class Item:
             "th": self.thread,
             "s": self.source_type,
         }
+        if self.fields:  # only when present, so items without fields keep their stored hashes
+            payload["f"] = [list(pair) for pair in self.fields]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
 
 

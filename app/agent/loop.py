@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.answer.check import check_answer
+from app.answer.questions import is_read_request
 from app.audit import AuditLog
 from app.config import Settings, load_settings
 from app.conversations import ConversationStore
@@ -198,6 +199,14 @@ class Agent:
         return messages, Taint(data.get("untrusted_sources", []))
 
     def _turn(self, turn: Turn, text: str, conversation_id: str) -> None:
+        offered = set(intent.tools_to_offer(text, [t.name for t in self.tools])) - {"search_memory"}
+        if self.preroute and (intent.is_question(text) or is_read_request(text)) and not offered:
+            # a question that no file tool serves (not "what is in ~/x.txt"): the read path answers
+            # it from the user's data, checked against its sources (app/answer)
+            from app.answer.reader import answer_turn
+
+            answer_turn(self, turn, text, conversation_id)
+            return
         settings = self.settings
         native = self._native()
         history, taint = self._history(conversation_id, native=native)

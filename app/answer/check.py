@@ -1,24 +1,18 @@
-"""Check a model's answer against its sources; replace an unsupported one with a quote or an honest "not found"."""
+"""The last check on an agent turn's answer (a turn that did not take the read path, e.g. one that
+read files or ran a tool): every specific must occur in a cited passage, the question or what the
+user and tools said. An unsupported answer is replaced by a quote of the best passage, or by an
+honest "not found"; the read path (:mod:`app.answer.reader`) checks its answers sentence by sentence."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from app.answer.extractive import best_quote
-from app.answer.grounding import Specific, unsupported
+from app.answer import extractive, grounding, questions, specifics
+from app.answer.passages import Passage
 from app.events import Citation
 
 NOT_FOUND = "I couldn't find that in your mail, messages, calendar, contacts or notes."
-
-KIND_LABELS = {
-    "contact": "your contact card",
-    "mail": "the mail",
-    "message": "the message",
-    "calendar": "your calendar event",
-    "document": "your note",
-    "conversation": "our earlier conversation",
-}
 
 
 @dataclass(frozen=True)
@@ -27,35 +21,35 @@ class Checked:
 
     text: str
     checked: str
-    unsupported: tuple[Specific, ...] = ()
-
-
-def source_label(citation: Citation) -> str:
-    """How a passage is named in a quote ("your contact card “Priya Shah”")."""
-    kind = KIND_LABELS.get(citation.source_type, f"the {citation.source_type or 'source'}")
-    return f"{kind} “{citation.title}”" if citation.title else kind
+    unsupported: tuple[specifics.Specific, ...] = ()
 
 
 def _listed(values: Sequence[str]) -> str:
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+    quoted = [f"“{v}”" for v in dict.fromkeys(values)]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _passage(citation: Citation) -> Passage:
+    heading = {"contact": "Contact card", "mail": "Mail", "message": "Messages", "calendar": "Calendar",
+               "document": "Note"}.get(citation.source_type, "Source")
+    return Passage(citation=citation, text=citation.snippet, heading=f"{heading}: {citation.title}")
 
 
 def check_answer(answer: str, question: str, citations: Sequence[Citation], context: Iterable[str] = ()) -> Checked:
-    """Keep ``answer`` when every specific in it occurs in the passages, question or conversation.
-
-    Otherwise the answer is not shown as fact: it names what could not be confirmed and quotes the
-    sentence(s) of the best passage that hold what was asked, with its ``[n]`` marker; with no passage
-    to quote it says honestly that nothing was found.
-    """
-    passages = [c.snippet for c in citations]
-    missing = unsupported(answer, [*passages, question, *context])
-    if not missing:
+    """Keep ``answer`` when every specific in it is backed; otherwise say what could not be
+    confirmed and quote the sentence(s) of the best passage with its ``[n]`` marker, or, with no
+    passage that answers, say that nothing was found."""
+    passages = [_passage(c) for c in citations]
+    sources = [grounding.Support(p.support_text()) for p in passages]
+    backing = [grounding.Support(question), *(grounding.Support(text) for text in context)]
+    result = grounding.check(answer, sources, backing)
+    if result.ok:
         return Checked(answer, "model")
-    quote = best_quote(question, passages) if passages else None
+    missing = tuple(result.unsupported)
+    quote = extractive.best(questions.read(question), passages) if passages else None
     if quote is None:
-        return Checked(NOT_FOUND, "not_found", tuple(missing))
-    values = _listed([s.text for s in missing])
-    label = source_label(citations[quote.index])
-    text = (f"I couldn't confirm {values} in your data. "
-            f"Here is what {label} says: “{quote.text}” [{quote.index + 1}]")
-    return Checked(text, "quote", tuple(missing))
+        return Checked(NOT_FOUND, "not_found", missing)
+    mark = f"[{citations.index(quote.passage.citation) + 1}]"
+    text = (f"I couldn't confirm {_listed([s.text for s in missing])} in your data. "
+            + extractive.render(quote, mark))
+    return Checked(text, "quote", missing)

@@ -1,108 +1,289 @@
-"""A deterministic extractive answer: the sentence(s) of the best cited passage that hold what was asked."""
+"""Extractive answers: the sentence(s) of the best passage that hold what was asked, quoted with
+their source. Deterministic, immediate, and true to the source by construction.
+
+A sentence is scored by the question's content words it shares (a word in the passage's heading
+counts half), by whether it holds the kind of value asked for (an amount for "how much", a time
+for "what time", a code for "what is the code"), and by its passage's search rank. A passage that
+lacks a name the question mentions ("my flight to Tokyo") is not an answer to it.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.answer.grounding import extract
+from app.answer import specifics as sp
+from app.answer import textnorm as tn
+from app.answer.passages import Passage
+from app.answer.questions import Question
 
-_WORD = re.compile(r"[a-z0-9]+")
-_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])|\n+")
-_ABBREVIATION = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|vs|etc|e\.g|i\.e|[A-Z])\.$")
-STOPWORDS = frozenset(["a", "an", "the", "of", "to", "in", "on", "at", "for", "from", "by", "with", "about", "and", "or", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "my", "me", "i", "you", "your", "what", "whats", "when", "where", "who", "whom", "whose", "which", "why", "how", "much", "many", "is", "there", "any", "it", "its", "this", "that", "these", "those", "can", "could", "would", "will", "should", "tell", "say", "said", "please", "give", "find", "show", "know", "get", "have", "has", "had", "our", "we", "us"])
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(\[])")
+MESSAGE_LINE = re.compile(r"^\[(\d{1,2}:\d{2})\] ([^:]{1,60}): (.*)$")
+HEADER_LINE = re.compile(r"^(From|To|Date|Subject|Event|When|Repeats|Status|Organizer|Attendees|Contact): ")
+# words that say little about which passage answers
+GENERIC = frozenset(tn.stem(w) for w in tn.wordset("""
+appointment meeting event message messages mail email e-mail note notes calendar contact number phone call text
+thing stuff new old today tomorrow week weekend month year morning evening night soon later going get got send
+sent write wrote tell told about said say says name
+"""))
+SYNONYMS = {
+    "prescription": ("rx", "refill", "medication"), "medication": ("prescription", "rx", "tablet"),
+    "medicine": ("prescription", "rx", "tablet", "medication"), "bill": ("statement", "amount", "due"),
+    "cost": ("price", "total", "estimated"), "live": ("address", "moved"), "owe": ("owe",),
+    "password": ("password",), "dentist": ("dental", "dr"), "doctor": ("dr",), "flight": ("booking",),
+    "lend": ("borrow",), "borrow": ("lend",), "allergic": ("allergy",), "allergy": ("allergic",),
+    "oven": ("bake",), "temperature": ("bake",), "read": ("reading",), "reading": ("read",),
+}
+KIND_FOR = {
+    "amount": ("amount", "number"), "time": ("time",), "date": ("date", "weekday", "time"),
+    "code": ("code", "number"), "name": ("name",),
+    "count": ("number",), "phone": ("phone",), "email": ("email",),
+}
 
-# Question words -> the kinds of specific that answer them.
-WANTED = (
-    (re.compile(r"\b(phone|number|call|text|mobile|cell)\b", re.I), {"phone"}),
-    (re.compile(r"\b(e-?mail|address)\b", re.I), {"email"}),
-    (re.compile(r"\b(when|date|day|time|what time|until|deadline|due)\b", re.I), {"date", "time"}),
-    (re.compile(r"\b(how much|cost|price|amount|pay|paid|owe|total|bill|balance)\b", re.I), {"amount", "number"}),
-    (re.compile(r"\b(how many|number of|count)\b", re.I), {"number"}),
-    (re.compile(r"\b(code|confirmation|booking|reference|flight|order)\b", re.I), {"code", "number"}),
-    (re.compile(r"\b(who|whom|whose)\b", re.I), {"name", "phone", "email"}),
-)
+
+SAID = re.compile(r"\b(say|said|says|write|wrote|tell|told|text|texted|mail|mailed)\b", re.I)
+HINTS = (("message", re.compile(r"\b(messages?|texts?|texted|chats?|imessages?)\b", re.I)),
+         ("mail", re.compile(r"\b(e-?mails?|mails?|inbox)\b", re.I)),
+         ("document", re.compile(r"\b(notes?|files?|documents?)\b", re.I)),
+         ("calendar", re.compile(r"\b(calendar|schedule)\b", re.I)))
+
+
+def source_hint(text: str) -> str:
+    """The source type a question names ("my messages with Marco"), or ''."""
+    return next((kind for kind, pattern in HINTS if pattern.search(text)), "")
 
 
 @dataclass(frozen=True)
 class Quote:
-    """Sentences quoted from one passage: ``index`` is its 0-based position among the passages."""
+    passage: Passage
+    sentences: tuple[str, ...]
+    speaker: str  # who wrote it, for a message
+    score: float
 
-    index: int
-    text: str
-
-
-def _stem(word: str) -> str:
-    for suffix in ("'s", "ies", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
 
 
-def keywords(text: str) -> set[str]:
-    """The question's content words, lower-cased and crudely stemmed."""
-    return {_stem(w) for w in _WORD.findall(text.lower().replace("'s", "")) if w not in STOPWORDS}
+@dataclass(frozen=True)
+class _Candidate:
+    passage: Passage
+    rank: int
+    unit: int  # which line of the passage
+    index: int  # which sentence of that line
+    sentence: str
+    speaker: str
 
 
-def wanted_kinds(question: str) -> set[str]:
-    """The kinds of specific that would answer ``question`` (empty when it asks for none in particular)."""
-    kinds: set[str] = set()
-    for pattern, found in WANTED:
-        if pattern.search(question):
-            kinds |= found
-    return kinds
-
-
-def sentences(passage: str) -> list[str]:
-    """The passage split into sentences (a line without punctuation is a sentence of its own)."""
-    out: list[str] = []
-    for piece in (s.strip() for s in _SENTENCES.split(passage) if s and s.strip()):
-        if out and _ABBREVIATION.search(out[-1]):
-            out[-1] += " " + piece  # "Dr. Lee" is one sentence
-        else:
-            out.append(piece)
+def _units(passage: Passage) -> list[tuple[str, list[str]]]:
+    """(speaker, sentences) for each line of the passage; header lines are left out."""
+    out = []
+    for line in passage.lines():
+        speaker = ""
+        m = MESSAGE_LINE.match(line)
+        if m:
+            speaker, line = m.group(2), m.group(3)
+        elif passage.source_type in ("mail", "calendar") and HEADER_LINE.match(line) or line.startswith("#"):
+            continue
+        out.append((speaker, [s.strip() for s in SENTENCE.split(line) if s.strip()]))
     return out
 
 
-# Words that say what kind of fact is wanted, not what it is about: sharing only these is no match
-# ("my dentist's phone number" is not answered by Priya's card because both mention a phone), so a
-# passage must share at least one other word with the question to be quoted.
-GENERIC = frozenset({"phone", "number", "call", "text", "mobile", "cell", "email", "mail", "address", "date", "day",
-                     "time", "cost", "price", "amount", "pay", "paid", "total", "code", "name"})
+@dataclass(frozen=True)
+class _Concept:
+    """One thing the question asks about: its stem and its synonyms' stems (each with a factor)."""
+
+    stems: tuple[tuple[str, float], ...]
+    weight: float
+
+    def found(self, words: set[str]) -> float:
+        return max((f for s, f in self.stems if s in words), default=0.0)
 
 
-def _score(sentence: str, words: set[str], kinds: set[str]) -> float:
-    overlap = len(words & keywords(sentence))
-    if overlap == 0:
+def _concepts(question: Question) -> list[_Concept]:
+    """The question's content words as concepts; the first one (the focus: "what *seat*", "how
+    much is the *copay*") counts most; names count little, since every candidate holds them."""
+    names = {tn.stem(n) for n in question.names}
+    out = []
+    for n, term in enumerate(question.terms):
+        weight = 0.5 if term in names else 0.4 if term in GENERIC else 1.5 if n == 0 else 1.0
+        stems = ((term, 1.0), *((tn.stem(a), 0.8) for a in SYNONYMS.get(term, ())))
+        out.append(_Concept(stems, weight))
+    return out
+
+
+def _stems(text: str) -> set[str]:
+    return stems_of(text)
+
+
+def stems_of(text: str) -> set[str]:
+    return {tn.stem(w) for w in tn.words(tn.fold(text))}
+
+
+def _has_kind(sentence: str, wants: str) -> bool:
+    kinds = KIND_FOR.get(wants)
+    if not kinds:
+        return True
+    return any(s.kind in kinds for s in sp.extract(sentence))
+
+
+Aliases = dict[str, tuple[str, ...]]
+
+
+def names_present(question: Question, passage: Passage, aliases: Aliases | None = None) -> bool:
+    """Every name the question mentions (or another name for it: "Mom" is the card of Linda
+    Rivera) occurs in the passage (its text, heading or people); "Lisbon" also as "Lisboa"."""
+    support = passage.support_text()
+    stems, folded = _stems(support), tn.fold(support)
+    for name in question.names:
+        forms = (name, *(aliases or {}).get(name, ()))
+        if not any(_name_in(tn.fold(f), stems, folded) for f in forms):
+            return False
+    return True
+
+
+def _name_in(name: str, stems: set[str], folded: str) -> bool:
+    if tn.stem(name) in stems or name in folded:
+        return True
+    prefix = name[: max(4, len(name) - 1)]
+    return len(name) >= 5 and any(s.startswith(prefix) for s in stems)
+
+
+def _covers(question: Question, passage: Passage) -> bool:
+    """The passage holds at least half of what the question is about (all of it, for one thing):
+    "the name of my cat" is not answered by a passage that only says "name"."""
+    topic = [_Concept(c.stems, c.weight) for c in _concepts(question) if c.weight >= 1.0]
+    if not topic:
+        return True
+    words = _stems(passage.support_text())
+    found = sum(1 for c in topic if c.found(words))
+    return found >= max(1, (len(topic) + 1) // 2)
+
+
+def _candidates(question: Question, passages: list[Passage], aliases: Aliases | None) -> list[_Candidate]:
+    out = []
+    for rank, passage in enumerate(passages):
+        if not names_present(question, passage, aliases):
+            continue
+        for u, (speaker, sentences) in enumerate(_units(passage)):
+            for i, sentence in enumerate(sentences):
+                out.append(_Candidate(passage, rank, u, i, sentence, speaker))
+    return out
+
+
+def _idf(concepts: list[_Concept], candidates: list[_Candidate]) -> list[_Concept]:
+    """A concept found in many candidate sentences tells less about which one answers."""
+    sentences = [_stems(c.sentence) for c in candidates]
+    out = []
+    for concept in concepts:
+        count = sum(1 for words in sentences if concept.found(words))
+        out.append(_Concept(concept.stems, concept.weight / (1.0 + math.log(count)) if count > 1 else concept.weight))
+    return out
+
+
+def _score(c: _Candidate, concepts: list[_Concept]) -> float:
+    words = _stems(c.sentence) | (_stems(c.speaker) if c.speaker else set())
+    head = _stems(c.passage.heading + " " + c.passage.citation.title)
+    score = 0.0
+    for concept in concepts:
+        inside = concept.found(words)
+        score += concept.weight * (inside or 0.5 * concept.found(head))
+    return score
+
+
+def _kind_bonus(sentence: str, wants: str) -> float:
+    kinds = KIND_FOR.get(wants)
+    if not kinds:
         return 0.0
-    bonus = 2.0 if kinds and any(s.kind in kinds for s in extract(sentence)) else 0.0
-    return overlap + bonus
+    found = {s.kind for s in sp.extract(sentence) if s.kind != "name" or s.start > 0}  # not a capital opener
+    return 1.0 if kinds[0] in found else 0.5 if found & set(kinds) else 0.0
 
 
-def best_quote(question: str, passages: Sequence[str]) -> Quote | None:
-    """The best-scoring sentence over all passages (ties go to the higher-ranked passage), or ``None``.
-
-    A sentence scores by how many of the question's words it shares, plus a bonus when it holds the
-    kind of specific the question asks for (a phone for "number", a date for "when"). When the next
-    sentence of the same passage also scores, it is quoted too, so a fact split over two is kept.
-    """
-    words, kinds = keywords(question), wanted_kinds(question)
-    best: tuple[float, int, int] | None = None
-    split = [sentences(p) for p in passages]
-    topical = words - GENERIC
-    for index, parts in enumerate(split):
-        if topical and not topical & keywords(passages[index]):
-            continue  # the passage is about something else
-        for position, sentence in enumerate(parts):
-            score = _score(sentence, words, kinds)
-            if score > 0 and (best is None or score > best[0]):
-                best = (score, index, position)
-    if best is None:
+def best(question: Question, passages: list[Passage], *, wants: str = "", min_score: float = 1.0,
+         aliases: Aliases | None = None) -> Quote | None:
+    """The best-supported quote for the question, or None when no passage answers it."""
+    wants = wants or question.wants
+    candidates = [c for c in _candidates(question, passages, aliases) if _covers(question, c.passage)]
+    base = _concepts(question)
+    concepts = _idf(base, candidates)
+    typed = wants in KIND_FOR
+    scored = []
+    for c in candidates:
+        ranked = _score(c, concepts)
+        if ranked <= 0:
+            continue
+        scored.append((ranked + _kind_bonus(c.sentence, wants) - 0.1 * c.rank, _score(c, base), c))
+    if not scored:
         return None
-    _, index, position = best
-    parts = split[index]
-    chosen = [parts[position]]
-    if position + 1 < len(parts) and _score(parts[position + 1], words, kinds) > 0:
-        chosen.append(parts[position + 1])
-    return Quote(index=index, text=" ".join(chosen))
+    scored.sort(key=lambda p: -p[0])
+    score, matched, top = scored[0]
+    if matched < min_score * (0.6 if typed and _has_kind(top.sentence, wants) else 1.0):
+        return None
+    sentences = [top.sentence]
+    if typed and not _has_kind(top.sentence, wants):
+        # the value may sit in the next sentence of the same line ("... is ready. Your copay is $12.50.")
+        unit = _units(top.passage)[top.unit][1]
+        nxt = unit[top.index + 1] if top.index + 1 < len(unit) else ""
+        if not (nxt and _has_kind(nxt, wants)):
+            return None
+        sentences.append(nxt)
+    return Quote(top.passage, tuple(sentences), top.speaker, score)
+
+
+def summary(question: Question, passages: list[Passage], limit: int = 3, aliases: Aliases | None = None) -> list[Quote]:
+    """For "what did Mom say", "summarise …": the best passage's best sentences, in its order (only
+    the named person's own lines, when they wrote some)."""
+    candidates = [c for c in _candidates(question, passages[:5], aliases) if len(c.sentence.split()) >= 3]
+    concepts = _idf(_concepts(question), candidates)
+    forms = {tn.fold(f) for n in question.names for f in (n, *(aliases or {}).get(n, ()))}
+    by_passage: dict[int, list[tuple[float, _Candidate]]] = {}
+    for c in candidates:
+        score = _score(c, concepts) + 0.2 * len(sp.extract(c.sentence))
+        by_passage.setdefault(c.rank, []).append((score, c))
+    if not by_passage:
+        return []
+    def weight(rank: int) -> float:
+        passage = by_passage[rank][0][1].passage
+        said = sum(sorted((s for s, _ in by_passage[rank]), reverse=True)[:limit])
+        head = sum(c.weight * c.found(_stems(passage.heading)) for c in concepts)
+        if hint and passage.source_type != hint:
+            said *= 0.3
+        elif not hint and SAID.search(question.text) and passage.source_type not in ("mail", "message"):
+            said *= 0.5
+        return said + head - 0.1 * rank
+
+    hint = source_hint(question.text)
+    rank = max(by_passage, key=weight)
+    picked = by_passage[rank]
+    own = [(s, c) for s, c in picked if c.speaker and tn.fold(c.speaker) in forms]
+    picked = own or picked
+    top = sorted(picked, key=lambda p: -p[0])[:limit]
+    floor = 0.5 * top[0][0]
+    keep = [c for s, c in picked if (s, c) in top and s > 0 and s >= floor]
+    if not keep:
+        return []
+    speakers = {c.speaker for c in keep}
+    speaker = speakers.pop() if len(speakers) == 1 else ""
+    return [Quote(keep[0].passage, tuple(c.sentence for c in keep), speaker, sum(s for s, _ in top))]
+
+
+def render(quote: Quote, mark: str) -> str:
+    """The quote as shown: its source in words, then the sentences in quotation marks, then the marker."""
+    p = quote.passage
+    said = quote.text.rstrip()
+    if quote.speaker and quote.speaker != "Me":
+        lead = f"{quote.speaker} wrote ({p.heading}):"
+    elif quote.speaker == "Me":
+        lead = f"You wrote ({p.heading}):"
+    elif p.source_type == "mail":
+        lead = f"The {p.heading[0].lower()}{p.heading[1:]} says:"
+    elif p.source_type == "document":
+        lead = f"Your {p.heading[0].lower()}{p.heading[1:]} says:"
+    elif p.source_type == "calendar":
+        lead = f"Your calendar (“{p.heading.removeprefix('Calendar: ')}”) says:"
+    elif p.source_type == "contact":
+        lead = f"Your {p.heading[0].lower()}{p.heading[1:]} says:"
+    else:
+        lead = f"From {p.heading}:"
+    return f"{lead} “{said}” {mark}"

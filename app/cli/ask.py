@@ -14,10 +14,12 @@ from app.events import (
     ActionProposed,
     ActionResult,
     ApprovalDecided,
+    Citation,
     ErrorEvent,
     Event,
     FinalAnswer,
     HearthError,
+    LookupStep,
     ModelLoading,
     Token,
     TurnCancelled,
@@ -108,10 +110,25 @@ class Printer:
             undo = f"  (undo: hearth audit undo {event.action_id})" if event.undo_available else ""
             first = event.output.strip().splitlines()[:8]
             print(f"  {mark}: " + "\n    ".join(first) + undo, file=sys.stderr)
+        elif isinstance(event, LookupStep):
+            print(f"· {event.label}", file=sys.stderr)
         elif isinstance(event, FinalAnswer):
             print()
             if event.checked != "model":  # the streamed words stated something the sources do not hold
                 print(f"Not confirmed — {event.text}", flush=True)
+            if event.citations:
+                print("\nSources:")
+                for n, citation in enumerate(event.citations, start=1):
+                    print(f"  {source_line(n, citation)}")
+
+
+def source_line(n: int, citation: Citation) -> str:
+    """``[1] Contact card: Priya Raman`` style: marker, kind, title, date, where it lives."""
+    kind = {"mail": "mail", "message": "messages", "calendar": "calendar", "contact": "contact",
+            "document": "note", "conversation": "remembered"}.get(citation.source_type, citation.source_type)
+    date = f", {citation.date[:10]}" if citation.date and citation.source_type not in ("contact", "calendar") else ""
+    where = f"  ({citation.path})" if citation.path else ""
+    return f"[{n}] {kind}: {citation.title}{date}{where}"
 
 
 def _run_turn(agent: Any, text: str, conversation_id: str, printer: Printer) -> int:

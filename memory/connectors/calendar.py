@@ -151,6 +151,17 @@ def _event_items(event: Component, where: str, now: datetime, moved: set[tuple[s
         description = event.text("DESCRIPTION")
         if description:
             units.extend(p for p in description.split("\n\n") if p.strip())
+        ends = when + duration if duration else None
+        fields = (
+            ("summary", summary),
+            ("start", when.date().isoformat() if all_day else when.isoformat()),
+            ("end", (ends.date().isoformat() if all_day else ends.isoformat()) if ends else ""),
+            ("all_day", "1" if all_day else ""),
+            ("location", event.text("LOCATION")),
+            ("tzid", start_prop.params.get("TZID", "") if start_prop else ""),
+            ("rrule", event.get("RRULE").value.strip() if event.get("RRULE") and not recurrence_id else ""),  # type: ignore[union-attr]
+            ("status", event.text("STATUS").lower()),
+        )
         items.append(
             Item(
                 key=f"{uid}|{occ_key}",
@@ -163,6 +174,7 @@ def _event_items(event: Component, where: str, now: datetime, moved: set[tuple[s
                 trusted=organizer is None,
                 path=f"{where}#{uid}",
                 group=f"cal:{uid}",
+                fields=tuple((k, v) for k, v in fields if v),
             )
         )
     return items

@@ -43,6 +43,7 @@ def card_item(card: Component, where: str) -> Item:
     if not name and not emails:
         raise Unreadable("contact without a name or e-mail")
     lines = [f"Contact: {name or emails[0]}"]
+    fields = [("name", name or emails[0])]  # values joined by "; ", as in the text
     for label, prop in (
         ("E-mail", "EMAIL"),
         ("Phone", "TEL"),
@@ -60,10 +61,12 @@ def card_item(card: Component, where: str) -> Item:
             ]
         if values:
             lines.append(f"{label}: {'; '.join(values)}")
+            fields.append((prop.lower(), "; ".join(values)))
     units = ["\n".join(lines)]
     note = card.text("NOTE")
     if note:
         units.append(f"Note: {note}")
+        fields.append(("note", note))
     uid = card.text("UID")
     key = uid or hashlib.sha256(f"{name}|{','.join(emails)}".encode()).hexdigest()[:20]
     phones = [t.strip() for t in _values(card, "TEL") if is_phone(t)]
@@ -79,6 +82,7 @@ def card_item(card: Component, where: str) -> Item:
         people=people,
         trusted=True,
         path=f"{where}#{key}",
+        fields=tuple(fields),
     )
 
 

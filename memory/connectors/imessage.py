@@ -156,6 +156,7 @@ def scan(path: Path | None = None, contacts: ContactBook | None = None) -> Scan:
                 trusted=False,
                 path=f"{where}#{chat}",
                 thread=chat,
+                fields=(("chat", name),),
             )
 
     return Scan(len(days), entries())

@@ -167,6 +167,7 @@ def message_item(raw: bytes, kind: str, where: str) -> Item:
         trusted=False,
         path=f"{where}#{message_id}" if message_id else where,
         thread=_thread(msg, subject),
+        fields=tuple((k, v) for k, v in (("sender", ", ".join(senders)), ("subject", subject)) if v),
     )
 
 

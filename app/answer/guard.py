@@ -1,0 +1,108 @@
+"""No runaway answers: a streamed answer is cut into sentences, prompt markup never passes, and
+the generation is stopped when it repeats itself, starts a new turn of its own, or runs past a
+sane length for a question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# markup of prompts and chat templates: removed wherever it appears
+MARKUP = re.compile(r"</?\s*data\b[^>]*>|<\|[^|>]{1,40}\|>|</?tool_call>|</?(?:s|think)>|\[/?INST\]|<<SYS>>|<</SYS>>",
+                    re.I)
+# a line that starts a new turn or a tool step: the answer is over at that point
+TURN_LINE = re.compile(r"(?:^|\n)\s*(?:user|assistant|system|human|ai|question|premise|action|arguments|"
+                       r"observation|thought|sources?|context)\s*:", re.I)
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')\]]*(?:\s*\[\d{1,2}\])*\s+|\n+")
+MAX_CHARS = 700
+MAX_CHARS_SUMMARY = 1400
+
+
+def _loops(text: str) -> bool:
+    """Some run of four words comes back three times."""
+    words = text.lower().split()
+    seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(words) - 3):
+        gram = tuple(words[i : i + 4])
+        seen[gram] = seen.get(gram, 0) + 1
+        if seen[gram] >= 3:
+            return True
+    return False
+
+
+def clean(text: str) -> str:
+    """The answer without prompt markup or a trailing new turn."""
+    text = MARKUP.sub("", text)
+    m = TURN_LINE.search(text)
+    if m:
+        text = text[: m.start()]
+    return text
+
+
+@dataclass
+class StreamGuard:
+    """Feed it the model's pieces; it hands back whole, clean sentences, and says when to stop."""
+
+    max_chars: int = MAX_CHARS
+    buffer: str = ""
+    shown: list[str] = field(default_factory=list)
+    stopped: str = ""  # why the generation should stop ("repeating", "new turn", "too long"), or ""
+    _total: int = 0
+    _grams: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    def feed(self, piece: str) -> list[str]:
+        if self.stopped:
+            return []
+        self.buffer += piece
+        marked = MARKUP.sub("", self.buffer)
+        turn = TURN_LINE.search(marked)
+        if turn:
+            self.buffer = marked[: turn.start()]
+            self.stopped = "new turn"
+            return self._take(final=True)
+        out = self._take(final=False)
+        if len(self.buffer) > 160 and _loops(self.buffer):  # a sentence that never ends
+            self.stopped, self.buffer = "repeating", ""
+        elif self._total + len(self.buffer) > self.max_chars:
+            self.stopped, self.buffer = "too long", ""
+        return out
+
+    def flush(self) -> list[str]:
+        return self._take(final=True)
+
+    def _take(self, *, final: bool) -> list[str]:
+        text = MARKUP.sub("", self.buffer)
+        out: list[str] = []
+        while True:
+            m = SENTENCE_END.search(text)
+            if not m:
+                break
+            sentence, text = text[: m.end()].strip(), text[m.end():]
+            if sentence and not self._accept(sentence, out):
+                text = ""
+                break
+        self.buffer = text
+        if final and text.strip() and not self.stopped or final and text.strip() and self.stopped == "new turn":
+            self._accept(text.strip(), out)
+            self.buffer = ""
+        return out
+
+    def _accept(self, sentence: str, out: list[str]) -> bool:
+        norm = " ".join(re.sub(r"\[\d+\]", "", sentence).lower().split())
+        if any(norm == " ".join(re.sub(r"\[\d+\]", "", s).lower().split()) for s in self.shown + out):
+            self.stopped = "repeating"
+            return False
+        words = norm.split()
+        for i in range(len(words) - 3):
+            gram = tuple(words[i : i + 4])
+            self._grams[gram] = self._grams.get(gram, 0) + 1
+            if self._grams[gram] >= 3:
+                self.stopped = "repeating"
+                return False
+        if self._total + len(sentence) > self.max_chars:
+            self.stopped = "too long"
+            return False
+        self._total += len(sentence) + 1
+        out.append(sentence)
+        self.shown.append(sentence)
+        return True

@@ -1,0 +1,129 @@
+"""The model phrases an answer from the passages; every sentence passes the stream guard and the
+grounding check before it is shown, so an unsupported specific never reaches the user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.agent import prompt as agent_prompt
+from app.answer import compose, grounding
+from app.answer.guard import MAX_CHARS, MAX_CHARS_SUMMARY, StreamGuard
+from app.answer.passages import Passage
+from app.events import ContextUsed, ErrorEvent, Event, GenerationDone, Token
+from app.runtime.api import GenerationRequest, Message
+
+NOT_FOUND_WORDS = ("couldn't find", "could not find", "don't know", "do not know", "not mentioned",
+                   "no information", "not in the sources", "doesn't say", "does not say", "cannot find", "can't find")
+PASSAGE_CHARS = 1400  # of each passage in the prompt
+
+
+@dataclass
+class Phrased:
+    """What the model said that passed the checks, and why it stopped."""
+
+    sentences: list[str] = field(default_factory=list)  # shown, markers already final
+    unsupported: list[str] = field(default_factory=list)  # specifics refused
+    stopped: str = ""  # "", "repeating", "new turn", "too long", "unsupported", "cancelled", "error"
+    not_found: bool = False  # the model said the sources do not answer it
+    error: ErrorEvent | None = None
+    used: set[int] = field(default_factory=set)  # passages that backed a shown sentence
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences).strip()
+
+
+def user_message(question: str, passages: list[Passage]) -> str:
+    blocks = []
+    for i, p in enumerate(passages, start=1):
+        text = p.text if len(p.text) <= PASSAGE_CHARS else p.text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " …"
+        extra = f"\n{p.extra}" if p.extra else ""
+        blocks.append(f"[{i}] {p.heading}\n{agent_prompt._fence(text)}{extra}")
+    return (agent_prompt.load_prompt("answer_sources.md").replace("{sources}", "\n\n".join(blocks))
+            .replace("{question}", question))
+
+
+def phrase(
+    model: Any,
+    request: GenerationRequest,
+    passages: list[Passage],
+    context: list[grounding.Support],
+    cited: compose.Cited,
+    *,
+    emit: Callable[[Event], None],
+    show: Callable[[str], None],
+    register: Callable[[Any], None],
+    cancelled: Callable[[], bool],
+    summary: bool = False,
+    ground: bool = True,
+) -> Phrased:
+    """Run the generation; show each sentence that passes; stop at the first that does not.
+    ``ground=False`` (a question about the world, no sources) keeps the guard but not the check."""
+    supports = [grounding.Support(p.support_text()) for p in passages]
+    guard = StreamGuard(max_chars=MAX_CHARS_SUMMARY if summary else MAX_CHARS)
+    result = Phrased()
+    generation = model.generate(request)
+    register(generation)
+    if cancelled():
+        generation.cancel()
+
+    def take(sentences: list[str]) -> None:
+        for sentence in sentences:
+            if result.stopped:
+                return
+            lowered = sentence.lower()
+            if not ground:
+                result.sentences.append(sentence)
+                show(sentence)
+                continue
+            if any(w in lowered for w in NOT_FOUND_WORDS):
+                result.not_found = True
+                result.stopped = "not found"
+                return
+            check = grounding.check(sentence, supports, context)
+            if not check.ok:
+                result.unsupported.extend(s.text.rstrip(".") for s in check.unsupported)
+                result.stopped = "unsupported"
+                return
+            used = check.sources_used()
+            result.used |= used
+            shown = compose.renumber(sentence, passages, cited, used)
+            result.sentences.append(shown)
+            show(shown)
+
+    done: GenerationDone | None = None
+    for event in generation:
+        if isinstance(event, Token):
+            take(guard.feed(event.text))
+            if (guard.stopped or result.stopped) and not cancelled():
+                generation.cancel()
+        elif isinstance(event, GenerationDone):
+            done = event
+        elif isinstance(event, ContextUsed):
+            emit(event)
+        elif isinstance(event, ErrorEvent):
+            result.error = event
+            result.stopped = "error"
+    register(None)
+    if cancelled() or (done is not None and done.finish_reason == "cancelled" and not (guard.stopped or result.stopped)):
+        result.stopped = result.stopped or "cancelled"
+        return result
+    if not result.stopped:
+        take(guard.flush())
+    result.stopped = result.stopped or guard.stopped
+    return result
+
+
+def request_for(system: str, history: list[Message], question: str, passages: list[Passage], *,
+                conversation_id: str, request_id: str, max_tokens: int, temperature: float) -> GenerationRequest:
+    return GenerationRequest(
+        messages=[{"role": "system", "content": system}, *history,
+                  {"role": "user", "content": user_message(question, passages) if passages else question}],
+        max_tokens=max_tokens,
+        temperature=temperature,
+        conversation_id=conversation_id,
+        request_id=request_id,
+        model_role="answer",
+    )

@@ -1,0 +1,385 @@
+"""A question's turn: look things up (read-only, each step shown), answer from the data, check,
+and finish with the answer, its ``[n]`` markers and only the sources it used.
+
+Order of trust: a calendar question is answered from the events' fields, a contact question from
+the card's fields (both templates, no model); anything else from the passages that matched, by the
+answer model when it is strong enough (each sentence checked before it is shown) or else, and
+whenever the check fails, by a quote of the best passage. A question nothing answers gets an
+honest "I couldn't find that", never an invented value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.agent import prompt as agent_prompt
+from app.answer import calendar as cal
+from app.answer import compose, contacts, extractive, grounding, phrase, questions
+from app.answer import textnorm as tn
+from app.answer.lookups import Lookups
+from app.answer.passages import Passage, fields_of, from_record
+from app.answer.passages import build as build_passage
+from app.events import AnswerChecked, Citation, FinalAnswer, Token, TurnCancelled
+
+NOT_FOUND = "I couldn't find that in your mail, messages, calendar, contacts or notes."
+PHRASING_ENV = "HEARTH_ANSWER_PHRASING"  # "model", "quote" or "auto" (the model when it is not the fast one)
+OWNER_WORDS = ("me", "myself", "sam")
+# stems that say "calendar" rather than what the event is about
+CALENDAR_TERMS = frozenset(tn.stem(w) for w in tn.wordset("""
+calendar schedule agenda diary plan plans planned busy free booked event events meeting meetings appointment
+appointments anything something week weekend today tomorrow tonight month morning afternoon evening happening
+doing have on up coming upcoming this next
+"""))
+ROLE_WORDS = tn.wordset("""
+dentist doctor plumber landlord manager boss neighbour neighbor mom mum mother dad father brother sister
+brother-in-law sister-in-law colleague pharmacy hr partner friend wife husband aunt uncle cousin
+""")
+ROLE_STEMS = frozenset(tn.stem(w) for w in ROLE_WORDS)
+MAX_TOKENS = 160
+MAX_TOKENS_SUMMARY = 260
+
+
+@dataclass
+class Outcome:
+    text: str
+    method: str
+    cited: compose.Cited
+    passages: list[Passage] = field(default_factory=list)  # everything read (for taint)
+    unsupported: list[str] = field(default_factory=list)
+    streamed: bool = False  # the text already went out as tokens
+
+
+class Reader:
+    """Answers one question inside an agent turn (``agent`` gives model, memory, settings, store)."""
+
+    def __init__(self, agent: Any, turn: Any, question: str, conversation_id: str) -> None:
+        self.agent = agent
+        self.turn = turn
+        self.today = dt.date.today()
+        self.now = dt.datetime.now().astimezone()
+        self.q = questions.read(question, self.today)
+        self.conversation_id = conversation_id
+        self.lookups = Lookups(agent.memory, turn.emit, turn.turn_id)
+        self.history, self.taint = agent._history(conversation_id, native=True)
+        self.history = self.history[-6:]
+        self._cards: list[Any] | None = None
+        self.aliases: dict[str, tuple[str, ...]] = {}  # "Mom" -> ("Linda Rivera", "Linda")
+
+    # -- the turn ------------------------------------------------------------------------------
+    def run(self) -> None:
+        agent, turn = self.agent, self.turn
+        agent.conversations.append(self.conversation_id, {"role": "user", "content": self.q.text},
+                                   untrusted_sources=self.taint.sources)
+        outcome = self.answer()
+        if outcome is None:  # cancelled or failed; the event says which
+            return
+        if not outcome.streamed:
+            turn.emit(Token(request_id=f"{turn.turn_id}-answer", text=outcome.text))
+        self.taint.add_citations(p.citation for p in outcome.passages)
+        citations = outcome.cited.citations()
+        turn.emit(AnswerChecked(turn_id=turn.turn_id, method=outcome.method, unsupported=tuple(outcome.unsupported)))
+        agent.conversations.append(
+            self.conversation_id,
+            {"role": "assistant", "content": outcome.text, "citations": [c.to_dict() for c in citations]},
+            untrusted_sources=self.taint.sources)
+        turn.emit(FinalAnswer(turn_id=turn.turn_id, text=outcome.text, citations=citations))
+
+    def answer(self) -> Outcome | None:
+        q = self.q
+        if self.agent.memory is not None:
+            if q.calendar_range and q.range is not None:
+                return self.calendar_range()
+            if q.contact_field:
+                found = self.contact_answer()
+                if found is not None:
+                    return found
+            if q.wants == "person" and q.names:
+                found = self.who_is()
+                if found is not None:
+                    return found
+            if questions.EVENT_QUESTION.search(tn.fold(q.text)) or questions.CALENDAR_WORDS.search(tn.fold(q.text)):
+                found = self.event_answer()
+                if found is not None:
+                    return found
+        return self.from_passages()
+
+    # -- calendar --------------------------------------------------------------------------------
+    def calendar_range(self) -> Outcome:
+        span = self.q.range
+        assert span is not None
+        rows = self.lookups.calendar_range(span)
+        occurrences = sorted((o for o in map(cal.occurrence, rows) if o is not None), key=lambda o: o.start)
+        topic = [t for t in self.q.terms if t not in CALENDAR_TERMS and t not in extractive.GENERIC]
+        if topic:
+            about = [o for o in occurrences if set(topic) & {tn.stem(w) for w in tn.words(tn.fold(
+                f"{o.summary} {o.location}"))}]
+            occurrences = about or occurrences
+        cited = compose.Cited()
+        passages: dict[str, Passage] = {}
+        marks = []
+        for o in occurrences:
+            if o.group not in passages:
+                passages[o.group] = cal.passage(o, self.lookups.citation(o.record))
+            marks.append(cited.mark(passages[o.group]))
+        return Outcome(cal.range_answer(span, occurrences, marks), "calendar", cited, list(passages.values()))
+
+    def event_answer(self) -> Outcome | None:
+        """"When is my dentist appointment?": the event whose words the question shares, next occurrence."""
+        hits = self.agent.memory.search(self.q.text, k=4, source_types=["calendar"])
+        topic = {t for t in self.q.terms if t not in CALENDAR_TERMS and t not in extractive.GENERIC}
+        for hit in hits:
+            words = {tn.stem(w) for w in tn.words(tn.fold(f"{hit.title} {hit.snippet}"))}
+            if not topic or not (topic & words) or not all(tn.stem(n) in words for n in self.q.names):
+                continue
+            group = self._group_of(hit)
+            rows = self.lookups.calendar_series(group, hit.title)
+            occurrences = [o for o in map(cal.occurrence, rows) if o is not None]
+            if not occurrences:
+                continue
+            chosen, upcoming = cal.pick(occurrences, self.now)
+            cited = compose.Cited()
+            passage = cal.passage(chosen, self.lookups.citation(chosen.record))
+            return Outcome(cal.event_answer(chosen, cited.mark(passage), upcoming=upcoming), "calendar", cited,
+                           [passage])
+        return None
+
+    def _group_of(self, hit: Citation) -> str:
+        rows = self.agent.memory.item_chunks(hit.item_id)
+        return str(rows[0].meta.get("group") or hit.item_id) if rows else hit.item_id
+
+    # -- contacts --------------------------------------------------------------------------------
+    def cards_named(self) -> list[Any]:
+        """Contact cards for the names (or roles: "my dentist", "Mom") the question mentions."""
+        if self._cards is None:
+            self._cards = self._find_cards() if self.agent.memory is not None else []
+        return self._cards
+
+    def _find_cards(self) -> list[Any]:
+        cards: dict[str, Any] = {}
+        for name in self.q.names:
+            for row in self.lookups.contact(name):
+                cards.setdefault(str(row.meta.get("item_id")), row)
+                self._alias(name, row)
+        if cards:
+            return list(cards.values())
+        roles = [tn.stem(w) for w in tn.words(tn.fold(self.q.text)) if tn.stem(w) in ROLE_STEMS]
+        for role in roles:
+            for hit in self.lookups.search(role, k=3, source_types=("contact",), quiet=True):
+                rows = self.agent.memory.item_chunks(hit.item_id)
+                if rows and tn.stem(role) in {tn.stem(w) for w in tn.words(tn.fold(rows[0].text))}:
+                    cards.setdefault(hit.item_id, rows[0])
+                    for name in self.q.names:
+                        if tn.stem(name) == role:
+                            self._alias(name, rows[0])
+            if cards:
+                self.lookups._step("contact_lookup", f"Looked up your {role} in your contacts", role, len(cards))
+                return list(cards.values())
+        return []
+
+    def _alias(self, name: str, row: Any) -> None:
+        full = contacts.card_fields(row).get("name", "")
+        if full and tn.fold(full) != tn.fold(name):
+            self.aliases[name] = tuple(dict.fromkeys((*self.aliases.get(name, ()), full, full.split()[0])))
+
+    def cards_from_sources(self) -> tuple[list[Any], Passage | None]:
+        """"The neighbour who lent me the ladder": the people of the passage that answers, as cards."""
+        passages = [p for p in self.gather() if p.source_type in ("message", "mail", "calendar")]
+        quote = extractive.best(self.q, passages, wants="any", min_score=1.0)
+        if quote is None:
+            return [], None
+        for person in (quote.speaker, *quote.passage.citation.people):
+            name = person.split(" <")[0].strip()
+            if not name or name.lower() in OWNER_WORDS or tn.fold(name) == tn.fold(self._owner()):
+                continue
+            rows = self.lookups.contact(name)
+            if rows:
+                return rows[:1], quote.passage
+        return [], None
+
+    def _owner(self) -> str:
+        return str(getattr(getattr(self.agent.settings, "user", None), "name", "") or "")
+
+    def contact_answer(self) -> Outcome | None:
+        rows = self.cards_named()
+        via: Passage | None = None
+        if not rows and not questions.POSSESSIVE.search(self.q.text):
+            # "the neighbour who lent me the ladder"; never another person for "Aunt Rosa's birthday"
+            rows, via = self.cards_from_sources()
+        if not rows:
+            return None
+        cited = compose.Cited()
+        lead = ""
+        if via is not None:
+            name = fields_of(rows[0].meta).get("name") or str(rows[0].meta.get("title", ""))
+            lead = f"That's {name} {cited.mark(via)}. "
+        cards = []
+        passages = [via] if via else []
+        for row in rows:
+            p = from_record(row, self.lookups.citation(row))
+            passages.append(p)
+            cards.append((contacts.card_fields(row), cited.mark(p)))
+        text, found = contacts.answer(self.q.contact_field, cards)
+        return Outcome(lead + text, "contact" if found else "not_found", cited, passages)
+
+    def who_is(self) -> Outcome | None:
+        rows = self.cards_named()
+        if len(rows) != 1:
+            return None
+        fields = contacts.card_fields(rows[0])
+        cited = compose.Cited()
+        p = from_record(rows[0], self.lookups.citation(rows[0]))
+        parts = [x for x in (fields.get("title"), f"at {fields['org']}" if fields.get("org") else "") if x]
+        role = " ".join(parts)
+        bits = [f"{fields.get('name')} is in your contacts" + (f": {role}" if role else "")]
+        if fields.get("note"):
+            bits.append(f"your note on the card says “{fields['note']}”")
+        if fields.get("tel"):
+            bits.append(f"phone {fields['tel']}")
+        if fields.get("email"):
+            bits.append(f"e-mail {fields['email']}")
+        return Outcome("; ".join(bits) + f" {cited.mark(p)}.", "contact", cited, [p])
+
+    # -- passages --------------------------------------------------------------------------------
+    def gather(self) -> list[Passage]:
+        memory = self.agent.memory
+        if memory is None:
+            return []
+        hits = self.lookups.search(self.q.text, k=6)
+        seen = {h.item_id for h in hits}
+        for row in self.cards_named() if self.q.names or self._mentions_role() else []:
+            name = fields_of(row.meta).get("name") or str(row.meta.get("title", ""))
+            for h in self.lookups.search(self.q.text, k=3, person=name):
+                if h.item_id not in seen:
+                    seen.add(h.item_id)
+                    hits.append(h)
+        passages = [build_passage(memory, h) for h in hits]
+        present = set().union(*(extractive.stems_of(p.support_text()) for p in passages)) if passages else set()
+        for term in self.distinctive():  # a word no passage holds: look for it literally
+            if term in present:
+                continue
+            for row in memory.records(contains=term, limit=3):
+                if str(row.meta.get("item_id")) not in seen:
+                    seen.add(str(row.meta.get("item_id")))
+                    passages.append(build_passage(memory, memory.citation(row, 0.0)))
+        return passages
+
+    def distinctive(self) -> list[str]:
+        """The question's words that say what it is about (no question words, no generic ones)."""
+        return [t for t in self.q.terms if len(t) >= 3 and t not in extractive.GENERIC and t not in CALENDAR_TERMS]
+
+    def personal(self) -> bool:
+        """About the user's own life: "my", "I", a possessive name, a contact's name or role."""
+        if self.q.personal or self._mentions_role():
+            return True
+        return bool(self.q.names) and bool(self.cards_named())
+
+    def _mentions_role(self) -> bool:
+        return any(tn.stem(w) in ROLE_STEMS for w in tn.words(tn.fold(self.q.text)))
+
+    def phrasing(self) -> bool:
+        mode = os.environ.get(PHRASING_ENV, "auto")
+        if mode in ("model", "quote"):
+            return mode == "model"
+        roles = getattr(self.agent.model, "role_names", None)
+        return isinstance(roles, dict) and roles.get("answer", "") not in ("", roles.get("fast", ""))
+
+    def from_passages(self) -> Outcome | None:
+        q = self.q
+        passages = self.gather()
+        summary = q.wants == "summary"
+        quotes = extractive.summary(q, passages, aliases=self.aliases) if summary else []
+        quote = None if summary else extractive.best(q, passages, aliases=self.aliases)
+        relevant = bool(quotes or quote)
+        cited = compose.Cited()
+        if relevant and self.phrasing():
+            outcome = self.phrased(passages, cited, summary=summary)
+            if outcome is None or outcome.text:
+                return outcome
+            unsupported = outcome.unsupported
+        else:
+            unsupported = []
+        if quote is not None:
+            text = extractive.render(quote, cited.mark(quote.passage))
+            if unsupported:
+                text = f"I couldn't confirm {_listed(unsupported)} in your sources. " + text
+            return Outcome(text, "quote", cited, passages, unsupported)
+        if quotes:
+            text = "\n".join(extractive.render(x, cited.mark(x.passage)) for x in quotes)
+            return Outcome(text, "quote", cited, passages, unsupported)
+        about_data = any(t in extractive.stems_of(p.support_text()) for p in passages for t in self.distinctive())
+        if self.personal() or unsupported or about_data:
+            return Outcome(NOT_FOUND, "not_found", cited, [], unsupported)
+        return self.general()
+
+    def phrased(self, passages: list[Passage], cited: compose.Cited, *, summary: bool) -> Outcome | None:
+        settings = self.agent.settings
+        system = agent_prompt.system_prompt([], routed=False, override_file=settings.model.system_prompt_file)
+        request = phrase.request_for(system, self.history, self.q.text, passages[:5],
+                                     conversation_id=self.conversation_id, request_id=f"{self.turn.turn_id}-answer",
+                                     max_tokens=MAX_TOKENS_SUMMARY if summary else MAX_TOKENS,
+                                     temperature=settings.model.temperature)
+        streamed: list[str] = []
+        context = [grounding.Support(self.q.text)] + [grounding.Support(str(m.get("content", "")))
+                                                       for m in self.history]
+
+        def show(sentence: str) -> None:
+            self.turn.emit(Token(request_id=request.request_id, text=(" " if streamed else "") + sentence))
+            streamed.append(sentence)
+
+        result = phrase.phrase(self.agent.model, request, passages[:5], context, cited, emit=self.turn.emit,
+                               show=show, register=self._register, cancelled=lambda: self.turn.cancelled,
+                               summary=summary)
+        if result.error is not None:
+            self.turn.emit(result.error)
+            return None
+        if self.turn.cancelled:
+            self.turn.emit(TurnCancelled(turn_id=self.turn.turn_id))
+            return None
+        if result.sentences and result.unsupported:
+            note = f" (I couldn't confirm {_listed(result.unsupported)} in your sources, so I left it out.)"
+            show(note.strip())
+            return Outcome(result.text + note, "model", cited, passages[:5], result.unsupported, streamed=True)
+        if result.sentences:
+            return Outcome(result.text, "model", cited, passages[:5], streamed=True)
+        return Outcome("", "model", cited, passages[:5], result.unsupported)
+
+    def _register(self, generation: Any) -> None:
+        self.turn._generation = generation
+
+    def general(self) -> Outcome | None:
+        """A question about the world, not the user's data: the model answers, guarded, uncited."""
+        settings = self.agent.settings
+        system = agent_prompt.system_prompt([], routed=False, override_file=settings.model.system_prompt_file)
+        request = phrase.request_for(system, self.history, self.q.text, [], conversation_id=self.conversation_id,
+                                     request_id=f"{self.turn.turn_id}-answer", max_tokens=MAX_TOKENS,
+                                     temperature=settings.model.temperature)
+        streamed: list[str] = []
+
+        def show(sentence: str) -> None:
+            self.turn.emit(Token(request_id=request.request_id, text=(" " if streamed else "") + sentence))
+            streamed.append(sentence)
+
+        result = phrase.phrase(self.agent.model, request, [], [], compose.Cited(), emit=self.turn.emit, show=show,
+                               register=self._register, cancelled=lambda: self.turn.cancelled, ground=False)
+        if result.error is not None:
+            self.turn.emit(result.error)
+            return None
+        if self.turn.cancelled:
+            self.turn.emit(TurnCancelled(turn_id=self.turn.turn_id))
+            return None
+        if result.not_found or not result.text:
+            return Outcome(NOT_FOUND, "not_found", compose.Cited())
+        return Outcome(result.text, "general", compose.Cited(), streamed=True)
+
+
+def _listed(items: list[str]) -> str:
+    quoted = [f"“{x}”" for x in dict.fromkeys(items)]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def answer_turn(agent: Any, turn: Any, text: str, conversation_id: str) -> None:
+    """Run a question's turn (called by the agent loop for every question)."""
+    Reader(agent, turn, text, conversation_id).run()
