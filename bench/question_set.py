@@ -13,12 +13,16 @@ invented), and for "none" questions whether it said honestly that it could not f
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from bench.personal_corpus import Corpus, Event
 
 HONEST = ("couldn't find", "could not find", "can't find", "cannot find", "don't know", "do not know", "not sure",
           "no information", "isn't in", "is not in", "not in your", "couldn't confirm", "has none", "no record")
+
+
+REFUSED = re.compile(r"couldn't confirm (“[^”]*”(, | and )?)+")
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,7 @@ def judge(question: Question, answer: str, cited: list[tuple[str, str]], corpus:
     """The verdict on one answer; ``cited`` holds (source type, title) of the citations given."""
     from app.answer import grounding
 
+    answer = REFUSED.sub("", answer)  # "I couldn't confirm “9999”": said as not confirmed, not as fact
     text = _fold(answer)
     matches = [any(_fold(form) in text for form in group) for group in question.expect]
     honest = any(h in text for h in HONEST)

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 MARKUP = re.compile(r"</?\s*data\b[^>]*>|<\|[^|>]{1,40}\|>|</?tool_call>|</?(?:s|think)>|\[/?INST\]|<<SYS>>|<</SYS>>",
                     re.I)
 # a line that starts a new turn or a tool step: the answer is over at that point
-TURN_LINE = re.compile(r"(?:^|\n)\s*(?:user|assistant|system|human|ai|question|premise|action|arguments|"
-                       r"observation|thought|sources?|context)\s*:", re.I)
+TURN_LINE = re.compile(r"<\|(?:im_end|im_start|endoftext|eot_id|end)\|>|(?:^|\n|(?<=[.!?\]])\s)\s*(?:user|assistant|"
+                       r"system|human|ai|question|premise|action|arguments|observation|thought|sources?|context)\s*:",
+                       re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')\]]*(?:\s*\[\d{1,2}\])*\s+|\n+")
 MAX_CHARS = 700
 MAX_CHARS_SUMMARY = 1400
@@ -32,11 +33,8 @@ def _loops(text: str) -> bool:
 
 def clean(text: str) -> str:
     """The answer without prompt markup or a trailing new turn."""
-    text = MARKUP.sub("", text)
     m = TURN_LINE.search(text)
-    if m:
-        text = text[: m.start()]
-    return text
+    return MARKUP.sub("", text[: m.start()] if m else text)
 
 
 @dataclass
@@ -54,10 +52,9 @@ class StreamGuard:
         if self.stopped:
             return []
         self.buffer += piece
-        marked = MARKUP.sub("", self.buffer)
-        turn = TURN_LINE.search(marked)
+        turn = TURN_LINE.search(self.buffer)
         if turn:
-            self.buffer = marked[: turn.start()]
+            self.buffer = MARKUP.sub("", self.buffer[: turn.start()])
             self.stopped = "new turn"
             return self._take(final=True)
         out = self._take(final=False)

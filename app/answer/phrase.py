@@ -3,6 +3,7 @@ grounding check before it is shown, so an unsupported specific never reaches the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from app.runtime.api import GenerationRequest, Message
 NOT_FOUND_WORDS = ("couldn't find", "could not find", "don't know", "do not know", "not mentioned",
                    "no information", "not in the sources", "doesn't say", "does not say", "cannot find", "can't find")
 PASSAGE_CHARS = 1400  # of each passage in the prompt
+EMPTY = re.compile(r"^\W*((the|from|my|your) )?(source|sources|answer|reply|response|quote)?\W*$", re.I)
 
 
 @dataclass
@@ -74,6 +76,8 @@ def phrase(
             if result.stopped:
                 return
             lowered = sentence.lower()
+            if EMPTY.match(compose.MARKER.sub("", sentence)):
+                continue  # "The source: [1]" says nothing
             if not ground:
                 result.sentences.append(sentence)
                 show(sentence)

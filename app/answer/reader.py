@@ -17,7 +17,7 @@ from typing import Any
 
 from app.agent import prompt as agent_prompt
 from app.answer import calendar as cal
-from app.answer import compose, contacts, extractive, grounding, phrase, questions
+from app.answer import compose, contacts, extractive, grounding, phrase, questions, specifics
 from app.answer import textnorm as tn
 from app.answer.lookups import Lookups
 from app.answer.passages import Passage, fields_of, from_record
@@ -295,7 +295,8 @@ class Reader:
         relevant = bool(quotes or quote)
         cited = compose.Cited()
         if relevant and self.phrasing():
-            outcome = self.phrased(passages, cited, summary=summary)
+            fallback = quotes or ([quote] if quote else [])
+            outcome = self.phrased(passages, cited, summary=summary, fallback=fallback)
             if outcome is None or outcome.text:
                 return outcome
             unsupported = outcome.unsupported
@@ -310,11 +311,18 @@ class Reader:
             text = "\n".join(extractive.render(x, cited.mark(x.passage)) for x in quotes)
             return Outcome(text, "quote", cited, passages, unsupported)
         about_data = any(t in extractive.stems_of(p.support_text()) for p in passages for t in self.distinctive())
-        if self.personal() or unsupported or about_data:
+        if unsupported or (about_data and not self.history):
             return Outcome(NOT_FOUND, "not_found", cited, [], unsupported)
+        if self.personal() or about_data:
+            # nothing in the memory answers it; the conversation may ("My name is Ada." … "What is my
+            # name?"), so the model answers from it, and every specific must come from it
+            return self.general(grounded=True) if self.history else Outcome(NOT_FOUND, "not_found", cited)
         return self.general()
 
-    def phrased(self, passages: list[Passage], cited: compose.Cited, *, summary: bool) -> Outcome | None:
+    def phrased(self, passages: list[Passage], cited: compose.Cited, *, summary: bool,
+                fallback: list[extractive.Quote]) -> Outcome | None:
+        """The model's answer, sentence by sentence as each passes; when it stops at an unsupported
+        specific, or says nothing of what was asked, the quote follows it."""
         settings = self.agent.settings
         system = agent_prompt.system_prompt([], routed=False, override_file=settings.model.system_prompt_file)
         request = phrase.request_for(system, self.history, self.q.text, passages[:5],
@@ -338,19 +346,31 @@ class Reader:
         if self.turn.cancelled:
             self.turn.emit(TurnCancelled(turn_id=self.turn.turn_id))
             return None
-        if result.sentences and result.unsupported:
-            note = f" (I couldn't confirm {_listed(result.unsupported)} in your sources, so I left it out.)"
-            show(note.strip())
-            return Outcome(result.text + note, "model", cited, passages[:5], result.unsupported, streamed=True)
-        if result.sentences:
-            return Outcome(result.text, "model", cited, passages[:5], streamed=True)
-        return Outcome("", "model", cited, passages[:5], result.unsupported)
+        if not result.sentences:
+            return Outcome("", "model", cited, passages[:5], result.unsupported)
+        if (result.unsupported or not self._says_what_was_asked(result.text)) and fallback:
+            note = f"I couldn't confirm {_listed(result.unsupported)} in your sources. " if result.unsupported else ""
+            extra = note + "\n".join(extractive.render(x, cited.mark(x.passage)) for x in fallback)
+            show(extra)
+            return Outcome(f"{result.text} {extra}", "quote", cited, passages, result.unsupported, streamed=True)
+        if result.unsupported:
+            note = f"(I couldn't confirm {_listed(result.unsupported)} in your sources, so I left it out.)"
+            show(note)
+            return Outcome(f"{result.text} {note}", "model", cited, passages[:5], result.unsupported, streamed=True)
+        return Outcome(result.text, "model", cited, passages[:5], streamed=True)
+
+    def _says_what_was_asked(self, text: str) -> bool:
+        """The answer holds a value of the kind asked for (an amount for "how much", a code ...)."""
+        kinds = extractive.KIND_FOR.get(self.q.wants)
+        return not kinds or any(s.kind in kinds for s in specifics.extract(compose.MARKER.sub("", text)))
 
     def _register(self, generation: Any) -> None:
         self.turn._generation = generation
 
-    def general(self) -> Outcome | None:
-        """A question about the world, not the user's data: the model answers, guarded, uncited."""
+    def general(self, *, grounded: bool = False) -> Outcome | None:
+        """A question about the world, not the user's data: the model answers, guarded, uncited.
+        ``grounded``: a personal question only the conversation may answer; every specific must
+        occur in it or the question, else the answer is "I couldn't find that"."""
         settings = self.agent.settings
         system = agent_prompt.system_prompt([], routed=False, override_file=settings.model.system_prompt_file)
         request = phrase.request_for(system, self.history, self.q.text, [], conversation_id=self.conversation_id,
@@ -362,17 +382,24 @@ class Reader:
             self.turn.emit(Token(request_id=request.request_id, text=(" " if streamed else "") + sentence))
             streamed.append(sentence)
 
-        result = phrase.phrase(self.agent.model, request, [], [], compose.Cited(), emit=self.turn.emit, show=show,
-                               register=self._register, cancelled=lambda: self.turn.cancelled, ground=False)
+        context = [grounding.Support(self.q.text)] + [grounding.Support(str(m.get("content", "")))
+                                                       for m in self.history]
+        result = phrase.phrase(self.agent.model, request, [], context, compose.Cited(), emit=self.turn.emit,
+                               show=show, register=self._register, cancelled=lambda: self.turn.cancelled,
+                               ground=grounded)
         if result.error is not None:
             self.turn.emit(result.error)
             return None
         if self.turn.cancelled:
             self.turn.emit(TurnCancelled(turn_id=self.turn.turn_id))
             return None
-        if result.not_found or not result.text:
-            return Outcome(NOT_FOUND, "not_found", compose.Cited())
-        return Outcome(result.text, "general", compose.Cited(), streamed=True)
+        if result.not_found or result.unsupported or not result.text:
+            if streamed:  # what was shown stays; the rest could not be confirmed
+                show(NOT_FOUND)
+                return Outcome(result.text + " " + NOT_FOUND, "not_found", compose.Cited(), [],
+                               result.unsupported, streamed=True)
+            return Outcome(NOT_FOUND, "not_found", compose.Cited(), [], result.unsupported)
+        return Outcome(result.text, "model" if grounded else "general", compose.Cited(), streamed=True)
 
 
 def _listed(items: list[str]) -> str:

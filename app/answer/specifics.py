@@ -41,6 +41,14 @@ fourth fifth etc booked booking appointment meeting call dinner lunch breakfast 
 """)
 
 
+NAME_AFTER = re.compile(r"'s\b|\s+[A-Z][a-z]")  # "Smith's", "John Smith": a name even at the start
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip(" \"“'([")
+    return not before or before[-1] in ".!?:\n"
+
+
 @dataclass(frozen=True)
 class Specific:
     kind: str  # "email", "phone", "amount", "code", "date", "time", "weekday", "number", "name"
@@ -81,5 +89,7 @@ def extract(text: str) -> list[Specific]:
         word = m.group(0)
         if word.lower() in COMMON or word.lower() in tn.MONTHS or word.lower() in tn.WEEKDAYS:
             continue
+        if _opens_sentence(text, m.start()) and not NAME_AFTER.match(text, m.end()):
+            continue  # "Call her …", "Write to …": a capital that only opens a sentence
         found.append(Specific("name", word, m.start()))
     return sorted(found, key=lambda s: s.start)

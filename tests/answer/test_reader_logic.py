@@ -1,0 +1,100 @@
+"""The read path's logic with a scripted model: an invented value is refused and the passage
+that holds the real one is shown; a looping, markup-leaking generation is cut off early."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from app.agent.loop import Agent
+from app.answer.guard import StreamGuard
+from app.config import Settings
+from app.events import AnswerChecked, FinalAnswer, Token
+from tests.agent.scripted import ScriptedModel
+
+
+class EndlessModel(ScriptedModel):
+    """Repeats one phrase until cancelled (and counts how far it got)."""
+
+    def __init__(self, phrase: str) -> None:
+        super().__init__([])
+        self.phrase = phrase
+        self.sent = 0
+        self.cancelled = threading.Event()
+
+    def generate(self, request):
+        self.requests.append(request)
+        model = self
+
+        class Endless:
+            request_id = request.request_id
+
+            def __iter__(self):
+                from app.events import GenerationDone
+
+                while not model.cancelled.is_set() and model.sent < 2000:
+                    model.sent += 1
+                    yield Token(request_id=request.request_id, text=model.phrase)
+                yield GenerationDone(request_id=request.request_id, text="", finish_reason="cancelled",
+                                     prompt_tokens=1, cached_tokens=0, generation_tokens=model.sent,
+                                     time_to_first_token_s=0.0, prompt_tps=0.0, generation_tps=0.0,
+                                     peak_memory_gb=0.0)
+
+            def cancel(self):
+                model.cancelled.set()
+
+        return Endless()
+
+
+@pytest.fixture
+def phrasing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEARTH_ANSWER_PHRASING", "model")
+
+
+def test_an_invented_code_is_refused_and_the_real_one_quoted(phrasing, corpus_memory, tmp_path: Path) -> None:
+    model = ScriptedModel(["Marco says the garage door code is 9999 [1]. It is in the shed [2]."])
+    agent = Agent(model, memory=corpus_memory, settings=Settings(), cwd=tmp_path)
+    turn = agent.ask("What is the door code for Marco's garage?", conversation_id="invented", timeout=60)
+    text = turn.final.text
+    shown = "".join(e.text for e in turn.events if isinstance(e, Token))
+    assert shown.replace("I couldn't confirm “9999”", "").count("9999") == 0  # never stated as fact
+    assert text.startswith("I couldn't confirm “9999” in your sources.") and "door code is 4821" in text
+    assert [e.unsupported for e in turn.events if isinstance(e, AnswerChecked)] == [("9999",)]
+    assert [c.source_type for c in turn.final.citations] == ["message"]
+
+
+def test_a_supported_model_answer_gets_final_markers_and_only_its_sources(phrasing, corpus_memory,
+                                                                           tmp_path: Path) -> None:
+    def reply(request) -> str:
+        prompt = request.messages[-1]["content"]
+        n = next(i for i in range(1, 9) if f"[{i}] Messages with Marco Bellini" in prompt)
+        return f"The code is 4821 [{n}]."
+
+    agent = Agent(ScriptedModel([reply]), memory=corpus_memory, settings=Settings(), cwd=tmp_path)
+    turn = agent.ask("What is the door code for Marco's garage?", conversation_id="supported", timeout=60)
+    assert turn.final.text == "The code is 4821 [1]."
+    assert [c.source_type for c in turn.final.citations] == ["message"]
+    assert "<data>" in agent.model.requests[0].messages[-1]["content"]  # the passages went in fenced
+
+
+def test_a_looping_answer_is_stopped_early_and_shows_no_markup(phrasing, corpus_memory, tmp_path: Path) -> None:
+    model = EndlessModel("The FDA rejected lisinopril and the FDA rejected lisinopril <data> ")
+    agent = Agent(model, memory=corpus_memory, settings=Settings(), cwd=tmp_path)
+    turn = agent.ask("What did the pharmacy say about my prescription?", conversation_id="loop", timeout=60)
+    assert model.cancelled.is_set() and model.sent < 20  # cut off, not run to the token limit
+    assert isinstance(turn.final, FinalAnswer)
+    assert "<data>" not in turn.final.text and "FDA" not in turn.final.text
+    assert "Lisinopril 10 mg" in turn.final.text  # the quote of the pharmacy mail instead
+
+
+def test_the_guard_strips_markup_and_stops_a_new_turn() -> None:
+    guard = StreamGuard()
+    shown = guard.feed("Your refill is ready [1]. <|im_end|>Premise: the user wants") + guard.flush()
+    assert shown == ["Your refill is ready [1]."] and guard.stopped == "new turn"
+    guard = StreamGuard(max_chars=60)
+    shown = []
+    for piece in ["One sentence here. ", "Another one follows. ", "And a third one that goes past it. ", "More."]:
+        shown += guard.feed(piece)
+    assert guard.stopped == "too long" and len(" ".join(shown)) <= 60
