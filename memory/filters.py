@@ -19,8 +19,8 @@ DateLike = datetime | date | str | int | float | None
 PHONE = re.compile(r"^\+?[\d\s().\-/]+$")
 PHONE_TAIL = 9  # national numbers differ in front (trunk 0, country code), never in the last 9 digits
 INDEX_KEY = "people_index"  # digests of person keys, plain and per source type (see people_index)
-LEGACY_KEY = "people_keys"
-FIELD_PREFIX = "f_"  # an item's structured fields in chunk metadata (see Item.fields)  # the plain keys older stores kept (filtered with a slow $contains)
+LEGACY_KEY = "people_keys"  # the plain keys older stores kept (filtered with a slow $contains)
+FIELD_PREFIX = "f_"  # an item's structured fields in chunk metadata (see Item.fields)
 
 
 def is_phone(value: str) -> bool:

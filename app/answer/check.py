@@ -46,7 +46,9 @@ def check_answer(answer: str, question: str, citations: Sequence[Citation], cont
     if result.ok:
         return Checked(answer, "model")
     missing = tuple(result.unsupported)
-    quote = extractive.best(questions.read(question), passages) if passages else None
+    asked = questions.read(question)
+    wants = asked.contact_field if asked.contact_field in extractive.KIND_FOR else ""
+    quote = extractive.best(asked, passages, wants=wants) if passages else None
     if quote is None:
         return Checked(NOT_FOUND, "not_found", missing)
     mark = f"[{citations.index(quote.passage.citation) + 1}]"
