@@ -29,6 +29,7 @@ from memory.filters import (
     build_where,
     criteria,
     index_values,
+    is_phone,
     matcher,
     query_key,
     to_timestamp,
@@ -276,6 +277,26 @@ class Memory:
         rows = [Record(i, d or "", dict(m or {})) for i, d, m in
                 zip(got["ids"], got["documents"], got["metadatas"], strict=False)]
         return sorted(rows, key=lambda r: int(r.meta.get("chunk", 0)))
+
+    def contacts(self) -> list[dict[str, Any]]:
+        """Every contact card: ``{"name", "emails", "phones", "trusted", "item_id"}`` (for turning a
+        name in a request into an address)."""
+        self._check_open()
+        cards = {"$and": [{"source_type": "contact"}, {"chunk": 0}]}
+        found: list[dict[str, Any]] = []
+        with self._lock:
+            for page in store.pages(self.collection, where=cards, include=["metadatas"]):
+                for meta in page["metadatas"] or []:
+                    people = [str(p) for p in meta.get("people") or ()]
+                    emails = [p for p in people if "@" in p]
+                    phones = [p for p in people if "@" not in p and is_phone(p)]
+                    names = [p for p in people if p not in emails and p not in phones]
+                    name = names[0] if names else str(meta.get("title", ""))
+                    if name:
+                        found.append({"name": name, "emails": emails, "phones": phones,
+                                      "trusted": bool(meta.get("trusted", False)),
+                                      "item_id": str(meta.get("item_id", ""))})
+        return found
 
     def item_text(self, item_id: str) -> str:
         """The full stored text of one item, its chunks in order (overlaps included)."""

@@ -105,3 +105,60 @@ def tools_to_offer(request: str, available: Iterable[str]) -> list[str]:
     if is_question(request):  # a question is a read: nothing that creates, deletes, sends or runs
         offered = [name for name in offered if name in READ_TOOLS]
     return offered
+
+
+# --- explicit action requests: the tool, chosen with certainty before any model -----------------
+# Each entry: (tool, pattern over the request after a polite opening). The first that matches
+# wins, so "Remind me to email Priya" is a reminder and "Email Priya to remind her" a mail. A
+# pattern that needs something only the text can give (a path, a `command`) says so itself.
+_OPENING = (r"^\s*(?:(?:hey|hi|ok|okay)\s+hearth[,!.]?\s+)?(?:please[,]?\s+)?"
+            r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:i\s+(?:want|need|would\s+like|'d\s+like)\s+"
+            r"(?:you\s+)?to\s+)?(?:go\s+ahead\s+and\s+)?(?:also\s+)?")
+_PATHISH = r"(?:[\"'“‘]?[~.]?/\S+|~(?=\s|$)|[\w.-]+\.[A-Za-z0-9]{1,8}\b)"  # a quoted path may hold spaces
+ACTIONS: tuple[tuple[str, str], ...] = (
+    ("create_reminder", r"(?:remind\s+me\b|remember\s+to\b|(?:set|add|create|make|put\s+in)\s+(?:me\s+)?(?:a\s+|an\s+)?reminder\b"
+                        r"|(?:new\s+)?reminder\s*:)"),
+    ("run_command", r"(?:run|execute|exec|type)\b[^`]*`[^`]+`"),
+    ("draft_mail", r"(?:draft|write|compose|prepare|start)\s+(?:up\s+)?(?:an?\s+|the\s+)?(?:short\s+|quick\s+|new\s+)?"
+                   r"(?:e-?mail|mail|message\s+by\s+e-?mail)\b"),
+    ("send_mail", r"(?:(?:send|shoot|fire\s+off)\s+(?:an?\s+)?(?:quick\s+|short\s+)?(?:e-?mail|mail)\b"
+                  r"|send\b.*\bby\s+e-?mail\b|send\s+\S+@\S+"
+                  r"|send\s+(?:[A-Z][\w'-]*\s+){1,3}an?\s+(?:quick\s+|short\s+)?(?:e-?mail|mail)\b)"),
+    # "Email Jordan about …" says nothing about sending now: a draft, which the user sends themselves.
+    ("draft_mail", r"e-?mail\s+(?!address)\w"),
+    ("create_event", r"(?:(?:add|put|create|make|schedule|book|enter|block(?:\s+out)?|set\s+up|plan)\b.*"
+                     r"\b(?:calendar|agenda|diary|event|appointment|meeting)\b|schedule\b|(?:new\s+)?event\s*:)"),
+    ("remember", r"(?:remember\b(?!\s+to\b)|(?:don'?t|do\s+not)\s+forget\s+that\b|keep\s+in\s+mind\b|note\s+that\b|"
+                 r"make\s+a\s+note\s+that\b)"),
+    ("move_file", rf"(?:move|rename|mv)\s+.*{_PATHISH}"),
+    ("delete_files", rf"(?:delete|remove|trash|erase|rm)\s+.*{_PATHISH}"),
+    ("write_file", rf"(?:write|save|create|make|put|store|jot\s+down|add)\b.*(?:\b(?:to|in|into|at|as|called|named)"
+                   rf"\s+(?:a\s+file\s+)?{_PATHISH}|{_PATHISH}\s+(?:that|which|with|saying|containing))"),
+)
+_ACTIONS_RE = tuple((tool, re.compile(_OPENING + pattern, re.I | re.S)) for tool, pattern in ACTIONS)
+# Anywhere in the request (not only at its start): "Dentist on Friday at 3, put it in my calendar".
+_ANYWHERE = (
+    ("create_event", re.compile(r"\b(?:add|put)\s+(?:it|this|that)\s+(?:to|on|in|into)\s+(?:my\s+)?(?:calendar|agenda)",
+                                re.I)),
+    ("create_reminder", re.compile(r"\bremind\s+me\b", re.I)),
+)
+
+
+def action_tool(request: str, available: Iterable[str]) -> str:
+    """The one tool an explicit action request asks for ('' when the request is not one, or is a
+    question): "Add … to my calendar" is create_event, "Remind me …" create_reminder, "Draft an
+    email …" draft_mail, "Remember that …" remember, "Move A to B" move_file, "Run `…`"
+    run_command. The model is then asked only for the words the tool needs."""
+    text = request.strip()
+    names = set(available)
+    if not text or is_question(text):
+        return ""
+    for tool, pattern in _ACTIONS_RE:
+        if tool in names and pattern.match(text):
+            return tool
+    for tool, pattern in _ANYWHERE:
+        if tool in names and pattern.search(text):
+            return tool
+    if "run_command" in names and re.fullmatch(r"\s*`[^`]+`\s*[.!]?\s*", text):
+        return "run_command"
+    return ""

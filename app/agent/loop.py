@@ -38,7 +38,8 @@ from app.runtime.api import ChatModel, GenerationRequest, Message
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, validate
 from app.tools.registry import ToolRegistry, default_tools
 
-from . import grammar, intent, prompt, toolcall
+from . import actions, arguments, grammar, intent, prompt, toolcall
+from .people import directory_from
 from .steps import StepRecorder
 
 CANCELLED_BY_USER = "cancelled by the user"
@@ -238,6 +239,10 @@ class Agent:
         prompt_tools = [] if plain else all_tools
         gate = Gate(context=self.context, approver=self.approver, audit=self.audit, allow_rules=self.allow_rules,
                     timeout_s=settings.agent.approval_timeout_s)
+        planned = actions.plan(text, all_tools, self.memory) if self.preroute else None
+        if planned is not None:  # an explicit action request: its tool and stated arguments, no guessing
+            self._planned(turn, gate, planned, text, conversation_id, taint)
+            return
         new: list[Message] = [{"role": "user", "content": user_prompt}]
         steps = max(1, settings.agent.max_steps)
         seen: dict[str, str] = {}  # calls made this turn -> their result
@@ -272,7 +277,10 @@ class Agent:
             if offer:
                 parsed = toolcall.parse_routed(prefix + done.text) if routed else toolcall.parse_native(done.text)
             else:
-                parsed = toolcall.Answer(done.text.strip())
+                parsed = toolcall.parse_answer(done.text)
+                if isinstance(parsed, toolcall.Call):  # a call where only an answer may go: never shown as prose
+                    parsed = (toolcall.Invalid("only a reply in plain words may go here", done.text)
+                              if step < steps - 1 else toolcall.Answer(toolcall.without_calls(done.text)))
             if isinstance(parsed, toolcall.Answer):
                 # Every specific must come from a passage, the question or what the user and tools said
                 # (never from an earlier answer, which may have named a value it could not confirm).
@@ -295,6 +303,10 @@ class Agent:
                 new += [{"role": "assistant", "content": parsed.raw or parsed.tool},
                         {"role": "user", "content": "That tool call was not valid: " + "; ".join(problems) + "."}]
                 continue
+            # A date, path, address or command the request states is what the call carries.
+            if tool.name in arguments.STRUCTURED:
+                directory = directory_from(self.memory) if tool.family == "mail" else None
+                parsed.arguments, _changes = arguments.correct(tool.name, parsed.arguments, text, directory=directory)
             key = json.dumps([tool.name, parsed.arguments], sort_keys=True)
             if key in seen:  # the same call again: stop offering tools and ask for the answer
                 tools, schemas = [], {}
@@ -304,16 +316,59 @@ class Agent:
             outcome = self._act(turn, gate, tool, parsed.arguments, taint)
             if outcome is None:
                 return
-            args, output = outcome
+            args, output, ok, approved = outcome
             seen[key] = output[:200]
-            self.conversations.append(conversation_id, {"role": "assistant", "content": f"(used {tool.name})",
-                                                        "tool": tool.name, "arguments": args},
-                                      untrusted_sources=taint.sources)
-            self.conversations.append(conversation_id, {"role": "tool", "tool": tool.name, "content": output},
-                                      untrusted_sources=taint.sources)
+            self._record_call(conversation_id, tool.name, args, output, taint)
+            if tool.name not in intent.READ_TOOLS:  # one request, one proposal: say what happened, stop
+                self._say(turn, conversation_id, actions.outcome(tool.name, args, approved=approved, ok=ok,
+                                                                 output=output), taint)
+                return
             new += [prompt.call_message(tool.name, args, native=native),
                     prompt.tool_result_message(tool.name, output, native=native)]
         turn.emit(ErrorEvent(stage="agent", message="the step limit was reached without an answer"))
+
+    def _record_call(self, conversation_id: str, tool: str, args: dict[str, Any], output: str, taint: Taint) -> None:
+        self.conversations.append(conversation_id, {"role": "assistant", "content": f"(used {tool})",
+                                                    "tool": tool, "arguments": args}, untrusted_sources=taint.sources)
+        self.conversations.append(conversation_id, {"role": "tool", "tool": tool, "content": output},
+                                  untrusted_sources=taint.sources)
+
+    def _say(self, turn: Turn, conversation_id: str, text: str, taint: Taint) -> None:
+        """End the turn with Hearth's own words (an outcome, or a question back to the user)."""
+        self.conversations.append(conversation_id, {"role": "assistant", "content": text},
+                                  untrusted_sources=taint.sources)
+        turn.emit(Token(request_id=f"{turn.turn_id}-said", text=text))
+        turn.emit(FinalAnswer(turn_id=turn.turn_id, text=text, citations=()))
+
+    def _planned(self, turn: Turn, gate: Gate, planned: actions.Plan, text: str, conversation_id: str,
+                 taint: Taint) -> None:
+        """An explicit action request: one proposal with the stated arguments, then its outcome in words."""
+        draft, tool = planned.draft, self.tools.get(planned.tool)
+        if tool is None or draft.ask:
+            self._say(turn, conversation_id, draft.ask or f"{planned.tool} is not available.", taint)
+            return
+        args = dict(draft.fields)
+        if draft.fill:
+            request = actions.fill_request(text, tool, draft, conversation_id=conversation_id,
+                                           request_id=f"{turn.turn_id}-fill", temperature=self.settings.model.temperature)
+            hidden = toolcall.AnswerStream(True)
+            hidden.decided = "call"  # the JSON of the fields is never shown as text
+            done = self._generate(turn, request, hidden)
+            if done is None:
+                return
+            args = actions.filled(draft, done.text)
+        taint.add(draft.untrusted)
+        problems = validate(tool.parameters, args)
+        if problems:
+            self._say(turn, conversation_id, f"I could not prepare {tool.name}: {'; '.join(problems)}.", taint)
+            return
+        outcome = self._act(turn, gate, tool, args, taint)
+        if outcome is None:
+            return
+        ran, output, ok, approved = outcome
+        self._record_call(conversation_id, tool.name, ran, output, taint)
+        self._say(turn, conversation_id, actions.outcome(tool.name, ran, approved=approved, ok=ok, output=output),
+                  taint)
 
     def _generate(self, turn: Turn, request: GenerationRequest, stream: toolcall.AnswerStream) -> GenerationDone | None:
         if turn.cancelled:
@@ -349,8 +404,9 @@ class Agent:
         return done
 
     def _act(self, turn: Turn, gate: Gate, tool: Tool, arguments: dict[str, Any],
-             taint: Taint) -> tuple[dict[str, Any], str] | None:
-        """Gate and run one call; returns (arguments that ran or were refused, output for the model)."""
+             taint: Taint) -> tuple[dict[str, Any], str, bool, bool] | None:
+        """Gate and run one call; returns (arguments that ran or were refused, output for the model, whether
+        it succeeded, whether it was approved)."""
         action_id = f"a-{uuid.uuid4().hex[:8]}"
         verdict = gate.review(turn_id=turn.turn_id, action_id=action_id, tool=tool, arguments=arguments, taint=taint,
                               emit=turn.emit, cancelled=turn._cancel)
@@ -379,4 +435,4 @@ class Agent:
         if turn.cancelled:
             turn.emit(TurnCancelled(turn_id=turn.turn_id))
             return None
-        return verdict.arguments, output
+        return verdict.arguments, output, ok, verdict.approved

@@ -49,14 +49,15 @@ def test_read_only_tool_runs_and_its_result_is_fed_back_fenced(tmp_path: Path) -
     assert "<data" in second[-1]["content"] and "buy tide pods" in second[-1]["content"]
 
 
-def test_a_denied_action_goes_back_as_cancelled_by_the_user(tmp_path: Path) -> None:
+def test_a_denied_action_ends_the_turn_in_words_without_a_second_proposal(tmp_path: Path) -> None:
     victim = tmp_path / "car.txt"
-    model = ScriptedModel([f'Action: write_file\nArguments: {{"path": "{victim}", "content": "buy a car"}}',
-                           "Action: answer\nOK, I did not do it."])
+    call = f'Action: write_file\nArguments: {{"path": "{victim}", "content": "buy a car"}}'
+    model = ScriptedModel([call, call.replace("buy a car", "buy a bike"), "Action: answer\nOK."])
     turn = make_agent(model, tmp_path, lambda r: ApprovalDecision("denied")).ask("x", timeout=10)
     result = next(e for e in turn.events if isinstance(e, ActionResult))
     assert not result.ok and result.output == CANCELLED_BY_USER and not victim.exists()
-    assert CANCELLED_BY_USER in model.requests[1].messages[-1]["content"]
+    assert len(model.requests) == 1 and kinds(turn).count("ActionProposed") == 1
+    assert turn.final is not None and "did not write" in turn.final.text and "declined" in turn.final.text
     assert kinds(turn)[-1] == "FinalAnswer"
 
 
@@ -223,7 +224,7 @@ def test_the_pre_router_offers_tools_only_when_the_words_ask_for_an_action(tmp_p
     # An action request: only its family; a call outside it is refused before the gate.
     model = ScriptedModel(['Action: send_mail\nArguments: {"to": ["a@b.c"], "subject": "s", "body": "b"}',
                            "Action: answer\nok"])
-    turn = make_agent(model, tmp_path, preroute=True).ask("Delete the file ~/x.txt", timeout=10)
+    turn = make_agent(model, tmp_path, preroute=True).ask("Tidy up the file ~/x.txt", timeout=10)
     assert model.requests[0].assistant_prefix == "Action:"
     assert not any(e.kind == "ActionProposed" for e in turn.events)
     assert "no tool named send_mail is available" in model.requests[1].messages[-1]["content"]

@@ -1,0 +1,130 @@
+"""Explicit action requests, planned without guessing: the tool from the words, the arguments from
+the request, the model only for what needs language, and the outcome said in words.
+
+"Add … to my calendar", "Remind me …", "Write a note to …", "Draft an email to …", "Remember that
+…", "Move A to B" and "Run `…`" select their tool with certainty (:func:`app.agent.intent.action_tool`).
+Dates, paths, addresses, commands and quoted text come from :mod:`app.agent.arguments`; the model
+writes only a title or a mail's subject and body, constrained to a JSON object of those fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.agent import grammar, intent, when
+from app.agent.arguments import Draft, extract
+from app.agent.people import Directory, directory_from
+from app.runtime.api import GenerationRequest, Message
+from app.tools.base import Tool
+
+# What each tool's call is, in words, for the sentence that ends the turn.
+_DOING = {
+    "create_event": "add “{title}” to your calendar",
+    "create_reminder": "add the reminder “{title}”",
+    "remember": "remember that",
+    "write_file": "write {path}",
+    "move_file": "move {source} to {destination}",
+    "delete_files": "move {paths} to the Trash",
+    "run_command": "run `{command}`",
+    "draft_mail": "save the draft to {to}",
+    "send_mail": "send the mail to {to}",
+}
+_FIELD_HINTS = {
+    "title": "a short title in the user's words",
+    "subject": "the subject line of the mail, a few words",
+    "body": "the text of the mail, written for the recipient, signed by nobody",
+    "content": "the text of the note",
+}
+FILL_MAX_TOKENS = 200
+
+
+@dataclass
+class Plan:
+    """An explicit request's tool and what the request itself states for it."""
+
+    tool: str
+    draft: Draft
+
+
+def plan(text: str, tools: list[Tool], memory: Any = None, *, now: dt.datetime | None = None) -> Plan | None:
+    """The plan for an explicit action request, or None for anything else (questions included)."""
+    name = intent.action_tool(text, [t.name for t in tools])
+    if not name:
+        return None
+    directory = directory_from(memory) if name in ("draft_mail", "send_mail") else Directory()
+    return Plan(name, extract(name, text, now=now, directory=directory))
+
+
+def fill_request(text: str, tool: Tool, draft: Draft, *, conversation_id: str, request_id: str,
+                 temperature: float = 0.0) -> GenerationRequest:
+    """A generation that writes only ``draft.fill``, as one JSON object (grammar-constrained)."""
+    props = tool.parameters.get("properties", {})
+    schema = {"type": "object", "properties": {k: props.get(k, {"type": "string"}) for k in draft.fill},
+              "required": list(draft.fill)}
+    known = json.dumps(draft.fields, ensure_ascii=False)
+    wanted = "; ".join(f'"{k}": {_FIELD_HINTS.get(k, k)}' for k in draft.fill)
+    messages: list[Message] = [
+        {"role": "system", "content": "You write the missing words of an action the user asked for. Reply with one "
+                                      "JSON object and nothing else. Use the user's own words where you can."},
+        {"role": "user", "content": f"The user asked: {text}\nAlready known for {tool.name}: {known}\n"
+                                    f"Write these fields: {wanted}"},
+    ]
+    factory = grammar.processor_factory(lambda: [*grammar.object_elems(schema), grammar.End()],
+                                        max_tokens=FILL_MAX_TOKENS, copy_from=text)
+    return GenerationRequest(messages=messages, max_tokens=FILL_MAX_TOKENS, temperature=temperature,
+                             conversation_id=f"{conversation_id}-fill", logits_processors=factory,
+                             request_id=request_id, model_role="answer")
+
+
+def filled(draft: Draft, generated: str) -> dict[str, Any]:
+    """The call's arguments: what the request states, then the model's words for the rest."""
+    try:
+        value = json.loads(generated[generated.find("{"):]) if "{" in generated else {}
+    except ValueError:
+        value = {}
+    written = {k: v for k, v in value.items() if k in draft.fill and v not in ("", None)} if isinstance(value, dict) \
+        else {}
+    return {**written, **draft.fields}
+
+
+def _doing(tool: str, arguments: dict[str, Any]) -> str:
+    values = {k: (", ".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in arguments.items()}
+    try:
+        return _DOING.get(tool, f"use {tool}").format_map(_Missing(values))
+    except (KeyError, ValueError):
+        return f"use {tool}"
+
+
+class _Missing(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def _when_words(tool: str, arguments: dict[str, Any]) -> str:
+    key = "start" if tool == "create_event" else "due" if tool == "create_reminder" else ""
+    stated = when.parse_iso(str(arguments.get(key, ""))) if key and arguments.get(key) else None
+    return f" on {when.spoken(*stated)}" if stated else ""
+
+
+def outcome(tool: str, arguments: dict[str, Any], *, approved: bool, ok: bool, output: str) -> str:
+    """The sentence that ends an action's turn: done, declined or failed, never a new proposal."""
+    doing = _doing(tool, arguments) + _when_words(tool, arguments)
+    if not approved:
+        reason = output.removeprefix("not run: ").strip()
+        if reason and reason != "cancelled by the user":
+            return f"I did not {doing}: {reason}."
+        return f"OK, I did not {doing}, as you declined it."
+    if not ok:
+        return f"I could not {doing}: {output.removeprefix('failed: ').strip()}"
+    done = f"Done: I {_past(doing)}."
+    return done
+
+
+def _past(doing: str) -> str:
+    verb, _, rest = doing.partition(" ")
+    past = {"add": "added", "remember": "remembered", "write": "wrote", "move": "moved", "run": "ran",
+            "save": "saved", "send": "sent", "use": "used"}.get(verb, verb)
+    return f"{past} {rest}".strip()

@@ -1,0 +1,75 @@
+"""Explicit action requests become the right call with the arguments the request states.
+
+The logic of routing and extraction on its own; test_actions_real_model.py runs the same through
+the real agent, the real default models and a real memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.agent import arguments, intent, when
+from app.agent.people import Directory, Person
+
+NOW = dt.datetime(2026, 12, 4, 10, 0)  # a Friday
+TOOLS = ["create_event", "create_reminder", "draft_mail", "send_mail", "remember", "write_file", "move_file",
+         "delete_files", "run_command", "read_file", "list_files", "search_files"]
+PEOPLE = Directory([Person("Priya Raman", ("priya.raman@example.com",)), Person("Alex Morgan", ("alex.morgan@example.org",)),
+                    Person("Alex Chen", ("alex.chen@acme-robotics.example",))])
+
+
+# --- logic ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("request_text", "tool"), [
+    ("Add an event to my calendar: Dentist on December 15, 2026 at 4:15 PM", "create_event"),
+    ("Put lunch with Marco on my calendar for tomorrow at noon", "create_event"),
+    ("Remind me to call mom on Sunday at 6 PM", "create_reminder"),
+    ("Write a note to ~/Documents/notes/x.md that says: buy milk", "write_file"),
+    ("Draft an email to Priya saying the slides are ready", "draft_mail"),
+    ("Email Jordan about the cost estimate", "draft_mail"),
+    ("Send an email to Priya saying hi", "send_mail"),
+    ("Remember that my locker code is 4412", "remember"),
+    ("Move ~/Downloads/report.pdf to ~/Documents/", "move_file"),
+    ("Run `ls -la ~/Documents`", "run_command"),
+    ("When is my dentist appointment?", ""),
+    ("What did Priya say about the slides?", ""),
+    ("Do I have anything on my calendar tomorrow?", ""),
+])
+def test_an_explicit_request_selects_its_tool_and_a_question_none(request_text: str, tool: str) -> None:
+    assert intent.action_tool(request_text, TOOLS) == tool
+
+
+def test_dates_resolve_against_today_in_the_users_zone() -> None:
+    def start(text: str) -> str:
+        stated = when.find_when(text, NOW)
+        assert stated is not None, text
+        return stated.start_text() + (f"/{stated.end_text()}" if stated.end else "")
+
+    assert start("Dentist on December 15, 2026 at 4:15 PM") == "2026-12-15T16:15"
+    assert start("Yoga on Saturday, January 9 from 9:30 to 10:15 AM") == "2027-01-09T09:30/2027-01-09T10:15"
+    assert start("call mom tomorrow at 9") == "2026-12-05T09:00"
+    assert start("water the plants next Tuesday") == "2026-12-08"
+    assert start("standup at 9:30 for 45 minutes") == "2026-12-05T09:30/2026-12-05T10:15"  # 9:30 has passed
+
+
+def test_paths_and_said_text_are_copied_exactly() -> None:
+    draft = arguments.extract("write_file", 'Write a note to /tmp/a b/x.md that says: "Keep  the spaces!"', now=NOW)
+    assert draft.fields["path"] == "/tmp/a"  # an unquoted path ends at a space ...
+    draft = arguments.extract("write_file", 'Write a note to "/tmp/a b/x.md" that says: "Keep  the spaces!"', now=NOW)
+    assert draft.fields == {"path": "/tmp/a b/x.md", "content": "Keep  the spaces!"}  # ... a quoted one does not
+    draft = arguments.extract("move_file", "Move ~/Downloads/q3.pdf to ~/Documents/work/", now=NOW)
+    assert draft.fields == {"source": "~/Downloads/q3.pdf", "destination": "~/Documents/work/"}
+
+
+def test_a_name_is_the_contacts_address_and_an_ambiguous_one_is_a_question() -> None:
+    draft = arguments.extract("draft_mail", "Draft an email to Priya saying the slides are ready", directory=PEOPLE)
+    assert draft.fields["to"] == ["priya.raman@example.com"] and draft.fields["body"] == "the slides are ready"
+    draft = arguments.extract("draft_mail", "Draft an email to Alex saying hi", directory=PEOPLE)
+    assert not draft.fields.get("to") and "Alex Morgan" in draft.ask and "Alex Chen" in draft.ask
+
+
+def test_a_model_call_that_disagrees_with_the_request_is_corrected() -> None:
+    text = "Add an event to my calendar: Dentist on December 15, 2026 at 4:15 PM"
+    fixed, changes = arguments.correct("create_event", {"title": "Dentist", "start": "2025-12-15T16:00"}, text, now=NOW)
+    assert fixed["start"] == "2026-12-15T16:15" and changes
