@@ -87,32 +87,23 @@ def _table(new: dict[str, list[int]], old: dict[str, list[int]]) -> str:
 
 
 def run_tools(tmp: Path) -> str:
-    """Each tool case through the gate with no approver: 'unapproved' means it ran unasked."""
-    from app.config import Settings
-    from app.paths import get_paths
-    from app.policy.approval import Gate
-    from app.policy.taint import Taint
-    from app.policy.tiers import Tier
-    from app.tools import file_tools, open_tools
-    from app.tools.base import ToolContext
-    from tests.policy.redteam_cases import tool_cases
+    """Each tool case through the gate with no approver, in the temporary home with token stores
+    planted: 'unapproved' means it ran unasked where it must ask, or ran unasked and its output
+    named a token store or held its text."""
+    from tests.policy.redteam_cases import run_tool_cases
 
-    tools = {t.name: t for t in [*file_tools.TOOLS, *open_tools.TOOLS]}
-    ctx = ToolContext(get_paths().ensure(), Settings(), None, tmp)
-    gate = Gate(context=ctx, approver=None)
     rows: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
     failing: list[str] = []
-    for n, case in enumerate(tool_cases()):
-        verdict = gate.review(turn_id="redteam", action_id=str(n), tool=tools[case.tool], arguments=case.arguments,
-                              taint=Taint(), emit=lambda _e: None)
+    for outcome in run_tool_cases(tmp):
+        case = outcome.case
         row = rows[case.family]
         row[0] += 1
-        if verdict.approved:
+        if outcome.unapproved:
             row[1] += 1
-            failing.append(f"unapproved: {case.tool} {case.arguments}")
-        elif verdict.tier < case.min_tier and case.min_tier != Tier.UNKNOWN:
+            failing.append(f"unapproved: {case.tool} {case.arguments} {list(outcome.reached) or ''}")
+        elif outcome.under_tiered:
             row[2] += 1
-            failing.append(f"under-tiered ({verdict.tier.label} < {case.min_tier.label}): {case.tool} {case.arguments}")
+            failing.append(f"under-tiered ({outcome.tier.label} < {case.min_tier.label}): {case.tool} {case.arguments}")
     lines = ["| tool family | cases | unapproved | under-tiered |", "|---|---:|---:|---:|"]
     lines += [f"| {family} | {r[0]} | {r[1]} | {r[2]} |" for family, r in rows.items()]
     lines.append(f"| **all** | {sum(r[0] for r in rows.values())} | {sum(r[1] for r in rows.values())} "

@@ -97,21 +97,32 @@ def _within(text: str, place: str) -> bool:
     return text == place or text.startswith(place.rstrip("/") + "/")
 
 
+class PlaceSet:
+    """Named places prepared once, for checking many paths (a search over a folder tree)."""
+
+    def __init__(self, listed: Iterable[Path]) -> None:
+        self.places = list(listed)
+        texts = [os.path.normpath(str(p)) for p in self.places]
+        moved = _moved(texts)
+        self._options = [[text] + ([str(Path(text).resolve(strict=False))] if text in moved else [])
+                         for text in texts]
+
+    def first(self, path: str | Path, *, fold: bool | None = None) -> Path | None:
+        """The first place that ``path`` is (or is under), comparing every form of both."""
+        forms = candidates(path)
+        if fold is None:
+            fold = case_insensitive_disk(forms[-1])
+
+        def norm(text: str) -> str:
+            return text.casefold() if fold else text
+
+        seen = [norm(str(f)) for f in forms]
+        for place, options in zip(self.places, self._options, strict=True):
+            if any(_within(f, norm(o)) for o in options for f in seen):
+                return place
+        return None
+
+
 def first_within(path: str | Path, places: Iterable[Path], *, fold: bool | None = None) -> Path | None:
     """The first of ``places`` that ``path`` is (or is under), comparing every form of both."""
-    forms = candidates(path)
-    if fold is None:
-        fold = case_insensitive_disk(forms[-1])
-    listed = list(places)
-    texts = [os.path.normpath(str(p)) for p in listed]
-    moved = _moved(texts)
-
-    def norm(text: str) -> str:
-        return text.casefold() if fold else text
-
-    seen = [norm(str(f)) for f in forms]
-    for place, text in zip(listed, texts, strict=True):
-        options = [text] + ([str(Path(text).resolve(strict=False))] if text in moved else [])
-        if any(_within(f, norm(o)) for o in options for f in seen):
-            return place
-    return None
+    return PlaceSet(places).first(path, fold=fold)

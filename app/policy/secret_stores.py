@@ -174,20 +174,32 @@ def store_paths(home: Path | None = None, system: str | None = None, *, every_sy
     return out
 
 
+class Matcher:
+    """:func:`find_store` for many paths: the stores gathered once (a search over a folder tree)."""
+
+    def __init__(self, home: Path | None = None, fold: bool | None = None) -> None:
+        listed = store_paths(home, every_system=True)
+        self._what = dict(listed)
+        self._places = places.PlaceSet(p for p, _ in listed)
+        self._fold = fold
+
+    def find(self, path: str | Path) -> str | None:
+        hit = self._places.first(path, fold=self._fold)
+        if hit is not None:
+            return self._what[hit]
+        for form in places.candidates(path):
+            name = form.name.casefold()
+            if name in SECRET_NAMES or name.endswith(SECRET_SUFFIXES):
+                return "keys or passwords"
+        return None
+
+
 def find_store(path: str | Path, *, home: Path | None = None, fold: bool | None = None) -> str | None:
     """What secret ``path`` holds (a store, inside one, or a secret file name), or None.
 
     Stores of both systems count: a macOS store name on Linux is still a store worth asking about.
     """
-    listed = store_paths(home, every_system=True)
-    hit = places.first_within(path, [p for p, _ in listed], fold=fold)
-    if hit is not None:
-        return dict(listed)[hit]
-    for form in places.candidates(path):
-        name = form.name.casefold()
-        if name in SECRET_NAMES or name.endswith(SECRET_SUFFIXES):
-            return "keys or passwords"
-    return None
+    return Matcher(home, fold).find(path)
 
 
 def is_secret(path: str | Path, *, home: Path | None = None, fold: bool | None = None) -> bool:

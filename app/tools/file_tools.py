@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+import stat
 from pathlib import Path
 from typing import Any
 
-from app.policy import pathrisk, provenance
+from app.policy import pathrisk, places, provenance, secret_stores
 from app.policy.tiers import Risk, Tier
 from app.tools import safe_fs, trash
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string, truncate
@@ -85,18 +86,28 @@ def _read(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
 
 # -- search ----------------------------------------------------------------------------------
 def _search(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
+    """Names and text under a folder. Secret stores (and links into them) are never opened nor named:
+    a search of the home folder for "token" must not answer from ``~/.config/gh``, and a query is
+    an oracle on a file's text, so one search after another could spell a key out."""
     root = _path(args, ctx)
     query = str(args.get("query", "")).lower()
     if not query:
         raise ToolError("the search needs some text to look for")
+    secrets = secret_stores.Matcher(fold=places.case_insensitive_disk(root))
     hits: list[str] = []
+    skipped = 0
     for dirpath, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        kept = [d for d in dirs if not d.startswith(".") and not secrets.find(Path(dirpath) / d)]
+        skipped += len(dirs) - len(kept) - sum(d.startswith(".") for d in dirs)
+        dirs[:] = kept
         for name in files:
             p = Path(dirpath) / name
+            if secrets.find(p):
+                skipped += 1
+                continue
             if query in name.lower():
                 hits.append(f"{pathrisk.display(p)} (name)")
-            elif p.stat().st_size < 1_000_000 and not name.startswith("."):
+            elif not name.startswith(".") and _small_regular_file(p):
                 try:
                     if query in p.read_text(encoding="utf-8", errors="ignore").lower():
                         hits.append(f"{pathrisk.display(p)} (contents)")
@@ -107,7 +118,19 @@ def _search(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
         if len(hits) >= 50:
             break
     label = provenance.folder_label(root)
-    return ToolOutput(True, "\n".join(hits) or "no matches", untrusted_sources=(label,) if label else ())
+    text = "\n".join(hits) or "no matches"
+    if skipped:
+        text += f"\n({skipped} secret store(s) skipped: keys, passwords and tokens are never searched)"
+    return ToolOutput(True, text, untrusted_sources=(label,) if label else ())
+
+
+def _small_regular_file(path: Path) -> bool:
+    """A regular file under 1 MB (a pipe or device could block or never end)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size < 1_000_000
 
 
 # -- write -----------------------------------------------------------------------------------

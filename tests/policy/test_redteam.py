@@ -56,3 +56,31 @@ def test_a_repository_that_names_a_program_makes_git_ask(tmp_path: Path, fake_ho
     assert not canary.exists()
     subprocess.run(["git", "status", "--short"], cwd=project, check=True, capture_output=True)
     assert canary.exists()  # the canary works: plain git does run it
+
+
+def test_tool_red_team(tmp_path: Path, fake_home: Path) -> None:
+    """Every tool case through the gate with no approver: nothing that must ask runs, and a search of a
+    folder holding token stores (directly, deeper, or through a link) runs but never reaches one."""
+    outcomes = rc.run_tool_cases(tmp_path)
+    assert len(outcomes) >= 55
+    assert [(o.case.tool, o.case.arguments, o.reached) for o in outcomes if o.unapproved] == []
+    assert [(o.case.tool, o.case.arguments, o.tier.label) for o in outcomes if o.under_tiered] == []
+    searched = [o for o in outcomes if o.case.tool == "search_files" and o.ran]
+    assert {o.case.arguments["path"] for o in searched} >= {"~", "~/.config", "~/Library", "~/Documents"}
+
+
+def test_a_search_of_the_home_folder_still_finds_the_persons_files(tmp_path: Path, fake_home: Path) -> None:
+    """Skipping secret stores does not hide the person's own files, and says what it skipped."""
+    from app.config import Settings
+    from app.paths import get_paths
+    from app.tools import file_tools
+    from app.tools.base import ToolContext
+
+    rc.plant_token_stores()
+    (fake_home / "Documents" / "taxes.txt").write_text("my token for the tax office portal\n")
+    search = next(t for t in file_tools.TOOLS if t.name == "search_files")
+    ctx = ToolContext(get_paths().ensure(), Settings(), None, tmp_path)
+    out = search.execute({"path": "~", "query": "token"}, ctx).output
+    assert "~/Documents/taxes.txt (contents)" in out
+    assert rc.CANARY not in out and ".vault-token" not in out and "token-notes" not in out
+    assert "secret store(s) skipped" in out
