@@ -28,6 +28,7 @@ PERSISTENCE_SYSTEM = (
     "/etc/zshrc", "/etc/zprofile", "/etc/rc.local",
 )
 USER_BIN = ("bin", ".local/bin")
+_SYSTEM_BIN = ("/bin", "/sbin", "/usr/", "/opt/", "/System/", "/Library/")
 SYNCED = (
     "Dropbox", "Library/CloudStorage", "Library/Mobile Documents", "iCloud Drive", "OneDrive", "Google Drive",
     "GoogleDrive", "My Drive", "Nextcloud", "ownCloud", "pCloud Drive", "Box", "Box Sync", "MEGA",
@@ -44,9 +45,12 @@ def _home() -> Path:
     return Path(os.path.expanduser("~"))
 
 
-def path_folders() -> list[Path]:
-    """The absolute folders on ``$PATH`` now, plus ``~/bin`` and ``~/.local/bin``."""
+def path_folders(*, system: bool = True) -> list[Path]:
+    """The absolute folders on ``$PATH`` now, plus ``~/bin`` and ``~/.local/bin``; without ``system``,
+    only those outside the system folders (``/usr/bin`` and the like)."""
     out = [Path(p) for p in os.environ.get("PATH", "").split(os.pathsep) if p and os.path.isabs(p)]
+    if not system:
+        out = [p for p in out if not str(p).startswith(_SYSTEM_BIN)]
     out.extend(_home() / b for b in USER_BIN)
     return out
 
@@ -79,8 +83,12 @@ def _task_setting(forms: list[Path], fold: bool) -> str:
     return ""
 
 
-def write_place(path: Path) -> tuple[Tier, str] | None:
-    """The tier and reason for writing ``path`` when it is a place whose files run later or sync away."""
+def write_place(path: Path, *, system_bin: bool = True) -> tuple[Tier, str] | None:
+    """The tier and reason for writing ``path`` when it is a place whose files run later or sync away.
+
+    ``system_bin=False`` leaves out the folders on PATH that belong to the system (for a path a
+    command merely names: ``/usr/bin/python3`` is a program to run, not a place it writes).
+    """
     forms = places.candidates(path)
     fold = places.case_insensitive_disk(forms[-1])
     shown = str(path).replace(str(_home()), "~", 1)
@@ -90,7 +98,7 @@ def write_place(path: Path) -> tuple[Tier, str] | None:
         len(forms[-1].parts) > 1 and forms[-1].parent.name.casefold() in ("crontabs", "cron.d")
     ):
         return Tier.CREDENTIALS, f"It changes {shown}, which runs programs at log-in or when a shell starts."
-    bin_dir = places.first_within(path, path_folders(), fold=fold)
+    bin_dir = places.first_within(path, path_folders(system=system_bin), fold=fold)
     if bin_dir is not None:
         return Tier.CREDENTIALS, (f"It writes into {bin_dir}, a folder on PATH: a program there can stand in for "
                                   "commands you run.")

@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from app.policy import pathrisk
+from app.policy import pathrisk, run_places
 from app.policy.shell_grammar import (
     check_find,
     check_git,
@@ -120,6 +120,49 @@ def _classify_script(text: str, cwd: str, risk: Risk, depth: int) -> None:
 
 
 def _classify_command(cmd: SimpleCommand, cwd: str, risk: Risk, depth: int) -> None:
+    own = Risk()
+    _classify_parts(cmd, cwd, own, depth)
+    if own.tier > Tier.READ_ONLY:  # it asks: a run place it names is a place it may write
+        _check_named_run_places(cmd, cwd, own)
+    risk.merge(own)
+
+
+# A path inside a word: after an option letter (``-o~/.bashrc``), an ``=`` (``of=~/.bashrc``), a quote or
+# a program's text (``awk '{print > "~/.bashrc"}'``, ``sed 'w ~/.bashrc'``).
+_FRAGMENT_SPLIT = re.compile(r"[\s'\"=,;<>|&()`{}]+")
+_GLUED_OPTION = re.compile(r"^-{1,2}[A-Za-z][\w-]*(?=[~/])")
+
+
+def _check_named_run_places(cmd: SimpleCommand, cwd: str, risk: Risk) -> None:
+    """Raise to the write tier of any login item, start-up file, PATH folder, task setting or secret
+    store that the command names anywhere in its arguments, in whatever option or program text.
+
+    Options that write (``uniq IN OUT``, ``tree -o FILE``, ``sort -o``, ``split``, ``sed 'w FILE'``) are
+    too many to list; a command that asks anyway is judged by the worst place it could write.
+    """
+    home = str(pathrisk.home())
+    for word, dynamic in zip(cmd.words[1:], cmd.dynamic[1:], strict=False):
+        if dynamic and word.startswith("/"):
+            word = "~" + word  # ``$HOME/.zshrc`` (or any variable before ``/.zshrc``): judged as in the home folder
+        for fragment in _FRAGMENT_SPLIT.split(word):
+            fragment = _GLUED_OPTION.sub("", fragment)
+            if not fragment or "://" in fragment or fragment.startswith("-"):
+                continue
+            if not (fragment.startswith(("~", "/", ".")) or "/" in fragment):
+                continue
+            path = pathrisk.resolve(fragment, cwd)
+            if str(path) == home:
+                continue
+            if pathrisk.is_credential_path(path):
+                risk.raise_to(Tier.CREDENTIALS, f"It names {pathrisk.display(path)}, which holds credentials, and "
+                                                "may write it.")
+                continue
+            place = run_places.write_place(path, system_bin=False)
+            if place is not None:
+                risk.raise_to(place[0], f"It names {pathrisk.display(path)} and may write it. {place[1]}")
+
+
+def _classify_parts(cmd: SimpleCommand, cwd: str, risk: Risk, depth: int) -> None:
     for redirect in cmd.redirects:
         if redirect.dynamic:
             risk.raise_to(Tier.UNKNOWN, "It redirects to a file whose name is only known when it runs.")

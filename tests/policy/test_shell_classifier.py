@@ -275,3 +275,24 @@ def test_issue_19_families_ask(command: str, tmp_path: Path, fake_home: Path) ->
 @pytest.mark.parametrize("command", ["git branch -D main", "git reflog expire --all", "git stash", "rm -rf ~/Documents"])
 def test_destructive_git_is_destructive(command: str, tmp_path: Path) -> None:
     assert classify_shell(command, tmp_path, git_safe=True).tier >= Tier.DESTRUCTIVE
+
+
+@pytest.mark.parametrize("command", [
+    "uniq notes.md ~/.bashrc", "tree -o ~/Library/LaunchAgents/x.plist", "sort -o ~/.zshrc notes.md",
+    "sort -o~/.zshrc notes.md", "split -l 1 notes.md ~/.local/bin/ls", "csplit -f ~/bin/git notes.md 1",
+    "iconv -f utf8 -t utf8 -o ~/.config/autostart/x.desktop notes.md", "xxd -r notes.md ~/.profile",
+    "sed 'w ~/.bashrc' notes.md", "awk '{print > \"~/.zshrc\"}' notes.md", "dd if=notes.md of=~/.bashrc",
+    "git diff --output=~/.bashrc", "info -o ~/Library/LaunchAgents/x.plist ls", "base64 -d -o $HOME/.zshrc notes.md",
+    "echo | xargs cp notes.md ~/.bashrc", "uniq notes.md ~/.ssh/authorized_keys",
+])
+def test_a_write_through_an_option_into_a_run_place_is_at_the_credentials_tier(command: str, tmp_path: Path,
+                                                                               fake_home: Path) -> None:
+    """As a redirection into the same place is: an option that writes is as good as ``>``."""
+    (tmp_path / "notes.md").write_text("x\n")
+    risk = classify_shell(command, tmp_path)
+    assert risk.tier == Tier.CREDENTIALS, (command, risk.tier.label, risk.reasons)
+
+
+def test_naming_a_system_program_does_not_raise_a_command_to_credentials(tmp_path: Path, fake_home: Path) -> None:
+    assert classify_shell("/usr/bin/env python3 -c 1", tmp_path).tier == Tier.UNKNOWN
+    assert classify_shell("cat ~/.bashrc", tmp_path).tier == Tier.READ_ONLY  # only a command that asks is raised
