@@ -37,7 +37,8 @@ from memory.filters import (
 from memory.idle_compactor import IdleCompactor
 from memory.ingest import Ingestor
 from memory.items import SOURCE_TYPES
-from memory.lock import MemoryLock
+from memory.lock import MemoryLock, MemoryLocked
+from memory.share import MemoryServer, SharedMemory
 from memory.sources import KINDS, detect_kind, scan_path
 from memory.state import State, digest
 
@@ -93,7 +94,7 @@ def _snippet(text: str) -> str:
 class Memory:
     """The user's life context: search it, add to it, forget parts of it."""
 
-    def __init__(self, paths: Paths, settings: MemorySettings) -> None:
+    def __init__(self, paths: Paths, settings: MemorySettings, *, serve: bool = True) -> None:
         self.paths = paths
         self.settings = settings
         self.folder = paths.memory_dir
@@ -120,6 +121,12 @@ class Memory:
             self._file_lock.release()
             raise
         self.state = State(self.folder)
+        self._server: MemoryServer | None = None
+        if serve:  # other Hearth processes (the CLI while the app runs) use it through this one
+            try:
+                self._server = MemoryServer(self, self.folder)
+            except (OSError, HearthError):
+                self._server = None
 
     def _people_index(self) -> store.PeopleIndex:
         embedded = self.settings.backend == "embedded"
@@ -610,6 +617,9 @@ class Memory:
         if self._closed:
             return
         self._closing.set()  # a compaction copying beside the store stops at its next page
+        if self._server is not None:
+            self._server.close()  # first: a peer's call in flight finishes before the store closes
+            self._server = None
         if self._idle_compactor is not None:
             self._idle_compactor.stop()
         with self._compacting, self._lock:
@@ -634,9 +644,17 @@ class Memory:
         self.close()
 
 
-def open_memory(paths: Paths | None = None, settings: MemorySettings | None = None) -> Memory:
-    """Open (creating if needed) the user's memory. Raises HearthError if another Hearth holds it."""
+def open_memory(paths: Paths | None = None, settings: MemorySettings | None = None) -> Memory | SharedMemory:
+    """Open (creating if needed) the user's memory, or, when another Hearth process holds it
+    (the app, while a ``hearth`` command runs), use it through that process. Raises
+    :class:`MemoryLocked` only when the process that holds it does not answer."""
     paths = paths or get_paths()
     if settings is None:
         settings = load_settings(paths).memory
-    return Memory(paths, settings)
+    try:
+        return Memory(paths, settings)
+    except MemoryLocked as locked:
+        try:
+            return SharedMemory(paths, settings)
+        except HearthError:
+            raise locked from None

@@ -181,11 +181,12 @@ def test_bad_inputs_never_lose_what_is_stored(mem, tmp_path: Path) -> None:
 
 
 def test_second_instance_gets_a_clear_error(mem) -> None:
-    from memory.api import open_memory
+    """The store has one owner; others go through it (``open_memory``, tests/memory/test_memory_shared.py)."""
+    from memory.api import Memory
     from memory.lock import MemoryLocked
 
     with pytest.raises(MemoryLocked, match="another Hearth is using the memory"):
-        open_memory(get_paths(), MemorySettings(embedding="onnx"))
+        Memory(get_paths(), MemorySettings(embedding="onnx"))
     mem.remember("still works after the refused second open")
     assert mem.collection.count() == 1
 
