@@ -43,7 +43,9 @@ def _summary(entry: dict[str, Any]) -> str:
             first = first[len("failed: ") :]
         return f"{state}: {first}{undo}"
     if kind == "execution":
-        return f"ran (arguments hash {str(entry.get('arguments_hash', ''))[:12]})"
+        box = str(entry.get("sandbox") or "")
+        where = " with no sandbox" if box == "none" else f" in the {box} sandbox" if box else ""
+        return f"ran{where} (arguments hash {str(entry.get('arguments_hash', ''))[:12]})"
     if kind == "refused":
         return f"refused: {entry.get('reason', '')}"
     if kind == "approval_requested":

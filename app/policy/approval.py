@@ -244,7 +244,12 @@ class Gate:
                       reason=f"changed since approval: {', '.join(moved[:3])}")
             raise ApprovalRefused(f"{moved[0]} changed since you approved this (it was replaced or became a link), "
                                   "so it was not run")
-        self._log("execution", action_id=verdict.action_id, tool=tool.name, arguments_hash=verdict.arguments_hash)
+        ran_in: dict[str, str] = {}
+        if tool.family == "shell":  # which OS sandbox bounds the command ("none": it runs with all your rights)
+            backend = sandbox.active()
+            ran_in["sandbox"] = backend.name if backend is not None else "none"
+        self._log("execution", action_id=verdict.action_id, tool=tool.name, arguments_hash=verdict.arguments_hash,
+                  **ran_in)
         # The tool acts on the places the panel showed, and checks them again as it opens them.
         self.context.approved = identity.Snapshot(dict(verdict.leads_to), dict(verdict.identities))
         try:

@@ -49,28 +49,38 @@ def _preview(args: dict[str, Any], ctx: ToolContext) -> str:
     return f"$ {args.get('command', '')}\n(in {_cwd(args, ctx)})\n{scope}"
 
 
-def _argv(command: str, args: dict[str, Any], ctx: ToolContext, scratch: str) -> list[str]:
+def _argv(command: str, args: dict[str, Any], ctx: ToolContext, scratch: str,
+          stage: str) -> tuple[list[str], sandbox.Scope | None]:
+    """The command line to run, and the scope it runs with (None: no sandbox)."""
     backend = sandbox.active()
     inner = ["/bin/sh", "-c", command]
     if backend is None:
-        return inner  # only reached after a person approved it: nothing runs unasked without a sandbox
+        return inner, None  # only reached after a person approved it: nothing runs unasked without a sandbox
     scope = _scope(args, ctx)
     sandbox.prepare(scope)
-    return sandbox.wrap(inner, scope=scope, cwd=Path(_cwd(args, ctx)), scratch=Path(scratch), backend=backend)
+    return sandbox.wrap(inner, scope=scope, cwd=Path(_cwd(args, ctx)), scratch=Path(scratch), backend=backend,
+                        stage=Path(stage)), scope
 
 
 def _execute(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     command = str(args.get("command", ""))
     if not command.strip():
         raise ToolError("the command is empty")
-    with tempfile.TemporaryDirectory(prefix="hearth-scratch-") as scratch:
+    # The staging folder (new paths, see app/policy/sandbox/staging.py) is not inside scratch: the
+    # command must not reach it except through the folder it stands in for.
+    with tempfile.TemporaryDirectory(prefix="hearth-scratch-") as scratch, \
+            tempfile.TemporaryDirectory(prefix="hearth-stage-") as stage:
+        argv, scope = _argv(command, args, ctx, scratch, stage)
         try:
-            proc = subprocess.Popen(_argv(command, args, ctx, scratch), cwd=_cwd(args, ctx), stdout=subprocess.PIPE,
+            proc = subprocess.Popen(argv, cwd=_cwd(args, ctx), stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=git_environment(),
                                     start_new_session=True)
         except OSError as exc:
             raise ToolError(f"could not run the command: {exc}") from exc
         result = _collect(proc, ctx)
+        problems = sandbox.finish(scope, Path(stage)) if scope is not None else []
+    if problems:
+        result = dataclasses.replace(result, output=result.output + "\n(" + "; ".join(problems) + ")")
     # What a command prints may come from anywhere (a downloaded file, a cloned repository, the
     # network): it is data, not instructions, and it taints the rest of the turn.
     label = command if len(command) <= 60 else command[:57] + "..."

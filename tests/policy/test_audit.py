@@ -88,3 +88,33 @@ def test_undo_a_delete_through_the_log(tmp_path: Path, fake_home: Path) -> None:
     with pytest.raises(HearthError, match="cannot be undone"):
         undo_action(log, "a-10", registry, ctx)
     assert json.loads(log.path.read_text().splitlines()[-1])["kind"] == "result"
+
+
+@pytest.mark.parametrize("setting", ["", "none"])
+def test_the_log_records_which_sandbox_ran_each_command(setting: str, tmp_path: Path, fake_home: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Each command's execution entry names its sandbox (or "none"), and ``hearth audit`` shows it."""
+    from app.cli import main
+    from app.policy import sandbox
+    from app.policy.approval import ApprovalDecision, Gate
+    from app.policy.taint import Taint
+    from app.tools import shell_tool
+
+    monkeypatch.setenv(sandbox.detect.ENV, setting)
+    backend = sandbox.active()
+    if setting == "" and backend is None:
+        pytest.skip("no sandbox works on this computer")
+    expected = backend.name if backend is not None else "none"
+    paths = get_paths().ensure()
+    ctx = ToolContext(paths, Settings(), None, tmp_path)
+    gate = Gate(context=ctx, approver=lambda r: ApprovalDecision("approved"), audit=AuditLog(paths=paths))
+    args = {"command": "echo hi > out.txt"}
+    verdict = gate.review(turn_id="t", action_id="a-1", tool=shell_tool.TOOL, arguments=args, taint=Taint(),
+                          emit=lambda e: None)
+    assert gate.execute(verdict, shell_tool.TOOL, args).ok
+    ran = [e for e in AuditLog(paths=paths).read().entries if e["kind"] == "execution"]
+    assert [e.get("sandbox") for e in ran] == [expected]
+    assert main(["audit"]) == 0
+    shown = capsys.readouterr().out
+    assert ("with no sandbox" if expected == "none" else f"in the {expected} sandbox") in shown

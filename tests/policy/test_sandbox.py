@@ -128,6 +128,48 @@ def test_a_named_start_up_file_is_writable_when_approved() -> None:
 
 
 @needs_bwrap
+def test_a_new_path_is_all_an_approved_command_adds_to_its_folder() -> None:
+    """The folder a new file goes into stays read-only: nothing else appears there, nothing in it
+    changes or goes away, and what is in it can still be read."""
+    scope = Scope(new=(Path("{home}/Documents/new.txt"),), named=(Path("{home}/Documents/new.txt"),))
+    payload = ("cat ~/Documents/notes.txt; echo hi > ~/Documents/new.txt; echo x > ~/Documents/other.txt; "
+               "echo bad > ~/Documents/notes.txt; rm -f ~/Documents/notes.txt; mv ~/Documents/notes.txt ~/n; "
+               "mkdir ~/Documents/sub; ln -s ~/.ssh ~/Documents/keys")
+    out = run_with_canaries(payload, scope=scope)
+    assert out.touched == ["home/Documents/new.txt"], (out.touched, out.stderr)
+    assert "groceries" in out.stdout  # the folder's files are still there to read
+
+
+@needs_bwrap
+def test_a_new_folder_is_all_an_approved_mkdir_adds() -> None:
+    scope = Scope(new=(Path("{home}/Documents/proj"),))
+    payload = ("mkdir -p ~/Documents/proj/src && echo a > ~/Documents/proj/src/main.py; mkdir ~/Documents/other; "
+               "echo x >> ~/.bashrc; echo x > ~/Library/LaunchAgents/e.plist")
+    out = run_with_canaries(payload, scope=scope, cwd=".")
+    assert out.touched == ["home/Documents/proj", "home/Documents/proj/src", "home/Documents/proj/src/main.py"], \
+        (out.touched, out.stderr)
+
+
+@needs_bwrap
+def test_an_approved_command_through_the_tool_adds_only_its_new_path(tmp_path: Path, fake_home: Path) -> None:
+    """Through the gate and the tool: ``mkdir ~/Documents/proj`` makes the folder, and a file the command
+    does not name (``$HOME/Documents/sneaky.txt``) is not made next to it."""
+    docs = fake_home / "Documents"
+    docs.mkdir()
+    (docs / "keep.txt").write_text("mine")
+    asked: list[Any] = []
+    gate = _gate(tmp_path, lambda r: asked.append(r) or ApprovalDecision("approved"))
+    args = {"command": 'mkdir ~/Documents/proj && touch ~/Documents/proj/a.txt; touch "$HOME/Documents/sneaky.txt"; '
+                       'rm -f "$HOME/Documents/keep.txt"', "cwd": str(fake_home)}
+    verdict = gate.review(turn_id="t", action_id="a", tool=shell_tool.TOOL, arguments=args, taint=Taint(),
+                          emit=lambda e: None)
+    assert verdict.approved and "~/Documents/proj (new; nothing else in ~/Documents)" in asked[0].preview
+    out = gate.execute(verdict, shell_tool.TOOL, args)
+    assert (docs / "proj" / "a.txt").is_file(), out.output
+    assert sorted(p.name for p in docs.iterdir()) == ["keep.txt", "proj"], out.output
+
+
+@needs_bwrap
 def test_task_settings_stay_read_only_inside_a_writable_folder() -> None:
     scope = Scope(writable=(Path("{home}/proj"),))
     out = run_with_canaries("echo a > new.txt; echo x > .git/hooks/pre-commit; echo y >> .git/config",
@@ -141,13 +183,19 @@ def test_scope_of_an_approved_command_is_what_it_names(fake_home: Path) -> None:
     home = str(fake_home)  # the working folder: the home folder itself is never writable as such
     docs = fake_home / "Documents"
     assert command_scope("tee ~/Documents/a.txt", home, Tier.REVERSIBLE).writable == (docs / "a.txt",)
-    # A new file: the folder it is created in; a file that is deleted: its folder.
-    assert command_scope("cp ~/Documents/a.txt ~/Documents/b.txt", home, Tier.REVERSIBLE).writable == (docs,)
+    # A new file: exactly it, its folder staying read-only; a file that is deleted: its folder.
+    copy = command_scope("cp ~/Documents/a.txt ~/Documents/b.txt", home, Tier.REVERSIBLE)
+    assert copy.writable == (docs / "a.txt",) and copy.new == (docs / "b.txt",)
     assert command_scope("rm ~/Documents/a.txt", home, Tier.DESTRUCTIVE).writable == (docs,)
     scope = command_scope("echo x > ~/Documents/a.txt; echo y > ~/log.txt", home, Tier.REVERSIBLE)
     # A redirection's new file is created just before the run: that file, not the home folder.
     assert scope.writable == (docs / "a.txt", fake_home / "log.txt") and scope.create == (fake_home / "log.txt",)
-    assert command_scope("touch ~/new.txt", home, Tier.REVERSIBLE).writable == (fake_home,)  # shown so
+    touch = command_scope("touch ~/new.txt", home, Tier.REVERSIBLE)  # not the home folder
+    assert touch.writable == () and touch.new == (fake_home / "new.txt",)
+    deep = command_scope("mkdir -p ~/Documents/a/b", home, Tier.REVERSIBLE)  # the first new part
+    assert deep.writable == () and deep.new == (docs / "a",)
+    assert command_scope("mkdir -p ~/a/b", home, Tier.REVERSIBLE).new == ()  # nothing deep into the home folder
+    assert command_scope("touch new.txt", str(docs), Tier.REVERSIBLE).new == ()  # the working folder is writable
     # A word that only looks like a path does not open the home folder.
     (fake_home / "proj").mkdir()
     assert command_scope("git -C ~/proj commit -m fix/typo", home, Tier.REVERSIBLE).writable == (fake_home / "proj",)
@@ -270,6 +318,14 @@ def test_seatbelt_profile_allows_exactly_the_approved_scope(tmp_path: Path) -> N
     agent = tmp_path / "launchd.x" / "Listeners"
     with_agent = _profile(tmp_path, scope, [agent])
     assert with_agent.index(f'(deny network-outbound (subpath "{agent}"))') > with_agent.index("(allow network*)")
+
+
+def test_seatbelt_profile_allows_a_new_path_but_not_its_folder(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    text = _profile(tmp_path, Scope(new=(tmp_path / "docs" / "new.txt",)), [])
+    writes = next(line for line in text.splitlines() if line.startswith("(allow file-write*"))
+    assert f'(subpath "{tmp_path}/docs/new.txt")' in writes
+    assert f'"{tmp_path}/docs")' not in writes
 
 
 def test_seatbelt_strings_escape_quotes_and_backslashes(tmp_path: Path) -> None:

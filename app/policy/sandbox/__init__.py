@@ -8,6 +8,7 @@ Where no sandbox works, nothing runs without asking (see :func:`unboxed_reason`)
 from app.policy.sandbox.detect import Backend, active, describe, unboxed_reason
 from app.policy.sandbox.run import wrap
 from app.policy.sandbox.scope import Scope, command_scope, describe_scope, prepare
+from app.policy.sandbox.staging import finish
 
-__all__ = ["Backend", "Scope", "active", "command_scope", "describe", "describe_scope", "prepare", "unboxed_reason",
+__all__ = ["Backend", "Scope", "active", "command_scope", "describe", "describe_scope", "finish", "prepare", "unboxed_reason",
            "wrap"]

@@ -6,14 +6,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from app.policy.sandbox import staging
 from app.policy.sandbox.scope import Scope
 
 PROGRAM = "bwrap"
 
 
 def argv(inner: list[str], *, scope: Scope, scratch: Path, cwd: Path, hidden: list[Path],
-         protected: list[Path], program: str = PROGRAM) -> list[str]:
-    """``bwrap … -- inner``. Later mounts cover earlier ones, so hiding comes last and always wins."""
+         protected: list[Path], program: str = PROGRAM, stage: Path | None = None) -> list[str]:
+    """``bwrap … -- inner``. Later mounts cover earlier ones, so hiding comes last and always wins.
+
+    The folders that get a new entry (``scope.new``) are staged under ``stage`` first (see
+    :mod:`app.policy.sandbox.staging`); without ``stage`` no new entry can be made.
+    """
     # No capabilities: run by root, bwrap would otherwise keep them, and the command could unmount
     # what hides a secret store or remount the system writable.
     out = [program, "--cap-drop", "ALL", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
@@ -21,6 +26,8 @@ def argv(inner: list[str], *, scope: Scope, scratch: Path, cwd: Path, hidden: li
            "--new-session"]
     if not scope.network:
         out.append("--unshare-net")
+    if stage is not None:
+        out += staging.mounts(scope, stage)
     out += ["--bind", str(scratch), str(scratch)]
     for path in scope.writable:
         out += ["--bind", str(path), str(path)]

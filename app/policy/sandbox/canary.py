@@ -19,6 +19,7 @@ from pathlib import Path
 from app.policy.sandbox.detect import Backend, active
 from app.policy.sandbox.run import wrap
 from app.policy.sandbox.scope import Scope, prepare
+from app.policy.sandbox.staging import finish
 
 SECRETS = {
     ".ssh/id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\nCANARY-SSH-KEY\n-----END OPENSSH PRIVATE KEY-----\n",
@@ -157,13 +158,15 @@ def run_with_canaries(command: str, *, scope: Scope | None = None, cwd: str = "D
                 return tuple(Path(str(p).replace("{home}", str(home))) for p in paths)
 
             resolved = Scope(at_home(scope.writable), at_home(scope.readable_secrets), scope.network,
-                             at_home(scope.named), at_home(scope.create))
+                             at_home(scope.named), at_home(scope.create), at_home(scope.new))
+            stage = root / "stage"  # outside scratch and the home: reached only through the staged folder
+            stage.mkdir()
             inner = ["/bin/sh", "-c", text]
             env = {**os.environ, "HOME": str(home), "HEARTH_HOME": str(hearth), "TMPDIR": str(scratch),
                    "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local/share"),
                    "SSH_AUTH_SOCK": str(root / "run" / "agent.sock")}
             argv = (wrap(inner, scope=resolved, cwd=workdir, scratch=scratch, backend=backend, home=home,
-                         extra_hidden=[hearth], env=env) if sandboxed and backend else inner)
+                         extra_hidden=[hearth], env=env, stage=stage) if sandboxed and backend else inner)
             before = _snapshot([home, hearth])
             if sandboxed:
                 prepare(resolved)
@@ -173,6 +176,8 @@ def run_with_canaries(command: str, *, scope: Scope | None = None, cwd: str = "D
                 code, out, err = proc.returncode, proc.stdout, proc.stderr
             except subprocess.TimeoutExpired as exc:
                 code, out, err = -1, str(exc.stdout or ""), "timed out"
+            if sandboxed and backend:
+                err += "".join(f"\n({p})" for p in finish(resolved, stage))
             after = _snapshot([home, hearth])
             agent.close()
     finally:

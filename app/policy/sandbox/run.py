@@ -48,13 +48,15 @@ def protected_paths(scope: Scope, home: Path | None = None) -> list[Path]:
 
 def wrap(inner: list[str], *, scope: Scope, cwd: Path, scratch: Path, backend: Backend,
          home: Path | None = None, extra_hidden: list[Path] | None = None,
-         env: Mapping[str, str] | None = None) -> list[str]:
+         env: Mapping[str, str] | None = None, stage: Path | None = None) -> list[str]:
     """The full command line that runs ``inner`` inside ``backend`` with exactly ``scope``; ``env`` is
-    the environment the command gets (its agent and bus sockets are hidden)."""
+    the environment the command gets (its agent and bus sockets are hidden). ``stage``: an empty folder
+    outside every folder the command may write, where bubblewrap stages new paths; call
+    :func:`app.policy.sandbox.staging.finish` after the run."""
     hidden = hidden_paths(scope, home, extra_hidden, env)
     protected = protected_paths(scope, home)
     if backend.name == "seatbelt":
         return seatbelt.argv(inner, scope=scope, scratch=scratch, hidden=hidden, protected=protected,
                              program=backend.program)
     return bwrap.argv(inner, scope=scope, scratch=scratch, cwd=cwd, hidden=hidden, protected=protected,
-                      program=backend.program)
+                      program=backend.program, stage=stage)

@@ -29,6 +29,7 @@ class Scope:
     network: bool = False
     named: tuple[Path, ...] = ()  # the paths the command names: never re-protected inside a writable folder
     create: tuple[Path, ...] = ()  # new files a redirection writes: made empty just before the run
+    new: tuple[Path, ...] = ()  # new files or folders it names (not by redirection): only these may appear
 
 
 def _is_pathlike(word: str, cwd: str) -> bool:
@@ -66,20 +67,39 @@ def _named_paths(script: Script, cwd: str, depth: int = 0, redirects: list[Path]
 
 
 def _writable_form(path: Path, tier: Tier) -> Path | None:
-    """The path itself when it exists; else the nearest existing folder, where it will be created.
-
-    A command that deletes, moves or rewrites in place (the destructive tier and above) needs the
-    folder a named file is in, since it removes or renames the entry.
-    A broad folder (home, a system folder) is only made writable for a path directly in it: a word that
-    merely looks like a path (``-m "fix/typo"``) does not open the home folder.
-    """
+    """The path itself when it exists (for one it deletes, moves or rewrites in place, the destructive
+    tier and above, the folder it is in, since that removes or renames the entry); None for a new one
+    (see :func:`_new_entry`) and for the root folder."""
     if tier >= Tier.DESTRUCTIVE and path.is_file():
         path = path.parent
-    for candidate in [path, *path.parents]:
-        if candidate.exists():
-            if candidate == Path("/") or (_is_broad(candidate) and candidate not in (path, path.parent)):
-                return None
-            return candidate
+    if not path.exists() or path == Path("/"):
+        return None
+    return path
+
+
+# A folder with more entries than this is not staged entry by entry (one mount each): a new path in it
+# is refused by the sandbox unless the folder itself is writable.
+MAX_STAGED_ENTRIES = 2000
+
+
+def _new_entry(path: Path) -> Path | None:
+    """The first missing part of a new ``path`` (``~/a`` for ``mkdir -p ~/a/b``): the one entry the
+    command may add to an existing folder, which itself stays read-only. None when the folder is the
+    root, too large to stage, or a broad folder (home, system) the path is not directly in: a word that
+    merely looks like a path (``-m "fix/typo"``) adds nothing to the home folder."""
+    for top in [path, *path.parents]:
+        parent = top.parent
+        if parent == top or not parent.is_dir() or os.path.lexists(top):
+            continue
+        if parent == Path("/") or (_is_broad(parent) and top != path):
+            return None
+        try:
+            with os.scandir(parent) as entries:
+                if sum(1 for _ in entries) > MAX_STAGED_ENTRIES:
+                    return None
+        except OSError:
+            return None
+        return top
     return None
 
 
@@ -92,10 +112,10 @@ def command_scope(command: str, cwd: str | Path, tier: Tier) -> Scope:
     """The scope for running ``command`` in ``cwd`` once classified at ``tier``.
 
     Read-only commands get nothing beyond scratch. An approved command may write the paths it names
-    (an existing file or folder itself; for a new one, the folder it will be created in; for one it
-    deletes or moves, the folder it is in) and its
-    working folder unless that is the home folder or a system folder; it may read the secret stores it
-    names; and it reaches the network only at the "external" tier or above.
+    (an existing file or folder itself; for one it deletes or moves, the folder it is in; a new one
+    exactly, its folder staying read-only) and its working folder unless that is the home folder or a
+    system folder; it may read the secret stores it names; and it reaches the network only at the
+    "external" tier or above.
     """
     if tier == Tier.READ_ONLY:
         return Scope()
@@ -110,16 +130,22 @@ def command_scope(command: str, cwd: str | Path, tier: Tier) -> Scope:
     # A redirection's new file is made by the shell anyway: made just before the run, only that file
     # is writable, not the whole folder it goes into.
     create = [p for p in dict.fromkeys(redirects) if not os.path.lexists(p) and p.parent.is_dir()]
+    new: list[Path] = []
     for path in named:
         if tier >= Tier.CREDENTIALS and secret_stores.is_secret(path):
             secrets.append(path)
         target = path if path in create else _writable_form(path, tier)
         if target is not None and target not in writable:
             writable.append(target)
+        elif target is None and path not in create:
+            entry = _new_entry(path)
+            if entry is not None and entry not in new:
+                new.append(entry)
     # A path inside another writable one needs no mount of its own (a file mount could not be removed).
     kept = [p for p in writable if not any(q != p and p.is_relative_to(q) for q in writable)]
+    new = [p for p in new if not any(p.is_relative_to(q) for q in kept)]
     return Scope(tuple(kept), tuple(dict.fromkeys(secrets)), network=tier in (Tier.EXTERNAL, Tier.MONEY),
-                 named=tuple(dict.fromkeys(named)), create=tuple(create))
+                 named=tuple(dict.fromkeys(named)), create=tuple(create), new=tuple(new))
 
 
 def prepare(scope: Scope) -> None:
@@ -133,13 +159,14 @@ def describe_scope(scope: Scope, backend_name: str) -> str:
     """The panel's lines about the sandbox: what the command may write, read and reach."""
     if not backend_name:
         return "Sandbox: none works on this computer, so this command runs with all your rights."
-    if not scope.writable:
+    if not scope.writable and not scope.new:
         writes = "nothing outside a scratch folder"
     else:
         shown = []
         for p in scope.writable:
             kind = "folder" if p.is_dir() else "new file" if p in scope.create else "file"
             shown.append(f"{pathrisk.display(p)} ({kind})")
+        shown += [f"{pathrisk.display(p)} (new; nothing else in {pathrisk.display(p.parent)})" for p in scope.new]
         writes = ", ".join(shown)
         if any(p.is_dir() for p in scope.writable):
             writes += "; login items, start-up files and git hooks in those folders stay read-only unless named"

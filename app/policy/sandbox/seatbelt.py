@@ -48,7 +48,7 @@ def _filters(paths: list[Path]) -> str:
 def profile(*, scope: Scope, scratch: Path, hidden: list[Path], protected: list[Path]) -> str:
     """The profile text: deny by default; read everything but the hidden stores; write scratch, the
     scope's paths and a few devices, but never a hidden store or a protected place."""
-    writable = [scratch, *scope.writable]
+    writable = [scratch, *scope.writable, *scope.new]  # a new path: exactly it (a subpath)
     services = MACH_SERVICES + (NETWORK_SERVICES if scope.network else ())
     lines = [
         "(version 1)",
