@@ -110,8 +110,19 @@ def passage(o: Occurrence, citation: Any) -> Passage:
     return p
 
 
+def place_of(o: Occurrence) -> str:
+    """``, at Summit Gym, Somerville``; the parts the title already names are not said twice."""
+    folded = o.summary.casefold()
+    parts = [p.strip() for p in o.location.split(",") if p.strip()]
+    while parts and parts[0].casefold() in folded:
+        parts.pop(0)
+    if not parts:
+        return ""
+    return (", " if len(parts) < len(o.location.split(",")) else ", at ") + ", ".join(parts)
+
+
 def line(o: Occurrence, mark: str) -> str:
-    place = f", at {o.location}" if o.location else ""
+    place = place_of(o)
     return f"- {when_text(o)}: {o.summary}{place} {mark}"
 
 
@@ -123,7 +134,7 @@ def range_answer(span: TimeRange, occurrences: list[Occurrence], marks: list[str
 
 
 def event_answer(o: Occurrence, mark: str, *, upcoming: bool) -> str:
-    place = f", at {o.location}" if o.location else ""
+    place = place_of(o)
     if o.rrule:
         at = "" if o.all_day else f" at {clock(o.start)}"
         nxt = "the next one is" if upcoming else "the last one was"

@@ -3,6 +3,7 @@ that holds the real one is shown; a looping, markup-leaking generation is cut of
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -98,3 +99,16 @@ def test_the_guard_strips_markup_and_stops_a_new_turn() -> None:
     for piece in ["One sentence here. ", "Another one follows. ", "And a third one that goes past it. ", "More."]:
         shown += guard.feed(piece)
     assert guard.stopped == "too long" and len(" ".join(shown)) <= 60
+
+
+def test_a_place_the_title_already_names_is_not_said_twice() -> None:
+    from app.answer.calendar import Occurrence, place_of
+
+    def at(summary: str, location: str) -> str:
+        start = dt.datetime(2026, 12, 5, 10, tzinfo=dt.UTC)
+        return place_of(Occurrence(summary, start, None, False, location, "", "g", None))
+
+    assert at("Climbing at Summit Gym", "Summit Gym, Somerville") == ", Somerville"
+    assert at("Dentist appointment", "Bright Smile Dental, Boston") == ", at Bright Smile Dental, Boston"
+    assert at("Lunch at Rosa's", "Rosa's") == ""
+    assert at("Standup", "") == ""
