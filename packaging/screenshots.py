@@ -27,11 +27,15 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
     parser.add_argument("--theme", default="dark", choices=("dark", "light"))
     parser.add_argument("--real", action="store_true", help="the main window mid-answer from the real default model")
+    parser.add_argument("--ask", action="append", default=[], metavar="QUESTION",
+                        help="ask the real core these in turn (memory of HEARTH_HOME) and grab the window after each")
     args = parser.parse_args()
     os.environ.setdefault("HEARTH_HOME", tempfile.mkdtemp(prefix="hearth-shots-"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
+    if args.ask:
+        return questions_shots(out, args.theme, args.ask)
     if args.real:
         return real_model_shot(out, args.theme)
 
@@ -211,6 +215,55 @@ def real_model_shot(out: Path, theme: str) -> int:
     hearth.center.close()
     hearth.services.shutdown()
     os._exit(0)
+
+
+def questions_shots(out: Path, theme: str, questions: list[str]) -> int:
+    """The real app over the user's memory: each question in turn, a picture of the finished answer."""
+    from PySide6.QtCore import QTimer
+
+    from app.config import Settings
+    from ui.app import HearthApp, get_qapp
+
+    qapp = get_qapp()
+    settings = Settings()
+    settings.ui.theme = theme
+    hearth = HearthApp(qapp, settings=settings, start_hotkey=False)
+    hearth.main.resize(1320, 900)
+    pending = list(questions)
+    taken: list[Path] = []
+
+    def ask_next() -> None:
+        if not pending:
+            QTimer.singleShot(300, qapp.quit)
+            return
+        hearth.main.send(pending.pop(0))
+
+    def finished(_stats: object) -> None:
+        QTimer.singleShot(600, take)
+
+    def take() -> None:
+        path = out / f"answer-{len(taken) + 1}-{theme}.png"
+        hearth.main.grab().save(str(path))
+        taken.append(path)
+        print(path, flush=True)
+        QTimer.singleShot(300, ask_next)
+
+    def deny_all(_request) -> None:  # a question never needs an approval; if one comes, say no
+        QTimer.singleShot(300, hearth.center.deny_all)
+
+    hearth.main.runner.finished.connect(finished)
+    hearth.center.requested.connect(deny_all)
+    hearth.main.show()
+    hearth.main.load_model()
+    waiter = QTimer()
+    waiter.setInterval(200)
+    waiter.timeout.connect(lambda: (waiter.stop(), ask_next()) if hearth.main.model_ready else None)
+    waiter.start()
+    threading.Timer(120 + 90 * len(questions), lambda: os._exit(2)).start()
+    qapp.exec()
+    hearth.center.close()
+    hearth.services.shutdown()
+    os._exit(0 if len(taken) == len(questions) else 1)
 
 
 if __name__ == "__main__":
