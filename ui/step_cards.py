@@ -181,7 +181,7 @@ class ActionCard(QFrame):
 
 
 class LookupLine(QFrame):
-    """A read-only lookup, quietly: "Looked in your calendar, this week · 3 found"."""
+    """A read-only lookup, quietly: "Looked at your calendar for this week · 3 found"."""
 
     def __init__(self, record: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,10 +193,10 @@ class LookupLine(QFrame):
         icon = QLabel()
         icon.setPixmap(theme.pixmap("search", 12, theme.palette().text_tertiary))
         row.addWidget(icon, 0, Qt.AlignmentFlag.AlignVCenter)
-        where = str(record.get("label") or record.get("lookup") or "your memory").strip()
+        # the core's label is a whole phrase ("Looked up Priya in your contacts"); older records had none
+        said = str(record.get("label") or "").strip() or f"Looked in {record.get('lookup') or 'your memory'}"
         found = int(record.get("found", 0) or 0)
-        self.label = _plain(f"Looked in {where} · {found} found" if found else f"Looked in {where} · nothing found",
-                            "LookupText")
+        self.label = _plain(f"{said} · {found} found" if found else f"{said} · nothing found", "LookupText")
         self.label.setText(escape_hidden(self.label.text()))
         row.addWidget(self.label, 1)
 

@@ -133,6 +133,8 @@ class TurnRunner(QObject):
             self.finished.emit(self._stats())
 
     def _stats(self) -> str:
+        if not self._gen_tokens and self._tokens <= 1:
+            return ""  # the answer came whole from the user's data (a calendar or contact answer, a quote)
         tokens = self._gen_tokens or self._tokens
         tps = self._tps
         if not tps and self._first_token_at and self._tokens > 1:
