@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.policy import provenance
+from app.policy import provenance, secret_stores
 from memory.connectors import Scan
 from memory.extract import (
     MAX_FILE_BYTES,
@@ -31,7 +31,16 @@ KIND = "documents"
 EXTENSIONS = {".txt", ".text", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm"}
 
 
+_SECRET = "a secret store (keys, passwords, tokens): never read into memory"
+
+
 def _files(root: Path, problems: list[Skip]) -> list[Path]:
+    """The files under ``root``, less hidden ones and secret stores (and links into them): a search
+    of memory must not answer with a key (:mod:`app.policy.secret_stores`)."""
+    secrets = secret_stores.Matcher()
+    if secrets.find(root):
+        problems.append(Skip(str(root), _SECRET))
+        return []
     if root.is_file():
         return [root]
     found: list[Path] = []
@@ -47,9 +56,16 @@ def _files(root: Path, problems: list[Skip]) -> list[Path]:
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in [d for d in dirnames if secrets.find(Path(dirpath) / d)]:
+            dirnames.remove(d)
+            problems.append(Skip(str(Path(dirpath) / d), _SECRET))
         for name in sorted(filenames):
-            if not name.startswith("."):
-                found.append(Path(dirpath) / name)
+            if name.startswith("."):
+                continue
+            if secrets.find(Path(dirpath) / name):
+                problems.append(Skip(str(Path(dirpath) / name), _SECRET))
+                continue
+            found.append(Path(dirpath) / name)
     return found
 
 

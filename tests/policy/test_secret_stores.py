@@ -132,3 +132,26 @@ def test_tier_for_launch_agent_through_a_symlinked_parent(fake_home: Path, tmp_p
     (tmp_path / "out").symlink_to(agents)
     tier, _ = pathrisk.write_tier(pathrisk.resolve(str(tmp_path / "out" / "x.plist")))
     assert tier == Tier.CREDENTIALS
+
+
+def test_adding_the_home_folder_to_memory_reads_no_secret_store(fake_home: Path) -> None:
+    """Memory's documents connector skips the same stores: a link to a key, or a text file inside an
+    app's store, is never read into memory (where a read-only memory search would answer with it)."""
+    from memory.connectors import documents
+    from memory.items import Item, Skip
+
+    (fake_home / ".ssh").mkdir()
+    (fake_home / ".ssh" / "id_rsa").write_text("CANARY-KEY\n")
+    signal = fake_home / "Library" / "Application Support" / "Signal"
+    signal.mkdir(parents=True)
+    (signal / "notes.txt").write_text("CANARY-SIGNAL\n")
+    docs = fake_home / "Documents"
+    docs.mkdir()
+    (docs / "key.txt").symlink_to(fake_home / ".ssh" / "id_rsa")
+    (docs / "plan.md").write_text("Plant tomatoes in May.\n")
+    entries = list(documents.scan(fake_home).entries)
+    texts = " ".join(" ".join(e.units) for e in entries if isinstance(e, Item))
+    assert "tomatoes" in texts
+    assert "CANARY" not in texts
+    skipped = {Path(e.what).name for e in entries if isinstance(e, Skip) and "secret store" in e.reason}
+    assert {"key.txt", "Signal"} <= skipped
