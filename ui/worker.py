@@ -14,14 +14,14 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 
 from app import events as ev
 
 log = logging.getLogger(__name__)
 
 _pool: QThreadPool | None = None
-_live: set[_Carrier] = set()  # keep carriers alive until their result is delivered
+_dispatcher: _Dispatcher | None = None
 
 
 def pool() -> QThreadPool:
@@ -33,16 +33,47 @@ def pool() -> QThreadPool:
     return _pool
 
 
-class _Carrier(QObject):
-    done = Signal(object)
-    failed = Signal(object)
+class _Dispatcher(QObject):
+    """One QObject on the GUI thread, alive for the whole run, that every task's outcome is queued
+    to. No QObject is made or destroyed per task: a per-task carrier could be freed by a worker
+    thread (its last reference dropped, or a garbage collection there) while the GUI thread still
+    had its signal or its deleteLater queued, a use-after-free that crashed the app at random."""
+
+    deliver = Signal(object)  # (callback, value)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deliver.connect(self._call, Qt.ConnectionType.QueuedConnection)
+
+    @staticmethod
+    def _call(item: tuple[Callable[[Any], None], Any]) -> None:
+        callback, value = item
+        try:
+            callback(value)
+        except RuntimeError as exc:  # the widget it fills was closed meanwhile: nothing to show
+            if "already deleted" not in str(exc):
+                raise
+            log.debug("a background result arrived for a closed widget: %s", exc)
+
+
+def _the_dispatcher() -> _Dispatcher:
+    global _dispatcher
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()
+        app = QCoreApplication.instance()
+        if app is not None:  # results are always delivered on the GUI thread
+            _dispatcher.moveToThread(app.thread())
+    return _dispatcher
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], carrier: _Carrier) -> None:
+    def __init__(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+                 on_error: Callable[[BaseException], None], dispatcher: _Dispatcher) -> None:
         super().__init__()
         self.fn = fn
-        self.carrier = carrier
+        self.on_done = on_done
+        self.on_error = on_error
+        self.dispatcher = dispatcher
         self.setAutoDelete(True)
 
     def run(self) -> None:
@@ -50,9 +81,13 @@ class _Task(QRunnable):
             result = self.fn()
         except BaseException as exc:  # noqa: BLE001 - every failure is reported on the GUI thread
             log.debug("task failed: %s", traceback.format_exc())
-            self.carrier.failed.emit(exc)
+            self.dispatcher.deliver.emit((self.on_error, exc))
         else:
-            self.carrier.done.emit(result)
+            self.dispatcher.deliver.emit((self.on_done, result))
+
+
+def _warn(exc: BaseException) -> None:
+    log.warning("background task failed: %s", exc)
 
 
 def run_task(
@@ -62,35 +97,9 @@ def run_task(
 ) -> None:
     """Run ``fn()`` on a pool thread; call ``on_done(result)`` or ``on_error(exc)`` on the GUI thread.
 
-    Must be called from the GUI thread (the carrier object lives there, so its signals are queued
-    back to it).
+    The callbacks run on the GUI thread; one whose widget was closed meanwhile is skipped.
     """
-    carrier = _Carrier()
-    _live.add(carrier)
-
-    def _finish() -> None:
-        _live.discard(carrier)
-        carrier.deleteLater()
-
-    def _done(result: Any) -> None:
-        try:
-            if on_done is not None:
-                on_done(result)
-        finally:
-            _finish()
-
-    def _failed(exc: BaseException) -> None:
-        try:
-            if on_error is not None:
-                on_error(exc)
-            else:
-                log.warning("background task failed: %s", exc)
-        finally:
-            _finish()
-
-    carrier.done.connect(_done)
-    carrier.failed.connect(_failed)
-    pool().start(_Task(fn, carrier))
+    pool().start(_Task(fn, on_done or (lambda _result: None), on_error or _warn, _the_dispatcher()))
 
 
 def stream(

@@ -94,3 +94,45 @@ def test_always_allow_is_refused_where_the_tier_does_not_allow_it(themed_qapp, q
         center.approve("a1", allow_always=True)
     center.deny("a1")
     thread.join(2)
+
+
+def test_a_result_for_a_widget_closed_meanwhile_is_dropped_not_raised(themed_qapp, qtbot):
+    """A settings page or card can close while its background look-up runs; the late result must
+    not raise on the GUI thread (pytest-qt fails the test on an exception in a slot)."""
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    release = threading.Event()
+    delivered: list[str] = []
+    worker.run_task(lambda: release.wait(10) and "sandbox: on", lambda text: (delivered.append(text),
+                                                                             label.setText(text)))
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not _alive(label), timeout=5_000)
+    release.set()
+    qtbot.waitUntil(lambda: bool(delivered), timeout=5_000)
+    qtbot.wait(50)
+
+
+def _alive(widget) -> bool:  # noqa: ANN001
+    from shiboken6 import isValid
+
+    return isValid(widget)
+
+
+def test_many_tasks_with_collections_on_the_pool_threads_deliver_every_result(themed_qapp, qtbot):
+    """No per-task QObject is left for a pool thread to free while the GUI thread still uses it
+    (a garbage collection on a pool thread once crashed the suite inside qtbot.waitUntil)."""
+    import gc
+
+    results: list[int] = []
+
+    def work(n: int) -> int:
+        gc.collect()
+        return n
+
+    for n in range(400):
+        worker.run_task(lambda n=n: work(n), results.append)
+        if n % 50 == 0:
+            gc.collect()
+    qtbot.waitUntil(lambda: len(results) == 400, timeout=60_000)
+    assert sorted(results) == list(range(400))
