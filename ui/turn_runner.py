@@ -1,5 +1,10 @@
 """Runs one agent turn at a time for a view: starts it off the GUI thread, follows its events
-through the bridge (filtered by the view's channel), and re-emits them as simple signals."""
+through the bridge (filtered by the view's channel and the run), and re-emits them as simple signals.
+
+Stop takes effect in the view at once: the run is let go (its late events are ignored) while the
+turn winds down in the background, so the person can type again without waiting for the model.
+The speed shown counts only the time tokens were streaming: never an approval wait, a tool run or
+the prompt reading between steps."""
 
 from __future__ import annotations
 
@@ -38,8 +43,9 @@ class TurnRunner(QObject):
         self._handle_lock = threading.Lock()
         self._busy = False
         self._cancel_requested = False
-        self._tokens = 0
-        self._first_token_at = 0.0
+        self._run = 0  # which start() the events posted now belong to
+        self._turn_id = ""
+        self._speed = StreamSpeed()
         self._tps = 0.0
         self._gen_tokens = 0
         for signal in (bridge.turn, bridge.token, bridge.action, bridge.error, bridge.generation, bridge.other):
@@ -55,8 +61,9 @@ class TurnRunner(QObject):
         self._busy = True
         self._cancel_requested = False
         self.conversation_id = conversation_id
-        self._tokens = 0
-        self._first_token_at = 0.0
+        self._run += 1
+        self._turn_id = ""
+        self._speed = StreamSpeed()
         self._tps = 0.0
         self._gen_tokens = 0
         self.started.emit(conversation_id)
@@ -79,26 +86,43 @@ class TurnRunner(QObject):
                 yield ev.ErrorEvent(stage="agent", message=str(exc) or type(exc).__name__)
             yield _StreamEnded()
 
-        worker.stream(events, services.post, self.channel)
+        worker.stream(events, services.post, f"{self.channel}{RUN_SEPARATOR}{self._run}")
         return True
 
     def cancel(self) -> None:
+        """Stop the running turn: the view is told at once and the runner is free for the next
+        request; the turn itself is cancelled in the background (its remaining events are dropped)."""
         with self._handle_lock:
             handle = self._handle
+            self._handle = None
             self._cancel_requested = True
         if handle is not None:
-            threading.Thread(target=handle.cancel, daemon=True).start()
+            threading.Thread(target=handle.cancel, name="hearth-ui-cancel", daemon=True).start()
+        if not self._busy:
+            return
+        self._run += 1  # what the stopped turn still sends belongs to no run now
+        self.step.emit(ev.TurnCancelled(turn_id=self._turn_id, reason="stopped"))
+        self.cancelled.emit("stopped")
+        self._end_run()
+
+    def _end_run(self) -> None:
+        self._busy = False
+        with self._handle_lock:
+            self._handle = None
+        self.finished.emit(self._stats())
 
     def _on_event(self, event: ev.Event, channel: str) -> None:
-        if channel != self.channel:
+        name, _, run = channel.partition(RUN_SEPARATOR)
+        if name != self.channel or run != str(self._run):
             return
+        if not isinstance(event, ev.Token):
+            self._speed.pause()  # a step, an approval, a tool: the model is not streaming
         if isinstance(event, ev.TurnStarted):
+            self._turn_id = event.turn_id
             self.turn_ids.add(event.turn_id)
             self.turn_known.emit(event.turn_id)
         elif isinstance(event, ev.Token):
-            if not self._first_token_at:
-                self._first_token_at = time.monotonic()
-            self._tokens += 1
+            self._speed.token()
             self.token.emit(event.text)
         elif isinstance(event, ev.GenerationDone):
             self._tps = event.generation_tps
@@ -127,30 +151,51 @@ class TurnRunner(QObject):
         elif isinstance(event, ev.ErrorEvent):
             self.failed.emit(event.message)
         elif isinstance(event, _StreamEnded):
-            self._busy = False
-            with self._handle_lock:
-                self._handle = None
-            self.finished.emit(self._stats())
+            self._end_run()
 
     def _stats(self) -> str:
-        if not self._gen_tokens and self._tokens <= 1:
+        if not self._gen_tokens and self._speed.tokens <= 1:
             return ""  # the answer came whole from the user's data (a calendar or contact answer, a quote)
-        tokens = self._gen_tokens or self._tokens
-        tps = self._tps
-        if not tps and self._first_token_at and self._tokens > 1:
-            tps = self._tokens / max(1e-3, time.monotonic() - self._first_token_at)
+        tokens = self._gen_tokens or self._speed.tokens
+        tps = self._tps or self._speed.rate()
         if not tokens:
             return ""
         return f"{tokens} tokens · {tps:.0f} tok/s" if tps else f"{tokens} tokens"
 
     def live_tps(self) -> float:
-        """Tokens per second of the answer streaming now (0 until two tokens have arrived)."""
-        if self._tokens < 2 or not self._first_token_at:
-            return 0.0
-        return (self._tokens - 1) / max(1e-3, time.monotonic() - self._first_token_at)
+        """Tokens per second while the answer streams (0 until two tokens have arrived)."""
+        return self._speed.rate()
 
     def last_tps(self) -> float:
         return self._tps
+
+
+RUN_SEPARATOR = "#"  # a run's channel: "<view>#<run>"
+
+
+class StreamSpeed:
+    """Tokens per second over the time tokens were streaming. A pause (any other event of the turn)
+    ends a burst; the wait until the next token (an approval, a tool, the next prompt) is not counted."""
+
+    def __init__(self) -> None:
+        self.tokens = 0
+        self._counted = 0  # tokens that followed another in the same burst
+        self._seconds = 0.0
+        self._last = 0.0  # when the previous token of the current burst came; 0 between bursts
+
+    def token(self) -> None:
+        now = time.monotonic()
+        self.tokens += 1
+        if self._last:
+            self._counted += 1
+            self._seconds += now - self._last
+        self._last = now
+
+    def pause(self) -> None:
+        self._last = 0.0
+
+    def rate(self) -> float:
+        return self._counted / self._seconds if self._counted and self._seconds > 0 else 0.0
 
 
 @dataclass(frozen=True, kw_only=True)
