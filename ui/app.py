@@ -16,14 +16,14 @@ from app import events as ev
 from app.config import Settings, load_settings
 from app.paths import Paths, get_paths
 from app.wording import TRAY
-from ui import hotkeys, theme
+from ui import hotkeys, theme, worker
 from ui.approvals import ApprovalCenter
 from ui.bridge import EventBridge
 from ui.main_window import MainWindow
 from ui.quick_prompt import QuickPrompt
 from ui.services import Services
 from ui.tray import Tray
-from ui.voice_control import VoiceControl
+from ui.voice_control import MICROPHONE_PROBLEMS, VoiceControl
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,13 @@ class HearthApp(QObject):
         if not menu_bar_only:
             self.main.show()
         self.main.load_model()
+        self.check_microphone()
+
+    def check_microphone(self) -> None:
+        """Turn the mic button off, saying why, when there is no microphone to listen to (asked
+        off the GUI thread: listing audio devices can block)."""
+        worker.run_task(self.voice.microphone_problem, self.main.composer.set_microphone_problem,
+                        lambda exc: log.info("could not list audio devices: %s", exc))
 
     def register_hotkey(self, sequence: str) -> bool:
         if self.hotkey is not None:
@@ -168,6 +175,7 @@ class HearthApp(QObject):
             self._settings_dialog = SettingsDialog(self.services, self.main)
             self._settings_dialog.hotkey_changed.connect(self.register_hotkey)
             self._settings_dialog.theme_changed.connect(self._retheme)
+            self._settings_dialog.saved.connect(self.check_microphone)  # another microphone chosen
         self._settings_dialog.show()
         self._settings_dialog.raise_()
 
@@ -188,6 +196,8 @@ class HearthApp(QObject):
     def _on_error(self, event: ev.ErrorEvent, channel: str) -> None:
         if channel in ("voice", "model") and event.stage in ("audio", "stt", "tts"):
             self.main.partial.setText(event.message)
+            if event.stage == "audio" and event.message.startswith(MICROPHONE_PROBLEMS):
+                self.main.composer.set_microphone_problem(event.message)
 
     # --- quit ----------------------------------------------------------------------------------
 

@@ -25,6 +25,9 @@ class _Edit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+HINT = "Return to send · Shift+Return for a new line · hold the mic to talk"
+
+
 class Composer(QWidget):
     send = Signal(str)
     stop = Signal()
@@ -84,7 +87,7 @@ class Composer(QWidget):
         centered.addWidget(frame, 100)
         centered.addStretch(1)
         outer.addLayout(centered)
-        self.hint = QLabel("Return to send · Shift+Return for a new line · hold the mic to talk")
+        self.hint = QLabel(HINT)
         self.hint.setObjectName("Hint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         outer.addWidget(self.hint)
@@ -102,6 +105,17 @@ class Composer(QWidget):
             return
         self.edit.clear()
         self.send.emit(text)
+
+    def set_microphone_problem(self, problem: str) -> None:
+        """With no microphone to listen to, the mic is off and says why ("" turns it back on)."""
+        self.talk_button.setEnabled(not problem)
+        self.talk_button.setToolTip(problem or "Hold to talk")
+        self.talk_button.setAccessibleDescription(problem)
+        self.hint.setText(f"Return to send · Shift+Return for a new line · {problem}" if problem else HINT)
+
+    @property
+    def microphone_problem(self) -> str:
+        return "" if self.talk_button.isEnabled() else self.talk_button.toolTip()
 
     def set_busy(self, busy: bool) -> None:
         self.stop_button.setVisible(busy)

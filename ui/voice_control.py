@@ -15,6 +15,7 @@ from voice.errors import NoAudioDeviceError
 SETTINGS_PAGE = "Settings → Voice"
 NO_MICROPHONE = f"No microphone found. Connect one, or choose one in {SETTINGS_PAGE}."
 NO_SPEAKER = "No speaker found: replies are shown here, not spoken."
+MICROPHONE_PROBLEMS = ("No microphone found", "The microphone “")  # how microphone_problem() begins
 
 
 def microphone_problem(wanted: str, devices: list[dict[str, Any]]) -> str:
