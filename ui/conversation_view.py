@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import events as ev
-from app.agent import steps
+from app.agent import sources, steps
 from app.events import Citation
 from app.wording import THIS_COMPUTER
 from ui import theme
@@ -150,14 +150,22 @@ class AnswerWidget(QFrame):
         self.status.setVisible(bool(text))
 
     def set_citations(self, citations: Sequence[Citation]) -> None:
-        """The sources, in the order the answer's [n] markers count them; one card per item,
-        numbered with its first marker."""
+        """The sources retrieved for the answer, in the order its [n] markers count them. Their
+        cards appear with the finished answer, and only those it used (:func:`sources.relevant`)."""
+        self.citations = tuple(citations)
+        if self.finished:
+            self._show_chips()
+        elif self._text:
+            self._render()
+
+    def _show_chips(self) -> None:
+        """One numbered card per source the answer used (numbered with its first marker)."""
         for chip in self.chips:
             chip.deleteLater()
         self.chips = []
-        self.citations = tuple(citations)
         seen: set[str] = set()
-        for number, citation in enumerate(self.citations, start=1):
+        for number in sources.relevant(self._text, self.citations):
+            citation = self.citations[number - 1]
             if citation.item_id in seen:
                 continue
             seen.add(citation.item_id)
@@ -167,8 +175,7 @@ class AnswerWidget(QFrame):
             self.citations_layout.addWidget(chip)
             self.chips.append(chip)
         self.citations_row.setVisible(bool(self.chips))
-        if self._text:
-            self._render()
+        self._render()
 
     def chip_for(self, number: int) -> CitationChip | None:
         """The card of the source that marker ``[number]`` names."""
@@ -197,8 +204,8 @@ class AnswerWidget(QFrame):
         if text is not None and text.strip():
             self._text = text
         self._timer.stop()
-        self._render()
         self.finished = True
+        self._show_chips()
         self.set_status("")
         self.copy_button.setVisible(bool(self._text))
         self.meta.setText(meta)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.agent import sources
 from app.agent.steps import StepRecorder
 from app.events import Citation
 from app.policy.display_text import escape_hidden
@@ -236,18 +237,19 @@ class QuickPrompt(QWidget):
         self._fit()
 
     def _on_final(self, text: str, citations) -> None:  # noqa: ANN001
-        self._show_sources(tuple(citations or ()))
         if text.strip():
             self._text = text
+        self._show_sources(tuple(citations or ()))
         self.answer.set_source(self._text, len(self.citations))
         self._fit()
 
     def _show_sources(self, citations: tuple[Citation, ...]) -> None:
-        """The sources under the answer, numbered as its [n] markers count them."""
+        """The sources the answer used, numbered as its [n] markers count them."""
         self.citations = citations
         seen: set[str] = set()
         links = []
-        for number, citation in enumerate(citations, start=1):
+        for number in sources.relevant(self._text, citations):
+            citation = citations[number - 1]
             if citation.item_id in seen:
                 continue
             seen.add(citation.item_id)

@@ -158,3 +158,49 @@ def test_source_cards_and_markers_persist_on_reopen_and_hand_over(themed_qapp, q
     finally:
         app.center.close()
         memory.close()
+
+
+def test_only_the_sources_an_answer_used_are_attached_now_and_after_reopening(themed_qapp, qtbot, tmp_path) -> None:
+    notes = tmp_path / "Notes"
+    notes.mkdir()
+    (notes / "bike.md").write_text(NOTE, encoding="utf-8")
+    (notes / "priya.md").write_text("# Priya Shah\nPhone 555-0142. Works at the library on Elm Street.\n",
+                                    encoding="utf-8")
+    story = "Once upon a time a small dragon learned to fly over the snowy hills and was happy."
+    unmarked = "The bike lock code sits on the green card in the hall drawer."
+    app, memory = _memory_app(themed_qapp, qtbot, notes, [story, unmarked])
+    try:
+        main = app.main
+        main.send("Tell me a short story about a dragon.")
+        qtbot.waitUntil(lambda: not main.runner.busy, timeout=60_000)
+        told = main.view.current()
+        assert told.text() == story and told.citations  # passages were retrieved ...
+        assert told.chips == [] and not told.citations_row.isVisibleTo(told)  # ... but none was used
+        main.send("Where is the bike lock code?")
+        qtbot.waitUntil(lambda: not main.runner.busy, timeout=60_000)
+        found = main.view.current()
+        assert [c.citation.title for c in found.chips] == ["Bike"]  # not the contact beside it
+        conversation_id = main.conversation_id
+        main.new_conversation()
+        main.open_conversation(conversation_id, "Again")
+        qtbot.waitUntil(lambda: len(main.view.answers) == 2, timeout=10_000)
+        assert main.view.answers[0].chips == []
+        assert [c.citation.title for c in main.view.answers[1].chips] == ["Bike"]
+    finally:
+        app.center.close()
+        memory.close()
+
+
+def test_which_sources_an_answer_used() -> None:
+    from app.agent.sources import relevant
+    from app.answer.check import NOT_FOUND
+
+    bike = ev.Citation(chunk_id="c1", item_id="i1", source_type="document", title="Bike", date="",
+                       snippet="The bike lock code sits on the green card in the hall drawer.")
+    priya = ev.Citation(chunk_id="c2", item_id="i2", source_type="contact", title="Priya Shah", date="",
+                        snippet="Phone 555-0142.")
+    assert relevant("It is on the green card [1].", [bike, priya]) == [1]
+    assert relevant("Call her [2], or see [1, 2]. Not [7].", [bike, priya]) == [1, 2]
+    assert relevant("The lock code is on the green card in the drawer.", [bike, priya]) == [1]
+    assert relevant("2 + 2 is 4.", [bike, priya]) == []
+    assert relevant(NOT_FOUND, [bike, priya]) == []
