@@ -9,10 +9,14 @@ import re
 from collections.abc import Sequence
 
 from app.answer.check import NOT_FOUND
-from app.answer.extractive import keywords
 from app.events import Citation
 
 _MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_COMMON_WORDS = """the and for from with about are was were been this that these those there their they them
+you your yours what when where who which why how can could would will should have has had not but all any
+some one two its his her him she our out into over than then also just only very more most said here"""
+COMMON = frozenset(_COMMON_WORDS.split())
 SHARED_WORDS = 2  # content words an unmarked answer must share with a passage to be shown with it
 
 
@@ -27,7 +31,9 @@ def cited_numbers(answer: str, count: int) -> list[int]:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in keywords(text) if len(w) >= 3 and not w.isdigit()}
+    """Content words, lower-cased, a plural's "s" dropped."""
+    words = {w.lower() for w in _WORD.findall(text)} - COMMON
+    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words}
 
 
 def relevant(answer: str, citations: Sequence[Citation]) -> list[int]:

@@ -33,8 +33,8 @@ def _app(themed_qapp, qtbot, replies: list[str]):  # noqa: ANN001
     return app
 
 
-def _write_call(target: Path) -> str:
-    return "Action: write_file\nArguments: " + json.dumps({"path": str(target), "content": "hello from Hearth\n"})
+def _write_call(target: Path, content: str = "hello from Hearth\n") -> str:
+    return "Action: write_file\nArguments: " + json.dumps({"path": str(target), "content": content})
 
 
 @pytest.fixture
@@ -57,7 +57,9 @@ def _reopen(app, qtbot):  # noqa: ANN001, ANN202
 
 
 def test_an_approved_action_shows_what_ran_and_can_be_undone_from_its_card(themed_qapp, qtbot, target) -> None:
-    app = _app(themed_qapp, qtbot, [_write_call(target), "Action: answer\nI wrote the note."])
+    # the model would write the file again after it succeeded: no second proposal reaches the person
+    app = _app(themed_qapp, qtbot, [_write_call(target), _write_call(target, "hello again\n"),
+                                    "Action: answer\nI wrote the note."])
     try:
         main = app.main
         main.send("Write a note")
@@ -72,7 +74,9 @@ def test_an_approved_action_shows_what_ran_and_can_be_undone_from_its_card(theme
         assert "write_file" in card.tool_label.text()
         assert target.name in card.args_label.text() and str(target) in card.args_label.toolTip()
         assert card.undo_button.isVisibleTo(answer) and card.output_label.text()
-        assert answer.text() == "I wrote the note."  # the answer follows its card
+        said = answer.text()
+        assert said.strip() and "write_file" not in said  # the outcome in words follows its card
+        assert len(answer.cards) == 1 and not main.approvals.list.cards  # proposed once, not again
 
         card.undo_button.click()
         qtbot.waitUntil(lambda: card.status == "undone", timeout=10_000)
@@ -83,7 +87,7 @@ def test_an_approved_action_shows_what_ran_and_can_be_undone_from_its_card(theme
         assert "write_file" in stored.tool_label.text() and target.name in stored.args_label.text()
         assert stored.status == "undone"  # the audit log says so, and no Undo is offered twice
         assert not stored.undo_button.isVisibleTo(again)
-        assert again.text() == "I wrote the note."
+        assert again.text() == said and len(again.cards) == 1
     finally:
         app.center.close()
 

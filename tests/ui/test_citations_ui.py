@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices
 from app import events as ev
 from app.paths import get_paths
 
+ANSWER = "Action: answer\n"  # with every tool offered (preroute=False) a reply names its action
 NOTE = "# Bike\nThe bike lock code sits on the green card in the hall drawer.\n"
 
 
@@ -118,8 +119,10 @@ def _memory_app(themed_qapp, qtbot, notes: Path, replies: list[str]):  # noqa: A
     core.memory = memory
     app = HearthApp(themed_qapp, paths=paths, core=core, start_hotkey=False)
     core.audit = AuditLog(paths=paths)
+    # preroute=False: the model's own answer is shown with the retrieved sources (the question read
+    # path, app/answer, picks and renumbers its sources itself and has its own tests)
     core.agent = Agent(ScriptedChatModel(replies), memory=memory, approver=app.center, audit=core.audit,
-                       settings=Settings(), paths=paths)
+                       settings=Settings(), paths=paths, preroute=False)
     qtbot.addWidget(app.main)
     return app, memory
 
@@ -129,7 +132,7 @@ def test_source_cards_and_markers_persist_on_reopen_and_hand_over(themed_qapp, q
     notes.mkdir()
     (notes / "bike.md").write_text(NOTE, encoding="utf-8")
     reply = "The code is on the green card in the hall drawer [1]."
-    app, memory = _memory_app(themed_qapp, qtbot, notes, [reply, reply])
+    app, memory = _memory_app(themed_qapp, qtbot, notes, [ANSWER + reply, ANSWER + reply])
     try:
         main = app.main
         main.send("Summarise my bike note.")
@@ -168,7 +171,7 @@ def test_only_the_sources_an_answer_used_are_attached_now_and_after_reopening(th
                                     encoding="utf-8")
     story = "Once upon a time a small dragon learned to fly over the snowy hills and was happy."
     unmarked = "The bike lock code sits on the green card in the hall drawer."
-    app, memory = _memory_app(themed_qapp, qtbot, notes, [story, unmarked])
+    app, memory = _memory_app(themed_qapp, qtbot, notes, [ANSWER + story, ANSWER + unmarked])
     try:
         main = app.main
         main.send("Tell me a short story about a dragon.")

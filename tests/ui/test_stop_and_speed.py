@@ -63,13 +63,15 @@ def _app(themed_qapp, qtbot, model):  # noqa: ANN001, ANN202
     core = FakeCore()
     app = HearthApp(themed_qapp, paths=paths, core=core, start_hotkey=False)
     core.audit = AuditLog(paths=paths)
-    core.agent = Agent(model, approver=app.center, audit=core.audit, settings=Settings(), paths=paths)
+    # preroute=False: every request reaches the model (the read path answers some questions without it)
+    core.agent = Agent(model, approver=app.center, audit=core.audit, settings=Settings(), paths=paths,
+                       preroute=False)
     qtbot.addWidget(app.main)
     return app
 
 
 def test_stop_frees_the_window_at_once_while_the_model_is_still_reading(themed_qapp, qtbot) -> None:
-    model = _SlowThenScripted(["Four."])
+    model = _SlowThenScripted(["Action: answer\nFour."])
     app = _app(themed_qapp, qtbot, model)
     try:
         main = app.main
