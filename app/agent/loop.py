@@ -38,7 +38,7 @@ from app.runtime.api import ChatModel, GenerationRequest, Message
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, validate
 from app.tools.registry import ToolRegistry, default_tools
 
-from . import actions, arguments, grammar, intent, prompt, toolcall
+from . import actions, arguments, grammar, intent, prompt, readiness, toolcall
 from .people import directory_from
 from .steps import StepRecorder
 
@@ -224,7 +224,10 @@ class Agent:
                                                     "cited": [c.item_id for c in citations]},
                                   untrusted_sources=taint.sources)
 
-        all_tools = list(self.tools)
+        all_tools, set_up_first = readiness.usable(text, list(self.tools), self.context, preroute=self.preroute)
+        if set_up_first:  # asked for a tool that cannot work here yet: how to set it up, no proposal
+            self._say(turn, conversation_id, set_up_first, taint)
+            return
         tools = list(all_tools)
         if self.preroute:
             # Only the user's own words pick which tools the grammar may choose (never retrieved or
@@ -407,6 +410,9 @@ class Agent:
              taint: Taint) -> tuple[dict[str, Any], str, bool, bool] | None:
         """Gate and run one call; returns (arguments that ran or were refused, output for the model, whether
         it succeeded, whether it was approved)."""
+        why_not = tool.why_not(arguments, self.context)
+        if why_not:  # e.g. a file that is not there: said, never put up for approval
+            return arguments, f"not run: {why_not}", False, False
         action_id = f"a-{uuid.uuid4().hex[:8]}"
         verdict = gate.review(turn_id=turn.turn_id, action_id=action_id, tool=tool, arguments=arguments, taint=taint,
                               emit=turn.emit, cancelled=turn._cancel)

@@ -47,6 +47,8 @@ RiskFn = Callable[[dict[str, Any], ToolContext], Risk]
 ExecuteFn = Callable[[dict[str, Any], ToolContext], ToolOutput]
 PreviewFn = Callable[[dict[str, Any], ToolContext], str]
 UndoFn = Callable[[dict[str, Any], ToolContext], str]
+SetupFn = Callable[[ToolContext], str]  # "" when the tool can work, else how to set it up
+CannotRunFn = Callable[[dict[str, Any], ToolContext], str]  # "" when the call can run, else why not
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,16 @@ class Tool:
     preview: PreviewFn | None = None
     undo: UndoFn | None = None
     family: str = ""
+    setup_needed: SetupFn | None = None  # a tool that cannot work yet is not offered; asking says why
+    cannot_run: CannotRunFn | None = None  # a call that cannot run is not proposed (a missing file)
+
+    def how_to_set_up(self, ctx: ToolContext) -> str:
+        """"" when the tool can work here; else one sentence on how to set it up."""
+        return self.setup_needed(ctx) if self.setup_needed is not None else ""
+
+    def why_not(self, arguments: dict[str, Any], ctx: ToolContext) -> str:
+        """"" when this call can run; else why it cannot (said to the user instead of asking)."""
+        return self.cannot_run(arguments, ctx) if self.cannot_run is not None else ""
 
     def schema(self) -> dict[str, Any]:
         """OpenAI-style function schema, for chat templates that support tools."""

@@ -6,6 +6,7 @@ import difflib
 import os
 import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +281,19 @@ def _delete_undo(undo: dict[str, Any], ctx: ToolContext) -> str:
     return "restored " + ", ".join(restored)
 
 
+def _missing(paths: list[Path]) -> str:
+    gone = [pathrisk.display(p) for p in paths if not (p.exists() or p.is_symlink())]
+    if not gone:
+        return ""
+    return (f"{gone[0]} does not exist" if len(gone) == 1
+            else f"{', '.join(gone[:-1])} and {gone[-1]} do not exist")
+
+
+def _must_exist(key: str) -> Callable[[dict[str, Any], ToolContext], str]:
+    """A move or delete of a path that is not there is said, never proposed for approval."""
+    return lambda args, ctx: _missing([_path(args, ctx, key)])
+
+
 PATH = string("A file or folder path; ~ means the home folder.")
 TOOLS = [
     Tool("list_files", "List the files in a folder.", obj({"path": PATH}), _read_risk("path", "lists"), _list, family="files"),
@@ -292,10 +306,10 @@ TOOLS = [
     Tool("move_file", "Move or rename a file or folder.",
          obj({"source": PATH, "destination": PATH}), _move_risk, _move,
          preview=lambda a, c: "{} -> {}".format(*(pathrisk.display(p) for p in _move_target(a, c))),
-         undo=_move_undo, family="files"),
+         undo=_move_undo, family="files", cannot_run=_must_exist("source")),
     Tool("delete_files", "Move files or folders to the Trash.",
          obj({"paths": {"type": "array", "items": PATH, "minItems": 1, "maxItems": 100}}), _delete_risk, _delete,
          preview=lambda a, c: "\n".join(f"{pathrisk.display(p)}  ({human_size(_size(p)) if p.exists() else 'missing'})"
                                         for p in _delete_paths(a, c)),
-         undo=_delete_undo, family="files"),
+         undo=_delete_undo, family="files", cannot_run=lambda a, c: _missing(_delete_paths(a, c))),
 ]

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from app import secrets
+from app.events import HearthError
 from app.policy.tiers import Risk, Tier
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string
-from app.wording import THIS_COMPUTER
+from app.wording import KEYCHAIN, THIS_COMPUTER
 
 
 def _recipients(args: dict[str, Any]) -> list[str]:
@@ -130,6 +131,27 @@ def _send(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     return ToolOutput(True, f"sent to {msg['To']}")
 
 
+def _send_setup(ctx: ToolContext) -> str:
+    """How to set up sending, or "" when an SMTP server (and, for a login, its password in the
+    keychain) is there; asked only when a request may send mail."""
+    mail = ctx.settings.mail
+    draft = "Until then I can save it as a draft: say \"Draft an email to …\"."
+    if not mail.smtp_host:
+        return ("Sending mail is not set up. Add your SMTP server under [mail] in "
+                f"{ctx.paths.config_file} (smtp_host, smtp_port, username, from_address), then store its "
+                f"password in the {KEYCHAIN} with `hearth mail set-password`. {draft}")
+    if not mail.username:
+        return ""
+    try:
+        stored = secrets.get_secret(secrets.smtp_secret_name(mail.username)) is not None
+    except HearthError as exc:
+        return f"Sending mail needs the password for {mail.username} from the {KEYCHAIN}, which I cannot reach: {exc} {draft}"
+    if not stored:
+        return (f"Sending mail needs the password for {mail.username} in the {KEYCHAIN}: run "
+                f"`hearth mail set-password` once. {draft}")
+    return ""
+
+
 _FIELDS = {
     "to": {"type": "array", "items": string("A mail address."), "minItems": 1, "maxItems": 20},
     "subject": string("The subject line."),
@@ -138,5 +160,6 @@ _FIELDS = {
 TOOLS = [
     Tool("draft_mail", "Save an email draft without sending it.", obj(_FIELDS), _draft_risk, _draft,
          preview=_preview, undo=_draft_undo, family="mail"),
-    Tool("send_mail", "Send an email now.", obj(_FIELDS), _send_risk, _send, preview=_preview, family="mail"),
+    Tool("send_mail", "Send an email now.", obj(_FIELDS), _send_risk, _send, preview=_preview, family="mail",
+         setup_needed=_send_setup),
 ]
