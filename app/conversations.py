@@ -251,15 +251,25 @@ class ConversationStore:
             db.execute("DELETE FROM messages WHERE conversation_id=?", (conversation_id,))
             return db.execute("DELETE FROM conversations WHERE id=?", (conversation_id,)).rowcount > 0
 
-    def rewrite_messages(self, change: Callable[[dict[str, Any]], dict[str, Any] | None]) -> int:
+    def rewrite_messages(self, change: Callable[[dict[str, Any]], dict[str, Any] | None],
+                         change_text: Callable[[str], str] | None = None) -> int:
         """Pass every stored message through ``change``; a dict it returns replaces the message.
+        ``change_text``, when given, rewrites each title and untrusted-source label the same way.
 
         One transaction for all of them; then the write-ahead log is checkpointed and emptied so
         the old text is left in no file (``secure_delete`` zeroes the pages it freed). Returns how
-        many messages changed.
+        many messages and conversations changed.
         """
         changed = 0
         with self._db(write=True) as db:
+            if change_text is not None:
+                for cid, title, labels in db.execute("SELECT id, title, untrusted_sources FROM conversations").fetchall():
+                    new_title = change_text(title)
+                    new_labels = json.dumps([change_text(str(label)) for label in json.loads(labels or "[]")])
+                    if (new_title, new_labels) != (title, labels):
+                        db.execute("UPDATE conversations SET title=?, untrusted_sources=? WHERE id=?",
+                                   (new_title, new_labels, cid))
+                        changed += 1
             for seq, raw in db.execute("SELECT seq, data FROM messages").fetchall():
                 try:
                     message = json.loads(raw)

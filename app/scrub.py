@@ -101,7 +101,7 @@ def scrub_conversations(paths: Paths, item_ids: set[str], fragments: Fragments) 
 
     store = ConversationStore(paths)
     try:
-        return store.rewrite_messages(lambda m: scrub_message(m, item_ids, fragments))
+        return store.rewrite_messages(lambda m: scrub_message(m, item_ids, fragments), fragments.cut)
     finally:
         store.close()
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from memory_corpus import make_mail, write_mbox
 from memory_files import grep_files, surroundings
 
 from app.agent.loop import Agent
@@ -38,9 +39,13 @@ def test_forget_item_leaves_no_trace_anywhere_under_hearth_home(hearth_home: Pat
     notes.mkdir()
     (notes / "shed.txt").write_text(NOTE, encoding="utf-8")
     (notes / "bins.txt").write_text("The recycling bins go out on Wednesday evening.", encoding="utf-8")
+    mbox = write_mbox(tmp_path / "m.mbox", [make_mail("Shed keys", "Did you find the shed keys yet?",
+                                                      sender="Eve <eve.quokka@example.com>")])
     memory = open_memory(get_paths(), MemorySettings(embedding="onnx"))
     try:
         memory.ingest_path(notes)
+        memory.ingest_path(mbox)
+        (mail,) = memory.search("Did Eve find the shed keys?", k=1, source_types="mail")
         (hit,) = memory.search("shed padlock code", k=1)
         assert TOKEN in hit.snippet
         model = ScriptedModel([f"Action: answer\nThe padlock code is {TOKEN}.",
@@ -52,8 +57,12 @@ def test_forget_item_leaves_no_trace_anywhere_under_hearth_home(hearth_home: Pat
         assert agent.ask(f"Read the file {notes}/shed.txt", conversation_id="c-shed", timeout=30).final
         # an unrelated question still retrieved the note and stored it with the prompt
         assert agent.ask("When do the bins go out?", conversation_id="c-bins", timeout=30).final
+        assert memory.forget(item_id=mail.item_id) == 1  # the mail made c-shed untrusted, under its label
     finally:
         memory.close()
+    assert grep_files(hearth_home, "eve.quokka@example.com") == [], surroundings(hearth_home, "eve.quokka@example.com")
+    assert ConversationStore().load("c-shed")["untrusted_sources"]  # still marked untrusted, without the name
+    ConversationStore().append("c-title", {"role": "user", "content": f"my padlock code is {TOKEN}"})
     logs = get_paths().logs_dir
     logs.mkdir(parents=True, exist_ok=True)
     (logs / "hearth.log").write_text(f"turn answered: The padlock code is {TOKEN}.\nother line\n", encoding="utf-8")
