@@ -1,7 +1,7 @@
 """The gate's red team, side by side with the classifier before issue #19 (commit e327dfa).
 
     python bench/redteam.py            # shell commands: today vs e327dfa
-    python bench/redteam.py --tools    # also ~55 tool calls through the gate (today only)
+    python bench/redteam.py --tools    # also ~75 tool calls through the gate: today vs e327dfa
 
 Per family: cases, unapproved (must ask, yet read-only: it would run unasked), under-tiered (a
 credential or destructive family given a lower tier), and false alarms on harmless commands. Runs in
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import subprocess
 import sys
@@ -86,10 +87,10 @@ def _table(new: dict[str, list[int]], old: dict[str, list[int]]) -> str:
     return "\n".join(lines)
 
 
-def run_tools(tmp: Path) -> str:
+def tool_rows(tmp: Path) -> tuple[dict[str, list[int]], list[str]]:
     """Each tool case through the gate with no approver, in the temporary home with token stores
-    planted: 'unapproved' means it ran unasked where it must ask, or ran unasked and its output
-    named a token store or held its text."""
+    planted: family -> [cases, unapproved, under-tiered], and the failing cases. 'Unapproved': it ran
+    unasked where it must ask, or ran unasked and its output named a token store or held its text."""
     from tests.policy.redteam_cases import run_tool_cases
 
     rows: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
@@ -104,10 +105,47 @@ def run_tools(tmp: Path) -> str:
         elif outcome.under_tiered:
             row[2] += 1
             failing.append(f"under-tiered ({outcome.tier.label} < {case.min_tier.label}): {case.tool} {case.arguments}")
-    lines = ["| tool family | cases | unapproved | under-tiered |", "|---|---:|---:|---:|"]
-    lines += [f"| {family} | {r[0]} | {r[1]} | {r[2]} |" for family, r in rows.items()]
-    lines.append(f"| **all** | {sum(r[0] for r in rows.values())} | {sum(r[1] for r in rows.values())} "
-                 f"| {sum(r[2] for r in rows.values())} |")
+    return dict(rows), failing
+
+
+_OLD_TOOLS = """
+import json, os, sys, tempfile
+from pathlib import Path
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+tmp = Path(tempfile.mkdtemp(prefix="hearth-redteam-old-"))
+(tmp / "home").mkdir()
+os.environ["HOME"] = str(tmp / "home")
+os.environ["HEARTH_HOME"] = str(tmp / "hearth-home")
+from bench.redteam import tool_rows
+print(json.dumps(tool_rows(tmp)[0]))
+"""
+
+
+def old_tool_rows(commit: str = OLD_COMMIT) -> dict[str, list[int]]:
+    """The same tool cases through the gate and tools of ``commit`` (its app/ and memory/ from git,
+    run in a child process with today's cases)."""
+    with tempfile.TemporaryDirectory(prefix="hearth-old-tree-") as old:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "app", "memory"], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        out = subprocess.run([sys.executable, "-c", _OLD_TOOLS, old, str(ROOT)], check=True, capture_output=True,
+                             text=True, env=env).stdout
+    return {k: list(v) for k, v in json.loads(out.strip().splitlines()[-1]).items()}
+
+
+def run_tools(tmp: Path) -> str:
+    """The tool table, today and (in brackets) at e327dfa, with today's failing cases listed."""
+    new, failing = tool_rows(tmp)
+    old = old_tool_rows()
+    lines = ["| tool family | cases | unapproved now (before) | under-tiered now (before) |", "|---|---:|---:|---:|"]
+    total_new, total_old = [0, 0, 0], [0, 0, 0]
+    for family, n in new.items():
+        o = old.get(family, [0, 0, 0])
+        total_new = [a + b for a, b in zip(total_new, n, strict=True)]
+        total_old = [a + b for a, b in zip(total_old, o, strict=True)]
+        lines.append(f"| {family} | {n[0]} | {n[1]} ({o[1]}) | {n[2]} ({o[2]}) |")
+    lines.append(f"| **all** | {total_new[0]} | {total_new[1]} ({total_old[1]}) | {total_new[2]} ({total_old[2]}) |")
     return "\n".join(lines) + ("\n\n" + "\n".join(f"- {f}" for f in failing) if failing else "")
 
 
@@ -127,7 +165,7 @@ def main() -> None:
     print(f"Shell commands: today vs {OLD_COMMIT} (in brackets)\n")
     print(_table(new, old))
     if args.tools:
-        print("\nTool calls through the gate (today)\n")
+        print(f"\nTool calls through the gate: today vs {OLD_COMMIT} (in brackets)\n")
         print(run_tools(tmp))
 
 
