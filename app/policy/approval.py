@@ -50,6 +50,7 @@ class Verdict:
     message: str = ""
     identities: tuple[identity.Identity, ...] = ()  # what each named path was when approved
     leads_to: tuple[tuple[str, str], ...] = ()  # where each named path led when approved
+    preview: str = ""  # what the panel showed a person (a command's sandbox scope among it)
 
     @property
     def arguments(self) -> dict[str, Any]:
@@ -137,12 +138,12 @@ class Gate:
                       explanation=risk.explanation, untrusted_sources=list(taint.sources))
 
             def verdict(ok: bool, decision: str, by: str, message: str = "", _f: str = frozen,
-                        _d: str = digest, _r: Risk = risk, _s: tuple[Any, Any] = shown) -> Verdict:
+                        _d: str = digest, _r: Risk = risk, _s: tuple[Any, Any] = shown, preview: str = "") -> Verdict:
                 emit(ApprovalDecided(turn_id=turn_id, action_id=action_id, decision=decision, by=by, arguments_hash=_d))
                 self._log("decision", turn_id=turn_id, action_id=action_id, tool=tool.name, decision=decision,
                           by=by, approved=ok, arguments_hash=_d)
                 return Verdict(action_id, tool.name, ok, _f, _d, decision, by, _r.tier, message,
-                               *(_s if ok else ((), ())))
+                               *(_s if ok else ((), ())), preview=preview if ok else "")
 
             unboxed = sandbox.unboxed_reason(tool.family)  # commands with no sandbox under them always ask
             if unboxed:
@@ -183,7 +184,7 @@ class Gate:
             if decision.allow_always and request.can_allow_always and self.allow_rules is not None:
                 rule_added = self.allow_rules.add(tool.name, args, risk.tier)
                 self._log("allow_rule_added", tool=rule_added.tool, pattern=rule_added.pattern)
-            return verdict(True, "approved", "user")
+            return verdict(True, "approved", "user", preview=preview)
         return verdict(False, "denied", "policy", "too many edits")
 
     def _ask(self, request: ApprovalRequested, cancelled: threading.Event | None) -> tuple[ApprovalDecision | None, str]:
@@ -237,6 +238,17 @@ class Gate:
             self._log("refused", action_id=verdict.action_id, tool=tool.name,
                       reason=f"now {now.tier.label}, approved as {verdict.tier.label}")
             raise ApprovalRefused(f"it became riskier since approval ({now.tier.label}): {'; '.join(now.reasons[:2])}")
+        if verdict.preview and tool.family == "shell" and tool.preview is not None:
+            # A command's panel states its sandbox scope: it runs with that scope or not at all.
+            try:
+                now_shown = tool.preview(verdict.arguments, self.context)
+            except Exception as exc:
+                now_shown = f"(no preview: {exc})"
+            if now_shown != verdict.preview:
+                self._log("refused", action_id=verdict.action_id, tool=tool.name,
+                          reason="what it may touch changed since approval")
+                raise ApprovalRefused("what this command may write or reach changed since you approved it "
+                                      "(a path it names appeared, went away or was replaced), so it was not run")
         moved = identity.changed(verdict.identities,
                                  identity.fingerprint(tool.family, verdict.arguments, self.context.cwd))
         if moved:

@@ -14,7 +14,7 @@ import pytest
 from app.config import Settings
 from app.paths import get_paths
 from app.policy.allow_rules import AllowRules
-from app.policy.approval import ApprovalDecision, Gate
+from app.policy.approval import ApprovalDecision, ApprovalRefused, Gate
 from app.policy.sandbox import detect
 from app.policy.sandbox.canary import run_with_canaries
 from app.policy.sandbox.scope import Scope, command_scope
@@ -167,6 +167,29 @@ def test_an_approved_command_through_the_tool_adds_only_its_new_path(tmp_path: P
     out = gate.execute(verdict, shell_tool.TOOL, args)
     assert (docs / "proj" / "a.txt").is_file(), out.output
     assert sorted(p.name for p in docs.iterdir()) == ["keep.txt", "proj"], out.output
+
+
+@needs_bwrap
+def test_a_command_whose_scope_changed_since_approval_is_refused(tmp_path: Path, fake_home: Path) -> None:
+    """The panel said "~/Documents/proj (new)"; a folder of that name appeared before the run (its
+    scope would now be the whole existing folder), so the command does not run."""
+    docs = fake_home / "Documents"
+    docs.mkdir()
+    gate = _gate(tmp_path, lambda r: ApprovalDecision("approved"))
+    args = {"command": "cp -r ~/Documents/src ~/Documents/proj", "cwd": str(fake_home)}
+    (docs / "src").mkdir()
+    verdict = gate.review(turn_id="t", action_id="a", tool=shell_tool.TOOL, arguments=args, taint=Taint(),
+                          emit=lambda e: None)
+    assert verdict.approved and "~/Documents/proj (new;" in verdict.preview
+    (docs / "proj").mkdir()
+    (docs / "proj" / "mine.txt").write_text("mine")
+    with pytest.raises(ApprovalRefused, match="changed since you approved"):
+        gate.execute(verdict, shell_tool.TOOL, args)
+    assert sorted(p.name for p in (docs / "proj").iterdir()) == ["mine.txt"]
+    # Unchanged, the same approval runs.
+    (docs / "proj" / "mine.txt").unlink()
+    (docs / "proj").rmdir()
+    assert gate.execute(verdict, shell_tool.TOOL, args).ok and (docs / "proj").is_dir()
 
 
 @needs_bwrap
