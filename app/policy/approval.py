@@ -142,8 +142,9 @@ class Gate:
                 emit(ApprovalDecided(turn_id=turn_id, action_id=action_id, decision=decision, by=by, arguments_hash=_d))
                 self._log("decision", turn_id=turn_id, action_id=action_id, tool=tool.name, decision=decision,
                           by=by, approved=ok, arguments_hash=_d)
+                kept = _s if ok else ((), ())
                 return Verdict(action_id, tool.name, ok, _f, _d, decision, by, _r.tier, message,
-                               *(_s if ok else ((), ())), preview=preview if ok else "")
+                               identities=kept[0], leads_to=kept[1], preview=preview if ok else "")
 
             unboxed = sandbox.unboxed_reason(tool.family)  # commands with no sandbox under them always ask
             if unboxed:
