@@ -167,6 +167,7 @@ def test_an_approved_command_through_the_tool_adds_only_its_new_path(tmp_path: P
     out = gate.execute(verdict, shell_tool.TOOL, args)
     assert (docs / "proj" / "a.txt").is_file(), out.output
     assert sorted(p.name for p in docs.iterdir()) == ["keep.txt", "proj"], out.output
+    assert "not kept" in out.output and "~/Documents/sneaky.txt" in out.output  # and the person is told
 
 
 @needs_bwrap

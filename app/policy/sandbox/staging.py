@@ -48,6 +48,14 @@ def finish(scope: Scope, stage: Path) -> list[str]:
     problems: list[str] = []
     for i, folder in enumerate(folders(scope)):
         box = stage / str(i)
+        approved = {p.name for p in scope.new if p.parent == folder}
+        try:
+            extra = sorted(set(os.listdir(box)) - set(os.listdir(folder)) - approved)
+        except OSError:
+            extra = []
+        if extra:  # made beside the approved path: thrown away, and said so
+            shown = ", ".join(pathrisk.display(folder / name) for name in extra[:5])
+            problems.append(f"not kept, since only what the panel showed may be made: {shown}")
         for entry in (p for p in scope.new if p.parent == folder):
             staged = box / entry.name
             if not os.path.lexists(staged):
