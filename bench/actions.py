@@ -280,6 +280,8 @@ def main() -> int:
     parser.add_argument("--old", default="", help="another checkout to run the same requests on, side by side")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "actions.json"))
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--old-every", type=int, default=1,
+                        help="run the old checkout on every k-th request only (it can take a minute each)")
     parser.add_argument("--only-run", action="store_true", help="(internal) run and print JSON results")
     args = parser.parse_args()
     corpus = _corpus_module().build(Path(tempfile.mkdtemp(prefix="hearth-actions-corpus-")), dt.date.today())
@@ -288,22 +290,25 @@ def main() -> int:
         cases = cases[: args.limit]
     if args.only_run:
         home = Path(tempfile.mkdtemp(prefix="hearth-actions-"))
-        print(json.dumps(run_cases(cases, home)))
+        print(json.dumps(run_cases(cases[:: args.old_every], home)))
         return 0
-    old_rows = None
+    home = Path(tempfile.mkdtemp(prefix="hearth-actions-"))
+    new_rows = run_cases(cases, home)
+    new_sum = summary(new_rows)
+    print(f"{len(cases)} action requests, every approval denied")
+    print(table(new_sum, None), flush=True)
+    old_rows = old_sum = None
     if args.old:
         env = {**os.environ, "HEARTH_BENCH_CODE": args.old, "PYTHONPATH": args.old}
-        command = [sys.executable, str(Path(__file__).resolve()), "--only-run", "--json", "-"]
+        command = [sys.executable, str(Path(__file__).resolve()), "--only-run", "--old-every", str(args.old_every)]
         if args.limit:
             command += ["--limit", str(args.limit)]
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
         old_rows = json.loads(done.stdout)
-    home = Path(tempfile.mkdtemp(prefix="hearth-actions-"))
-    new_rows = run_cases(cases, home)
-    new_sum = summary(new_rows)
-    old_sum = summary(old_rows) if old_rows else None
-    print(f"{len(cases)} action requests, every approval denied" + (f"; (was …) = {args.old}" if args.old else ""))
-    print(table(new_sum, old_sum))
+        old_sum = summary(old_rows)
+        same = {r["request"] for r in old_rows}
+        print(f"\nside by side on the {len(same)} requests the old code ran ((was …) = {args.old})")
+        print(table(summary([r for r in new_rows if r["request"] in same]), old_sum))
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"today": dt.date.today().isoformat(), "new": {"summary": new_sum, "rows": new_rows},

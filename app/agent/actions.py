@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from app.agent import grammar, intent, when
+from app.agent import grammar, intent, spans, when
 from app.agent.arguments import Draft, extract
 from app.agent.people import Directory, directory_from
 from app.runtime.api import GenerationRequest, Message
@@ -47,6 +48,15 @@ class Plan:
 
     tool: str
     draft: Draft
+    request: str = ""  # the request the draft was read from (with a follow-up answer folded in)
+
+    def pending(self) -> dict[str, Any]:
+        """What a question back to the user leaves waiting for the answer (kept in the conversation)."""
+        return {"tool": self.tool, "request": self.request, "unclear": list(self.draft.unclear)}
+
+
+def _directory(tool: str, memory: Any) -> Directory:
+    return directory_from(memory) if tool in ("draft_mail", "send_mail") else Directory()
 
 
 def plan(text: str, tools: list[Tool], memory: Any = None, *, now: dt.datetime | None = None) -> Plan | None:
@@ -54,8 +64,51 @@ def plan(text: str, tools: list[Tool], memory: Any = None, *, now: dt.datetime |
     name = intent.action_tool(text, [t.name for t in tools])
     if not name:
         return None
-    directory = directory_from(memory) if name in ("draft_mail", "send_mail") else Directory()
-    return Plan(name, extract(name, text, now=now, directory=directory))
+    return Plan(name, extract(name, text, now=now, directory=_directory(name, memory)), text)
+
+
+_CANCEL = re.compile(r"^\s*(?:no|nope|never\s*mind|cancel|forget\s+(?:it|that)|stop|don'?t|leave\s+it)\b", re.I)
+
+
+def waiting(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The action a question back to the user left waiting, when that question is the last thing
+    Hearth said before the request now being answered (the newest user message)."""
+    for m in reversed(messages[:-1] if messages and messages[-1].get("role") == "user" else messages):
+        if m.get("role") == "assistant" and not m.get("tool"):
+            value = m.get("pending_action")
+            return value if isinstance(value, dict) and value.get("tool") else None
+        if m.get("role") == "user":
+            return None
+    return None
+
+
+def is_cancel(reply: str) -> bool:
+    return _CANCEL.match(reply) is not None
+
+
+def follow_up(pending: dict[str, Any], reply: str, tools: list[Tool], memory: Any = None, *,
+              now: dt.datetime | None = None) -> Plan | None:
+    """The waiting action with the user's answer to Hearth's question folded in: "Alex Chen" for
+    "Which Alex?", "Friday at 3" for "When?", a path for "Which file?"."""
+    tool, request = str(pending.get("tool", "")), str(pending.get("request", ""))
+    if tool not in {t.name for t in tools} or not request:
+        return None
+    answer = reply.strip().rstrip(".!?")
+    directory = _directory(tool, memory)
+    if tool == "write_file":
+        draft = extract(tool, request, now=now, directory=directory)
+        found = spans.paths(reply)
+        if found:
+            draft.fields["path"], draft.ask = found[0].text, ""
+        return Plan(tool, draft, request)
+    combined = f"{request} {answer}"
+    if tool in ("draft_mail", "send_mail"):
+        combined = request
+        for name in pending.get("unclear") or []:
+            combined = re.sub(rf"\b{re.escape(str(name))}\b", lambda _match: answer, combined, count=1)
+    elif tool == "run_command" and "`" not in reply:
+        combined = f"{request} `{answer}`"
+    return Plan(tool, extract(tool, combined, now=now, directory=directory), combined)
 
 
 def fill_request(text: str, tool: Tool, draft: Draft, *, conversation_id: str, request_id: str,

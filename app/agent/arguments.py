@@ -66,6 +66,7 @@ class Draft:
     fields: dict[str, Any] = field(default_factory=dict)  # taken from the request, exactly
     fill: list[str] = field(default_factory=list)  # needs language: the model writes these
     ask: str = ""  # a question back to the user instead of a call (which Alex? when?)
+    unclear: list[str] = field(default_factory=list)  # the names the question is about
     untrusted: list[str] = field(default_factory=list)  # sources of resolved facts that are not the user's own
     when: when.When | None = None
 
@@ -267,6 +268,7 @@ def _mail(text: str, directory: Directory, draft: Draft) -> None:
     resolved = resolve(phrase, directory, typed)
     if resolved.question():
         draft.ask = resolved.question()
+        draft.unclear = [*resolved.ambiguous, *resolved.unknown]
         return
     if not resolved.addresses:
         draft.ask = "Who should the mail go to? Give me a name from your contacts or an address."

@@ -242,8 +242,10 @@ class Agent:
         prompt_tools = [] if plain else all_tools
         gate = Gate(context=self.context, approver=self.approver, audit=self.audit, allow_rules=self.allow_rules,
                     timeout_s=settings.agent.approval_timeout_s)
-        planned = actions.plan(text, all_tools, self.memory) if self.preroute else None
-        if planned is not None:  # an explicit action request: its tool and stated arguments, no guessing
+        planned = self._plan(turn, text, conversation_id, all_tools, taint) if self.preroute else None
+        if planned is False:
+            return
+        if isinstance(planned, actions.Plan):  # an explicit action request: its tool and stated arguments, no guessing
             self._planned(turn, gate, planned, text, conversation_id, taint)
             return
         new: list[Message] = [{"role": "user", "content": user_prompt}]
@@ -336,20 +338,41 @@ class Agent:
         self.conversations.append(conversation_id, {"role": "tool", "tool": tool, "content": output},
                                   untrusted_sources=taint.sources)
 
-    def _say(self, turn: Turn, conversation_id: str, text: str, taint: Taint) -> None:
-        """End the turn with Hearth's own words (an outcome, or a question back to the user)."""
-        self.conversations.append(conversation_id, {"role": "assistant", "content": text},
-                                  untrusted_sources=taint.sources)
+    def _say(self, turn: Turn, conversation_id: str, text: str, taint: Taint,
+             pending: dict[str, Any] | None = None) -> None:
+        """End the turn with Hearth's own words (an outcome, or a question back to the user, which
+        keeps the action it is about waiting for the answer)."""
+        record: dict[str, Any] = {"role": "assistant", "content": text}
+        if pending:
+            record["pending_action"] = pending
+        self.conversations.append(conversation_id, record, untrusted_sources=taint.sources)
         turn.emit(Token(request_id=f"{turn.turn_id}-said", text=text))
         turn.emit(FinalAnswer(turn_id=turn.turn_id, text=text, citations=()))
+
+    def _plan(self, turn: Turn, text: str, conversation_id: str, tools: list[Tool],
+              taint: Taint) -> actions.Plan | bool | None:
+        """The explicit action this request asks for, or the one Hearth's last question was about and
+        this request answers; False when the turn is over (the user called the waiting action off)."""
+        planned = actions.plan(text, tools, self.memory)
+        if planned is not None or intent.is_question(text) and len(text.split()) > 4:
+            return planned
+        pending = actions.waiting(self.conversations.load(conversation_id).get("messages", []))
+        if pending is None:
+            return None
+        if actions.is_cancel(text):
+            self._say(turn, conversation_id, "OK, I won't do it.", taint)
+            return False
+        return actions.follow_up(pending, text, tools, self.memory)
 
     def _planned(self, turn: Turn, gate: Gate, planned: actions.Plan, text: str, conversation_id: str,
                  taint: Taint) -> None:
         """An explicit action request: one proposal with the stated arguments, then its outcome in words."""
         draft, tool = planned.draft, self.tools.get(planned.tool)
         if tool is None or draft.ask:
-            self._say(turn, conversation_id, draft.ask or f"{planned.tool} is not available.", taint)
+            self._say(turn, conversation_id, draft.ask or f"{planned.tool} is not available.", taint,
+                      pending=planned.pending() if draft.ask else None)
             return
+        text = planned.request or text
         args = dict(draft.fields)
         if draft.fill:
             request = actions.fill_request(text, tool, draft, conversation_id=conversation_id,

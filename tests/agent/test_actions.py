@@ -73,3 +73,51 @@ def test_a_model_call_that_disagrees_with_the_request_is_corrected() -> None:
     text = "Add an event to my calendar: Dentist on December 15, 2026 at 4:15 PM"
     fixed, changes = arguments.correct("create_event", {"title": "Dentist", "start": "2025-12-15T16:00"}, text, now=NOW)
     assert fixed["start"] == "2026-12-15T16:15" and changes
+
+
+class _Contacts:
+    """Only the contact list (these tests are about folding an answer into a waiting action)."""
+
+    def contacts(self) -> list[dict]:
+        return [{"name": p.name, "emails": list(p.emails)} for p in PEOPLE.people]
+
+
+def test_an_answer_to_hearths_question_completes_the_waiting_action() -> None:
+    from app.agent import actions
+    from app.config import Settings
+    from app.tools.registry import ToolRegistry, default_tools
+
+    tools = list(ToolRegistry(default_tools(Settings())))
+    asked = actions.plan("Draft an email to Alex saying hi", tools, _Contacts(), now=NOW)
+    assert asked is not None and asked.draft.ask and asked.draft.unclear == ["Alex"]
+    messages = [{"role": "user", "content": "Draft an email to Alex saying hi"},
+                {"role": "assistant", "content": asked.draft.ask, "pending_action": asked.pending()},
+                {"role": "user", "content": "Chen"}]
+    pending = actions.waiting(messages)
+    assert pending is not None
+    done = actions.follow_up(pending, "Chen", tools, _Contacts(), now=NOW)
+    assert done is not None and done.draft.fields["to"] == ["alex.chen@acme-robotics.example"]
+    when_asked = actions.plan("Add Dentist to my calendar", tools, now=NOW)
+    assert when_asked is not None and when_asked.draft.ask.startswith("When is “Dentist”")
+    done = actions.follow_up(when_asked.pending(), "December 15 at 4:15 PM", tools, now=NOW)
+    assert done is not None and done.draft.fields == {"title": "Dentist", "start": "2026-12-15T16:15"}
+    assert actions.is_cancel("never mind") and not actions.is_cancel("Alex Chen")
+    assert actions.waiting([*messages, {"role": "assistant", "content": "Done."}, {"role": "user", "content": "x"}]) is None
+
+
+def test_a_waiting_action_can_be_called_off_and_nothing_is_proposed(tmp_path) -> None:
+    from app.agent.loop import Agent
+    from app.config import Settings
+
+    from .scripted import ScriptedModel
+
+    model = ScriptedModel([])
+    proposals: list = []
+    agent = Agent(model, memory=_Contacts(), settings=Settings(), cwd=tmp_path,
+                  approver=lambda r: proposals.append(r))
+    agent.memory.search = lambda text, k=5: []  # type: ignore[attr-defined]
+    first = agent.ask("Email Alex about the design doc", conversation_id="c", timeout=10)
+    assert first.final is not None and "Which Alex" in first.final.text
+    second = agent.ask("never mind", conversation_id="c", timeout=10)
+    assert second.final is not None and second.final.text == "OK, I won't do it."
+    assert not proposals and not model.requests  # no model was needed, nothing was proposed

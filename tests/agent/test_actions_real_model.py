@@ -76,3 +76,19 @@ def test_a_name_becomes_the_contacts_address_and_a_denial_is_the_end(model_servi
     assert call.arguments["subject"] and call.arguments["body"]  # the model wrote only these
     assert turn.final is not None and "did not save the draft" in turn.final.text
     assert not any(e.kind == "Token" and "{" in getattr(e, "text", "") for e in turn.events)
+
+
+def test_an_ambiguous_name_is_asked_and_the_answer_completes_the_same_action(model_service, corpus_memory,
+                                                                              tmp_path: Path) -> None:
+    settings = Settings()
+    agent = Agent(model_service, memory=corpus_memory, settings=settings, cwd=tmp_path,
+                  approver=lambda r: ApprovalDecision("denied"))
+    first = agent.ask("Draft an email to Alex saying the design doc is updated", conversation_id="alex", timeout=600)
+    assert not any(isinstance(e, ActionProposed) for e in first.events)
+    assert first.final is not None and "Alex Morgan" in first.final.text and "Alex Chen" in first.final.text
+    second = agent.ask("Alex Chen", conversation_id="alex", timeout=600)
+    proposals = [e for e in second.events if isinstance(e, ActionProposed)]
+    assert [(p.tool, p.arguments["to"], p.arguments["body"]) for p in proposals] == [
+        ("draft_mail", ["alex.chen@acme-robotics.example"], "the design doc is updated")]
+    third = agent.ask("Alex Chen", conversation_id="alex", timeout=600)  # the action is over: nothing waits
+    assert not any(isinstance(e, ActionProposed) for e in third.events)
