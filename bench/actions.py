@@ -280,6 +280,7 @@ def main() -> int:
     parser.add_argument("--old", default="", help="another checkout to run the same requests on, side by side")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "actions.json"))
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--old-json", default="", help="reuse the old checkout's rows from an earlier results file")
     parser.add_argument("--old-every", type=int, default=1,
                         help="run the old checkout on every k-th request only (it can take a minute each)")
     parser.add_argument("--only-run", action="store_true", help="(internal) run and print JSON results")
@@ -298,13 +299,17 @@ def main() -> int:
     print(f"{len(cases)} action requests, every approval denied")
     print(table(new_sum, None), flush=True)
     old_rows = old_sum = None
-    if args.old:
+    if args.old_json:
+        earlier = json.loads(Path(args.old_json).read_text())["old"]
+        args.old, old_rows = earlier["code"], earlier["rows"]
+    elif args.old:
         env = {**os.environ, "HEARTH_BENCH_CODE": args.old, "PYTHONPATH": args.old}
         command = [sys.executable, str(Path(__file__).resolve()), "--only-run", "--old-every", str(args.old_every)]
         if args.limit:
             command += ["--limit", str(args.limit)]
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
         old_rows = json.loads(done.stdout)
+    if old_rows:
         old_sum = summary(old_rows)
         same = {r["request"] for r in old_rows}
         print(f"\nside by side on the {len(same)} requests the old code ran ((was …) = {args.old})")

@@ -33,13 +33,22 @@ _DOING = {
     "draft_mail": "save the draft to {to}",
     "send_mail": "send the mail to {to}",
 }
-_FIELD_HINTS = {
-    "title": "a short title in the user's words",
-    "subject": "the subject line of the mail, a few words",
-    "body": "the text of the mail, written for the recipient, signed by nobody",
-    "content": "the text of the note",
-}
-FILL_MAX_TOKENS = 200
+# Worked examples for the small model (it copies a pattern far better than it follows a description).
+_EXAMPLES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("Draft an email to Sam saying the car is fixed", {"subject": "The car is fixed"}),
+    ("Send Ana an email saying the meeting moved to 3 PM", {"subject": "Meeting moved to 3 PM"}),
+    ("Email Kim about dinner on Friday",
+     {"body": "Hi Kim,\n\nAre you free for dinner on Friday? Let me know what works for you.\n\nThanks!"}),
+    ("Draft an email to Ben asking for the photos from the trip",
+     {"subject": "Photos from the trip", "body": "Hi Ben,\n\nCould you send me the photos from the trip?\n\nThanks!"}),
+    ("Email Kim about dinner on Friday",
+     {"subject": "Dinner on Friday", "body": "Hi Kim,\n\nAre you free for dinner on Friday? Let me know what works "
+                                             "for you.\n\nThanks!"}),
+    ("Write a note to ~/notes/ideas.md about a birthday party for Lea", {"content": "Birthday party for Lea:\n- "}),
+    ("Add an event to my calendar tomorrow at 9", {"title": "Event"}),
+)
+_FIELD_LIMITS = {"title": 80, "subject": 80, "body": 600, "content": 1000}
+FILL_MAX_TOKENS = 180
 
 
 @dataclass
@@ -113,23 +122,41 @@ def follow_up(pending: dict[str, Any], reply: str, tools: list[Tool], memory: An
 
 def fill_request(text: str, tool: Tool, draft: Draft, *, conversation_id: str, request_id: str,
                  temperature: float = 0.0) -> GenerationRequest:
-    """A generation that writes only ``draft.fill``, as one JSON object (grammar-constrained)."""
+    """A generation that writes only ``draft.fill``, as one JSON object (grammar-constrained).
+
+    The request's own words are not pushed on the model here (unlike a routed call): a subject
+    or a body is new language, and a small model leaned that way copies "Draft an email to …".
+    """
     props = tool.parameters.get("properties", {})
-    schema = {"type": "object", "properties": {k: props.get(k, {"type": "string"}) for k in draft.fill},
-              "required": list(draft.fill)}
-    known = json.dumps(draft.fields, ensure_ascii=False)
-    wanted = "; ".join(f'"{k}": {_FIELD_HINTS.get(k, k)}' for k in draft.fill)
-    messages: list[Message] = [
-        {"role": "system", "content": "You write the missing words of an action the user asked for. Reply with one "
-                                      "JSON object and nothing else. Use the user's own words where you can."},
-        {"role": "user", "content": f"The user asked: {text}\nAlready known for {tool.name}: {known}\n"
-                                    f"Write these fields: {wanted}"},
-    ]
+    schema = {"type": "object", "required": list(draft.fill),
+              "properties": {k: {**props.get(k, {"type": "string"}), "maxLength": _FIELD_LIMITS.get(k, 120)}
+                             for k in draft.fill}}
+    messages: list[Message] = [{"role": "system", "content": "You write the missing fields of an action the user "
+                                                             "asked for, as one JSON object. Short and plain; never "
+                                                             "invent facts, names, dates or addresses."}]
+    for example, fields in _EXAMPLES:
+        if set(fields) == set(draft.fill):
+            messages += [{"role": "user", "content": f"Request: {example}\nWrite: {', '.join(draft.fill)}"},
+                         {"role": "assistant", "content": json.dumps({k: fields[k] for k in draft.fill})}]
+    messages.append({"role": "user", "content": f"Request: {text}\nWrite: {', '.join(draft.fill)}"})
     factory = grammar.processor_factory(lambda: [*grammar.object_elems(schema), grammar.End()],
-                                        max_tokens=FILL_MAX_TOKENS, copy_from=text)
+                                        max_tokens=FILL_MAX_TOKENS)
     return GenerationRequest(messages=messages, max_tokens=FILL_MAX_TOKENS, temperature=temperature,
                              conversation_id=f"{conversation_id}-fill", logits_processors=factory,
                              request_id=request_id, model_role="answer")
+
+
+def _no_repeats(text: str) -> str:
+    """``text`` up to the first sentence it says twice (small models loop)."""
+    seen: set[str] = set()
+    kept = ""
+    for sentence, gap in re.findall(r"(.+?(?:[.!?]+|$))(\s*)", text.strip(), re.S):
+        key = " ".join(sentence.lower().split())
+        if key in seen:
+            break
+        seen.add(key)
+        kept += sentence + gap
+    return kept.strip()
 
 
 def filled(draft: Draft, generated: str) -> dict[str, Any]:
@@ -138,8 +165,8 @@ def filled(draft: Draft, generated: str) -> dict[str, Any]:
         value = json.loads(generated[generated.find("{"):]) if "{" in generated else {}
     except ValueError:
         value = {}
-    written = {k: v for k, v in value.items() if k in draft.fill and v not in ("", None)} if isinstance(value, dict) \
-        else {}
+    written = {k: _no_repeats(v) if isinstance(v, str) else v for k, v in value.items()
+               if k in draft.fill and v not in ("", None)} if isinstance(value, dict) else {}
     return {**written, **draft.fields}
 
 

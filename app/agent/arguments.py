@@ -32,7 +32,7 @@ _CALENDAR_WORDS = re.compile(r"\b(?:to|on|in|into|onto)\s+(?:my|the)\s+(?:calend
                              r"\b(?:add|put)\s+(?:it|this|that)\b", re.I)
 _GENERIC_EVENT = re.compile(r"^(?:(?:an?|the)\s+)?(?:new\s+)?(?:calendar\s+)?(?:event|entry)\b\s*"
                             r"(?:(?:called|named|titled|for)\b|[:\-–—])?\s*", re.I)
-_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.I)
+_ARTICLE = re.compile(r"^(?:an?|the|my)\s+", re.I)
 _LABELLED_PLACE = re.compile(r"\b(?:location|place|where)\s*:\s*([^,;\n]+?)\s*(?=$|[,;\n]|\s+(?:on|at|from)\s)", re.I)
 _NOT_PLACE = rf"(?!(?:{when.WEEKDAY}|{when.MONTH}|today|tomorrow|tonight|noon|midnight|midday|[ap]\.?m\.?)\b)"
 _PLACE_WORD = _NOT_PLACE + r"(?:[A-Z][\w'’&.-]*|\d+[A-Za-z]?)"
@@ -224,6 +224,9 @@ def _move(text: str, draft: Draft) -> None:
         draft.ask = ("Where should I move it to?" if found else "Which file should I move, and where to?")
         return
     source, destination = found[0].text, found[1].text
+    folder = re.search(r"\bfrom\s+$", text[found[0].end:found[1].start], re.I)
+    if folder and len(found) > 2 and "/" not in source:  # "Move report.pdf from ~/Downloads to ~/Documents"
+        source, destination = posixpath.join(found[1].text, source), found[2].text
     renaming = re.search(r"\brename\b", text, re.I) is not None
     if renaming and "/" not in destination and destination != "~" and "/" in source:
         destination = posixpath.join(posixpath.dirname(source), destination)
@@ -282,12 +285,23 @@ def _mail(text: str, directory: Directory, draft: Draft) -> None:
     elif about:
         topic = about.group(1).strip().rstrip(".?!")
         draft.fields["subject"] = topic[:1].upper() + topic[1:]
+    elif body_span is not None and _subject_from(body_span.text):
+        draft.fields["subject"] = _subject_from(body_span.text)
     else:
         draft.fill.append("subject")
     if body_span is not None:
         draft.fields["body"] = body_span.text
     else:
         draft.fill.append("body")
+
+
+def _subject_from(body: str, words: int = 8) -> str:
+    """A subject line from what the user said the mail says: its first sentence, up to ``words``
+    words ("the slides are ready" -> "The slides are ready")."""
+    first = re.split(r"(?<=[.!?])\s|\n", body.strip(), maxsplit=1)[0].strip().rstrip(".!?")
+    kept = first.split()
+    subject = " ".join(kept[:words]) + ("…" if len(kept) > words else "")
+    return subject[:1].upper() + subject[1:]
 
 
 def extract(tool: str, text: str, *, now: dt.datetime | None = None, directory: Directory | None = None) -> Draft:

@@ -26,7 +26,14 @@ _YEAR = r"(?:,?\s+\d{4})?"
 _DAY_MONTH = rf"(?:{MONTH}\s+\d{{1,2}}{_ORD}{_YEAR}|\d{{1,2}}{_ORD}\s+(?:of\s+)?{MONTH}{_YEAR})"
 
 # One date phrase each; longest first, so "Saturday, January 9" wins over "Saturday".
+# Days people name rather than number (fixed dates only; the next one on or after today).
+HOLIDAYS = {"christmas eve": "December 24", "christmas day": "December 25", "christmas": "December 25",
+            "new year's eve": "December 31", "new years eve": "December 31", "new year's day": "January 1",
+            "new years day": "January 1", "valentine's day": "February 14", "valentines day": "February 14",
+            "halloween": "October 31", "independence day": "July 4", "the fourth of july": "July 4"}
+_HOLIDAY = "|".join(re.escape(h).replace("'", "['’]?") for h in sorted(HOLIDAYS, key=len, reverse=True))
 _DATES = [
+    rf"\b(?:{_HOLIDAY})\b",
     rf"\b(?:(?:this|next|coming)\s+)?{WEEKDAY},?\s+(?:the\s+)?{_DAY_MONTH}\b",
     rf"\b{_DAY_MONTH}\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
@@ -112,6 +119,7 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 def resolve_date(phrase: str, now: dt.datetime) -> dt.date | None:
     """One date phrase ("Saturday, January 9", "next Tuesday", "tomorrow") as a date on or after today."""
     cleaned = re.sub(r"^\s*(?:on|the)\s+", "", phrase.strip(), flags=re.I)
+    cleaned = HOLIDAYS.get(cleaned.lower().replace("’", "'"), HOLIDAYS.get(cleaned.lower().replace("’", ""), cleaned))
     cleaned = re.sub(r"\bcoming\b", "next", cleaned, flags=re.I)
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
     if cleaned.lower() == "tonight":

@@ -121,3 +121,27 @@ def test_a_waiting_action_can_be_called_off_and_nothing_is_proposed(tmp_path) ->
     second = agent.ask("never mind", conversation_id="c", timeout=10)
     assert second.final is not None and second.final.text == "OK, I won't do it."
     assert not proposals and not model.requests  # no model was needed, nothing was proposed
+
+
+@pytest.mark.parametrize(("request_text", "tool", "fields"), [
+    ("Put my dentist appointment on the calendar for the 15th at 4:15pm", "create_event",
+     {"title": "Dentist appointment", "start": "2026-12-15T16:15"}),
+    ("Can you schedule a call with Jordan on Monday at 10?", "create_event",
+     {"title": "Call with Jordan", "start": "2026-12-07T10:00"}),
+    ("add coffee with Aisha to my calendar next Friday 8:30am-9:15am at Tatte", "create_event",
+     {"title": "Coffee with Aisha", "start": "2026-12-11T08:30", "end": "2026-12-11T09:15", "location": "Tatte"}),
+    ("Schedule dinner with Linda on Christmas Eve at 6 PM", "create_event",
+     {"title": "Dinner with Linda", "start": "2026-12-24T18:00"}),
+    ("remind me tomorrow morning to call the pharmacy", "create_reminder",
+     {"title": "Call the pharmacy", "due": "2026-12-05T09:00"}),
+    ("Create a reminder: pay rent on January 1", "create_reminder", {"title": "Pay rent", "due": "2027-01-01"}),
+    ('Write "call the landlord" to ~/todo.txt', "write_file", {"path": "~/todo.txt", "content": "call the landlord"}),
+    ("Move report.pdf from ~/Downloads to ~/Documents", "move_file",
+     {"source": "~/Downloads/report.pdf", "destination": "~/Documents"}),
+    ("Rename ~/notes/draft.md to final.md", "move_file", {"source": "~/notes/draft.md", "destination": "~/notes/final.md"}),
+    ("Run `npm test` in ~/code/app", "run_command", {"command": "npm test", "cwd": "~/code/app"}),
+    ("Don't forget that Marco has my ladder", "remember", {"text": "Marco has my ladder"}),
+])
+def test_other_phrasings_of_the_same_requests(request_text: str, tool: str, fields: dict) -> None:
+    assert intent.action_tool(request_text, TOOLS) == tool
+    assert arguments.extract(tool, request_text, now=NOW, directory=PEOPLE).fields == fields
