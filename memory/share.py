@@ -34,8 +34,8 @@ KEY_FILE = "memory-share.key"
 SOCKET_NAME = "memory.sock"
 MAX_SOCKET_PATH = 100  # sun_path holds 104 bytes on macOS, 108 on Linux
 # what another process may call, and which of those stream events back (``on_event``)
-METHODS = frozenset({"search", "item_text", "remember", "ingest_path", "reindex", "forget", "compact",
-                     "stats", "sources", "vectors_pending"})
+METHODS = frozenset({"search", "item_text", "item_chunks", "records", "contacts", "remember", "ingest_path",
+                     "reindex", "forget", "compact", "stats", "sources", "vectors_pending"})
 ATTRIBUTES = frozenset({"backend"})
 
 
@@ -241,6 +241,21 @@ class SharedMemory:
 
     def item_text(self, item_id: str) -> str:
         return str(self._call("call", "item_text", (item_id,), {}))
+
+    def item_chunks(self, item_id: str) -> list[Any]:
+        return list(self._call("call", "item_chunks", (item_id,), {}))
+
+    def records(self, **kwargs: Any) -> list[Any]:
+        return list(self._call("call", "records", (), kwargs))
+
+    def contacts(self) -> list[dict[str, Any]]:
+        return list(self._call("call", "contacts", (), {}))
+
+    def citation(self, record: Any, score: float = 1.0) -> Any:
+        """Computed here: it only reads the record."""
+        from memory.api import Memory
+
+        return Memory._citation(record.chunk_id, record.text, record.meta, score)
 
     def remember(self, text: str, **kwargs: Any) -> str:
         return str(self._call("call", "remember", (text,), kwargs))

@@ -73,12 +73,23 @@ def test_a_shared_handle_takes_over_when_the_owner_leaves(tmp_path: Path) -> Non
         Memory(get_paths(), MemorySettings(embedding="onnx"))  # the store itself still has one owner
     user = open_memory(get_paths(), MemorySettings(embedding="onnx"))
     assert isinstance(user, SharedMemory) and user.shared
-    user.remember("The spare key is under the third flower pot")
+    item = user.remember("The spare key is under the third flower pot")
     assert "third flower pot" in owner.search("spare key", k=1)[0].snippet
+    (row,) = user.item_chunks(item)  # what the read path asks of the memory works through the owner
+    assert user.citation(row).item_id == item and row in user.records(source_types="conversation")
+    assert user.contacts() == [] and user.stats()["chunks_by_source_type"] == {"conversation": 1}
     owner.close()
     assert "third flower pot" in user.search("spare key", k=1)[0].snippet
     assert not user.shared  # it holds the lock now
     user.close()
+
+
+def test_every_public_method_of_the_memory_is_shared() -> None:
+    from memory.api import Memory
+    from memory.share import SharedMemory
+
+    public = {name for name in dir(Memory) if not name.startswith("_")}
+    assert public - set(dir(SharedMemory)) == set()
 
 
 def test_a_peer_without_the_key_is_refused(tmp_path: Path) -> None:
