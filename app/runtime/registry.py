@@ -6,9 +6,12 @@ safetensors, tokenizer files). ``hearth.json`` beside them records where it came
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,11 +95,29 @@ def remove_model(paths: Paths, name: str) -> Path:
     return path
 
 
+@contextmanager
+def _importing(paths: Paths, name: str) -> Iterator[None]:
+    """One process at a time imports an embedded model (the app and a ``hearth`` command started
+    together on a first run would otherwise write the same files); the other waits, then finds it."""
+    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(paths.models_dir / f".{name}.import-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def ensure_default_model(paths: Paths, progress: Progress | None = None) -> Path:
     """The embedded default model's folder, importing it from the installed package on first use."""
     path = paths.models_dir / DEFAULT_MODEL
     if is_model_dir(path):
         return path
+    with _importing(paths, DEFAULT_MODEL):
+        return path if is_model_dir(path) else _import_default(paths, progress)
+
+
+def _import_default(paths: Paths, progress: Progress | None) -> Path:
     from app.runtime.gguf_import import default_gguf_path, import_gguf
 
     gguf = default_gguf_path()
@@ -114,6 +135,11 @@ def ensure_answer_model(paths: Paths, progress: Progress | None = None) -> Path:
     path = paths.models_dir / DEFAULT_ANSWER_MODEL
     if is_model_dir(path):
         return path
+    with _importing(paths, DEFAULT_ANSWER_MODEL):
+        return path if is_model_dir(path) else _import_answer(paths, progress)
+
+
+def _import_answer(paths: Paths, progress: Progress | None) -> Path:
     from app.bundled import bundled_parts
     from app.runtime.gguf_import import import_gguf
 
