@@ -10,6 +10,7 @@ from typing import Any
 
 from app.agent import prompt as agent_prompt
 from app.answer import compose, grounding
+from app.answer import textnorm as tn
 from app.answer.guard import MAX_CHARS, MAX_CHARS_SUMMARY, StreamGuard
 from app.answer.passages import Passage
 from app.events import ContextUsed, ErrorEvent, Event, GenerationDone, Token
@@ -19,6 +20,18 @@ NOT_FOUND_WORDS = ("couldn't find", "could not find", "don't know", "do not know
                    "no information", "not in the sources", "doesn't say", "does not say", "cannot find", "can't find")
 PASSAGE_CHARS = 1400  # of each passage in the prompt
 EMPTY = re.compile(r"^\W*((the|from|my|your) )?(source|sources|answer|reply|response|quote)?\W*$", re.I)
+# a sentence made only of these words talks about the sources ("The source is [1] and the answer is [2].")
+META_WORDS = tn.wordset("""the a an my your this that it here there source sources answer answers reply response quote
+quotes passage passages context data is are was were and or in see from found according to based on as per below
+above following given""")
+
+
+def says_nothing(sentence: str) -> bool:
+    """True for a sentence with no content of its own: empty, or only words about the sources."""
+    bare = compose.MARKER.sub("", sentence)
+    words = re.findall(r"[a-z']+", bare.lower())
+    return bool(EMPTY.match(bare)) or (bool(words) and all(w in META_WORDS for w in words)
+                                       and not re.search(r"\d", bare))
 
 
 @dataclass
@@ -76,8 +89,8 @@ def phrase(
             if result.stopped:
                 return
             lowered = sentence.lower()
-            if EMPTY.match(compose.MARKER.sub("", sentence)):
-                continue  # "The source: [1]" says nothing
+            if says_nothing(sentence):
+                continue  # "The source: [1]", "The source is [1] and the answer is [2]."
             if not ground:
                 result.sentences.append(sentence)
                 show(sentence)

@@ -112,3 +112,14 @@ def test_a_place_the_title_already_names_is_not_said_twice() -> None:
     assert at("Dentist appointment", "Bright Smile Dental, Boston") == ", at Bright Smile Dental, Boston"
     assert at("Lunch at Rosa's", "Rosa's") == ""
     assert at("Standup", "") == ""
+
+
+def test_sentences_about_the_sources_are_not_shown() -> None:
+    from app.answer.phrase import says_nothing
+
+    assert says_nothing("The source is [1] and the answer is [2].")
+    assert says_nothing("The source: [1]")
+    assert says_nothing("According to the passage [3]:")
+    assert not says_nothing("Your copay is $12.50 [1].")
+    assert not says_nothing("The answer is 42 [1].")
+    assert not says_nothing("It is in the garage [1].")
