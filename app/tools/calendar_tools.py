@@ -50,6 +50,11 @@ def _ics(kind: str, args: dict[str, Any]) -> tuple[str, str]:
     return uid, "\r\n".join(lines) + "\r\n"
 
 
+def _preview(kind: str, args: dict[str, Any]) -> str:
+    """The .ics text as the panel shows it: plain line ends (the file's CRLF is not a hidden character)."""
+    return _ics(kind, args)[1].replace("\r\n", "\n")
+
+
 def _folder(ctx: ToolContext) -> Path:
     folder = ctx.paths.data_dir / "calendar"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -127,11 +132,11 @@ TOOLS = [
          obj({"title": string("What the event is."), "start": string("Start, like 2025-06-01T14:30."),
               "end": string("End, like 2025-06-01T15:30."), "location": string("Where."), "notes": string("Notes.")},
              ["title", "start"]),
-         _event_risk, lambda a, c: _create("VEVENT", a, c), preview=lambda a, c: _ics("VEVENT", a)[1], undo=_undo,
+         _event_risk, lambda a, c: _create("VEVENT", a, c), preview=lambda a, c: _preview("VEVENT", a), undo=_undo,
          family="calendar"),
     Tool("create_reminder", "Add a reminder.",
          obj({"title": string("What to remember."), "due": string("When, like 2025-06-01T09:00."),
               "notes": string("Notes.")}, ["title"]),
-         _reminder_risk, lambda a, c: _create("VTODO", a, c), preview=lambda a, c: _ics("VTODO", a)[1], undo=_undo,
+         _reminder_risk, lambda a, c: _create("VTODO", a, c), preview=lambda a, c: _preview("VTODO", a), undo=_undo,
          family="calendar"),
 ]

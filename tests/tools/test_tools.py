@@ -125,6 +125,10 @@ def test_calendar_writes_ics_and_undo_removes_it(ctx: ToolContext) -> None:
     assert not ics.exists()
     with pytest.raises(ToolError, match="date and time"):
         event.execute({"title": "x", "start": "next tuesday"}, ctx)
+    from app.policy.display_text import hidden_characters
+
+    shown = event.preview(args, ctx)  # type: ignore[misc]
+    assert "DTSTART:20250601T143000" in shown and not hidden_characters(shown)  # no false "hidden characters" alarm
     todo = tool("create_reminder").execute({"title": "Buy milk", "due": "2025-06-02T09:00"}, ctx)
     assert "BEGIN:VTODO" in Path(todo.undo["ics"]).read_text()  # type: ignore[index]
 
