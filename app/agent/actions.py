@@ -189,9 +189,14 @@ def _when_words(tool: str, arguments: dict[str, Any]) -> str:
     return f" on {when.spoken(*stated)}" if stated else ""
 
 
-def outcome(tool: str, arguments: dict[str, Any], *, approved: bool, ok: bool, output: str) -> str:
+_NOBODY = {"no_approver": "no one can approve it here", "timeout": "no one approved it in time"}
+
+
+def outcome(tool: str, arguments: dict[str, Any], *, approved: bool, ok: bool, output: str, by: str = "") -> str:
     """The sentence that ends an action's turn: done, declined or failed, never a new proposal."""
     doing = _doing(tool, arguments) + _when_words(tool, arguments)
+    if not approved and by in _NOBODY:
+        return f"I did not {doing}: {_NOBODY[by]}."
     if not approved:
         reason = output.removeprefix("not run: ").strip()
         if reason and reason != "cancelled by the user":

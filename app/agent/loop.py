@@ -321,12 +321,12 @@ class Agent:
             outcome = self._act(turn, gate, tool, parsed.arguments, taint)
             if outcome is None:
                 return
-            args, output, ok, approved = outcome
+            args, output, ok, approved, by = outcome
             seen[key] = output[:200]
             self._record_call(conversation_id, tool.name, args, output, taint)
             if tool.name not in intent.READ_TOOLS:  # one request, one proposal: say what happened, stop
                 self._say(turn, conversation_id, actions.outcome(tool.name, args, approved=approved, ok=ok,
-                                                                 output=output), taint)
+                                                                 output=output, by=by), taint)
                 return
             new += [prompt.call_message(tool.name, args, native=native),
                     prompt.tool_result_message(tool.name, output, native=native)]
@@ -391,9 +391,9 @@ class Agent:
         outcome = self._act(turn, gate, tool, args, taint)
         if outcome is None:
             return
-        ran, output, ok, approved = outcome
+        ran, output, ok, approved, by = outcome
         self._record_call(conversation_id, tool.name, ran, output, taint)
-        self._say(turn, conversation_id, actions.outcome(tool.name, ran, approved=approved, ok=ok, output=output),
+        self._say(turn, conversation_id, actions.outcome(tool.name, ran, approved=approved, ok=ok, output=output, by=by),
                   taint)
 
     def _generate(self, turn: Turn, request: GenerationRequest, stream: toolcall.AnswerStream) -> GenerationDone | None:
@@ -430,12 +430,12 @@ class Agent:
         return done
 
     def _act(self, turn: Turn, gate: Gate, tool: Tool, arguments: dict[str, Any],
-             taint: Taint) -> tuple[dict[str, Any], str, bool, bool] | None:
+             taint: Taint) -> tuple[dict[str, Any], str, bool, bool, str] | None:
         """Gate and run one call; returns (arguments that ran or were refused, output for the model, whether
-        it succeeded, whether it was approved)."""
+        it succeeded, whether it was approved, and who decided)."""
         why_not = tool.why_not(arguments, self.context)
         if why_not:  # e.g. a file that is not there: said, never put up for approval
-            return arguments, f"not run: {why_not}", False, False
+            return arguments, f"not run: {why_not}", False, False, "policy"
         action_id = f"a-{uuid.uuid4().hex[:8]}"
         verdict = gate.review(turn_id=turn.turn_id, action_id=action_id, tool=tool, arguments=arguments, taint=taint,
                               emit=turn.emit, cancelled=turn._cancel)
@@ -464,4 +464,4 @@ class Agent:
         if turn.cancelled:
             turn.emit(TurnCancelled(turn_id=turn.turn_id))
             return None
-        return verdict.arguments, output, ok, verdict.approved
+        return verdict.arguments, output, ok, verdict.approved, verdict.by

@@ -145,3 +145,16 @@ def test_a_waiting_action_can_be_called_off_and_nothing_is_proposed(tmp_path) ->
 def test_other_phrasings_of_the_same_requests(request_text: str, tool: str, fields: dict) -> None:
     assert intent.action_tool(request_text, TOOLS) == tool
     assert arguments.extract(tool, request_text, now=NOW, directory=PEOPLE).fields == fields
+
+
+def test_the_outcome_says_who_did_not_approve() -> None:
+    from app.agent import actions
+
+    args = {"title": "Dentist", "start": "2026-12-15T16:15"}
+    assert actions.outcome("create_event", args, approved=False, ok=False, output="cancelled by the user",
+                           by="user") == ("OK, I did not add “Dentist” to your calendar on Tuesday 15 December 2026 "
+                                          "at 16:15, as you declined it.")
+    assert "no one can approve it here" in actions.outcome("create_event", args, approved=False, ok=False,
+                                                           output="cancelled by the user", by="no_approver")
+    assert actions.outcome("write_file", {"path": "~/a.md"}, approved=True, ok=True, output="wrote") == \
+        "Done: I wrote ~/a.md."
