@@ -99,8 +99,8 @@ def remove_model(paths: Paths, name: str) -> Path:
 def _importing(paths: Paths, name: str) -> Iterator[None]:
     """One process at a time imports an embedded model (the app and a ``hearth`` command started
     together on a first run would otherwise write the same files); the other waits, then finds it."""
-    paths.models_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(paths.models_dir / f".{name}.import-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    paths.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(paths.cache_dir / f"{name}.import-lock", os.O_RDWR | os.O_CREAT, 0o600)  # not among the models
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

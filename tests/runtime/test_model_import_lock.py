@@ -22,6 +22,7 @@ def test_a_second_process_waits_for_the_import_under_way_and_uses_its_model(
         default_model_dir: Path, hearth_home: Path) -> None:
     paths = get_paths()
     target = paths.models_dir / DEFAULT_MODEL
+    paths.models_dir.mkdir(parents=True)
     with _importing(paths, DEFAULT_MODEL):  # this process is importing
         child = subprocess.Popen([sys.executable, "-c", CHILD], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
