@@ -43,6 +43,15 @@ Listener = Callable[[Event], None]
 # Overrides ``[model] answer`` for this process: a model name, or "" to answer with the fast model
 # (the test suite sets "" so mechanics tests run on SmolLM2 alone).
 ANSWER_MODEL_ENV = "HEARTH_ANSWER_MODEL"
+# Prompt tokens read per step; a Stop is seen between steps, so a long prompt stops within one step
+# (mlx_lm's 2048 let a Stop wait out the whole prompt reading, 8-11 s on a CPU).
+PREFILL_STEP = 256
+
+
+class _StoppedReading(Exception):
+    """Raised between prompt chunks when the generation was cancelled while reading its prompt."""
+
+
 _ids = itertools.count(1)
 _live_services: weakref.WeakSet[ModelService] = weakref.WeakSet()
 
@@ -301,6 +310,10 @@ class ModelService:
         first_token_at: float | None = None
         finish = "length"
         last: Any = None
+        def reading(_done: int, _total: int) -> None:  # between prompt chunks: Stop acts mid-prefill
+            if handle.cancelled:
+                raise _StoppedReading
+
         stream = gen_mod.stream_generate(
             loaded.model,
             tokenizer,
@@ -309,6 +322,8 @@ class ModelService:
             sampler=sampler,
             logits_processors=processors,
             prompt_cache=cache,
+            prefill_step_size=PREFILL_STEP,
+            prompt_progress_callback=reading,
         )
         try:
             for response in stream:
@@ -328,6 +343,8 @@ class ModelService:
                     break
                 if response.finish_reason is not None:
                     finish = response.finish_reason
+        except _StoppedReading:  # the cache holds part of the prompt: dropped below, never reused
+            finish = "cancelled"
         finally:
             stream.close()
             self._synchronize()

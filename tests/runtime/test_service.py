@@ -149,3 +149,22 @@ def test_process_exits_cleanly_in_the_middle_of_a_generation(default_model_dir, 
         result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
         assert "terminate called" not in result.stderr
+
+
+def test_cancel_while_reading_a_long_prompt_stops_before_any_token(model_service):
+    """Stop during prompt reading takes effect between prompt chunks, not after the whole prompt
+    (it used to wait out the prefill, 8-11 s on a CPU, and then produce a first token)."""
+    notes = " ".join(f"Note {i}: the parcel for flat {i} is at the front desk until Friday." for i in range(160))
+    handle = model_service.generate(GenerationRequest(
+        messages=[{"role": "user", "content": f"{notes}\nSummarise these notes."}], max_tokens=40,
+        conversation_id="long-prefill"))
+    for event in handle:
+        if isinstance(event, GenerationStarted):
+            assert event.prompt_tokens - event.cached_tokens > 1500  # several prompt chunks to read
+            handle.cancel()
+    done = handle.result()
+    assert done.finish_reason == "cancelled"
+    assert done.generation_tokens == 0  # stopped while reading: no token was ever produced
+    again = model_service.generate(GenerationRequest(messages=CAPITAL, max_tokens=24,
+                                                     conversation_id="long-prefill")).result()
+    assert "Paris" in again.text  # the half-read cache was dropped, not reused
