@@ -41,7 +41,7 @@ from ui.composer import Composer
 from ui.conversation_view import ConversationView
 from ui.item_viewer import ItemViewer
 from ui.services import Services
-from ui.turn_runner import TurnRunner
+from ui.turn_runner import TurnRunner, speed
 from ui.widgets import ElidedLabel, icon_button
 
 VOICE_LABELS = {
@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
             self._pill_updated = now
             tps = self.runner.live_tps()
             if tps:
-                self.model_button.setText(f"{self.services.model_name_short()}  ·  {tps:.0f} tok/s")
+                self.model_button.setText(f"{self.services.model_name_short()}  ·  {speed(tps)}")
 
     def _on_citations(self, citations) -> None:
         answer = self.view.current()

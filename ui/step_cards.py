@@ -40,6 +40,8 @@ PATH_KEYS = ("path", "paths", "source", "destination")
 
 def _short(value: Any, width: int = 70, middle: bool = False) -> str:
     """One line of at most ``width`` characters; ``middle`` keeps both ends (a path's file name)."""
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        value = ", ".join(value)  # paths: /a/x.txt, /b/y.txt (not a JSON list)
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = " ".join(str(text).split())
     if len(text) <= width:
@@ -152,7 +154,7 @@ class ActionCard(QFrame):
         self.icon.setPixmap(theme.pixmap(icon, 14, colour))
         explanation = str(state.get("explanation") or "").strip()
         tool = str(state.get("tool") or "action")
-        self.tool_label.setText(escape_hidden(f"{explanation}  ({tool})" if explanation else tool))
+        self.tool_label.setText(escape_hidden(f"{explanation.rstrip('.')} · {tool}" if explanation else tool))
         text = STATUS_TEXT.get(status, status.title())
         if status == "denied" and state.get("by") not in ("", "user", None):
             text = "Not run"  # refused by the policy, a timeout or with no one to ask

@@ -122,7 +122,7 @@ class TurnRunner(QObject):
             self.turn_ids.add(event.turn_id)
             self.turn_known.emit(event.turn_id)
         elif isinstance(event, ev.Token):
-            self._speed.token()
+            self._speed.token(event.request_id)
             self.token.emit(event.text)
         elif isinstance(event, ev.GenerationDone):
             self._tps = event.generation_tps
@@ -160,7 +160,7 @@ class TurnRunner(QObject):
         tps = self._tps or self._speed.rate()
         if not tokens:
             return ""
-        return f"{tokens} tokens · {tps:.0f} tok/s" if tps else f"{tokens} tokens"
+        return f"{tokens} tokens · {speed(tps)}" if tps else f"{tokens} tokens"
 
     def live_tps(self) -> float:
         """Tokens per second while the answer streams (0 until two tokens have arrived)."""
@@ -168,6 +168,11 @@ class TurnRunner(QObject):
 
     def last_tps(self) -> float:
         return self._tps
+
+
+def speed(tps: float) -> str:
+    """``212 tok/s``; a slow machine's ``0.8 tok/s`` keeps its decimal (never "0 tok/s")."""
+    return f"{tps:.0f} tok/s" if tps >= 10 else f"{tps:.1f} tok/s"
 
 
 RUN_SEPARATOR = "#"  # a run's channel: "<view>#<run>"
@@ -182,8 +187,12 @@ class StreamSpeed:
         self._counted = 0  # tokens that followed another in the same burst
         self._seconds = 0.0
         self._last = 0.0  # when the previous token of the current burst came; 0 between bursts
+        self._request = ""
 
-    def token(self) -> None:
+    def token(self, request_id: str = "") -> None:
+        if request_id != self._request:  # another generation: the wait before it is not streaming
+            self._request = request_id
+            self.pause()
         now = time.monotonic()
         self.tokens += 1
         if self._last:

@@ -14,10 +14,11 @@ def test_a_lookup_shows_the_cores_phrase_and_what_it_found(themed_qapp) -> None:
 
 
 def test_an_answer_that_came_whole_from_the_data_shows_no_token_count(themed_qapp) -> None:  # noqa: ANN001
-    from ui.turn_runner import TurnRunner
+    from ui.turn_runner import StreamSpeed, TurnRunner
 
     runner = TurnRunner.__new__(TurnRunner)
-    runner._gen_tokens, runner._tokens, runner._tps, runner._first_token_at = 0, 1, 0.0, 0.0
+    runner._gen_tokens, runner._tps, runner._speed = 0, 0.0, StreamSpeed()
+    runner._speed.token("answer")  # the whole answer in one piece
     assert runner._stats() == ""
     runner._gen_tokens, runner._tps = 40, 12.0
     assert runner._stats() == "40 tokens · 12 tok/s"

@@ -106,9 +106,9 @@ def test_tokens_per_second_leaves_out_the_approval_wait(themed_qapp, monkeypatch
     runner._busy = True
     channel = f"main#{runner._run}"  # the view's channel and the run the events belong to
 
-    def token() -> None:
+    def token(request_id: str = "r") -> None:
         now[0] += 0.05  # 20 tokens a second while streaming
-        bridge.post(ev.Token(request_id="r", text="x"), channel)
+        bridge.post(ev.Token(request_id=request_id, text="x"), channel)
 
     for _ in range(5):
         token()
@@ -118,6 +118,9 @@ def test_tokens_per_second_leaves_out_the_approval_wait(themed_qapp, monkeypatch
     bridge.post(ev.ApprovalDecided(turn_id="t", action_id="a", decision="approved", by="user"), channel)
     for _ in range(5):
         token()
+    now[0] += 30.0  # the next generation reads its prompt: no event in between, only a new request id
+    for _ in range(5):
+        token("r2")
     themed_qapp.processEvents()
     assert round(runner.live_tps()) == 20
     assert "20 tok/s" in runner._stats()
