@@ -139,6 +139,7 @@ def _event(text: str, now: dt.datetime, draft: Draft) -> None:
         cut.append(match.span())
     rest = _cut(text, cut)
     rest = _GENERIC_EVENT.sub("", rest)
+    rest = re.sub(r"^(?:i\s+have|i've\s+got|i\s+got|there(?:'s|\s+is))\s+", "", rest, flags=re.I)
     title = _tidy_title(rest)
     if title:
         draft.fields["title"] = title

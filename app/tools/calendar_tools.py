@@ -21,6 +21,12 @@ def _when(text: str, what: str) -> dt.datetime:
         raise ToolError(f"{what} must be a date and time like 2025-06-01T14:30, not {text!r}") from exc
 
 
+def _all_day(args: dict[str, Any]) -> bool:
+    """A start with a date and no time ("2026-12-14") is a whole-day event."""
+    start, end = str(args.get("start", "")).strip(), str(args.get("end", "") or "").strip()
+    return len(start) == 10 and len(end) in (0, 10)
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
@@ -34,7 +40,15 @@ def _ics(kind: str, args: dict[str, Any]) -> tuple[str, str]:
     now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Hearth//EN", f"BEGIN:{kind}", f"UID:{uid}", f"DTSTAMP:{now}",
              f"SUMMARY:{_escape(str(args['title']))}"]
-    if kind == "VEVENT":
+    if kind == "VEVENT" and _all_day(args):  # "2026-12-14": the whole day, as calendars keep birthdays
+        day = _when(str(args["start"]), "start").date()
+        last = _when(str(args["end"]), "end").date() if args.get("end") else day
+        if last < day:
+            raise ToolError("the event must end after it starts")
+        lines += [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}"]
+        if args.get("location"):
+            lines.append(f"LOCATION:{_escape(str(args['location']))}")
+    elif kind == "VEVENT":
         start = _when(str(args["start"]), "start")
         end = _when(str(args["end"]), "end") if args.get("end") else start + dt.timedelta(hours=1)
         if end <= start:
@@ -43,7 +57,8 @@ def _ics(kind: str, args: dict[str, Any]) -> tuple[str, str]:
         if args.get("location"):
             lines.append(f"LOCATION:{_escape(str(args['location']))}")
     elif args.get("due"):
-        lines.append(f"DUE:{_stamp(_when(str(args['due']), 'due'))}")
+        due = _when(str(args["due"]), "due")
+        lines.append(f"DUE;VALUE=DATE:{due:%Y%m%d}" if len(str(args["due"]).strip()) == 10 else f"DUE:{_stamp(due)}")
     if args.get("notes"):
         lines.append(f"DESCRIPTION:{_escape(str(args['notes']))}")
     lines += [f"END:{kind}", "END:VCALENDAR"]

@@ -141,6 +141,10 @@ def test_a_waiting_action_can_be_called_off_and_nothing_is_proposed(tmp_path) ->
     ("Rename ~/notes/draft.md to final.md", "move_file", {"source": "~/notes/draft.md", "destination": "~/notes/final.md"}),
     ("Run `npm test` in ~/code/app", "run_command", {"command": "npm test", "cwd": "~/code/app"}),
     ("Don't forget that Marco has my ladder", "remember", {"text": "Marco has my ladder"}),
+    ("I have a dentist appointment on Monday at 3, put it in my calendar", "create_event",
+     {"title": "Dentist appointment", "start": "2026-12-07T15:00"}),
+    ("Add a calendar event for my mom's birthday on December 14", "create_event",
+     {"title": "Mom's birthday", "start": "2026-12-14"}),
 ])
 def test_other_phrasings_of_the_same_requests(request_text: str, tool: str, fields: dict) -> None:
     assert intent.action_tool(request_text, TOOLS) == tool

@@ -129,6 +129,8 @@ def test_calendar_writes_ics_and_undo_removes_it(ctx: ToolContext) -> None:
 
     shown = event.preview(args, ctx)  # type: ignore[misc]
     assert "DTSTART:20250601T143000" in shown and not hidden_characters(shown)  # no false "hidden characters" alarm
+    whole_day = event.preview({"title": "Mom's birthday", "start": "2026-12-14"}, ctx)  # type: ignore[misc]
+    assert "DTSTART;VALUE=DATE:20261214" in whole_day and "DTEND;VALUE=DATE:20261215" in whole_day
     todo = tool("create_reminder").execute({"title": "Buy milk", "due": "2025-06-02T09:00"}, ctx)
     assert "BEGIN:VTODO" in Path(todo.undo["ics"]).read_text()  # type: ignore[index]
 
