@@ -235,6 +235,8 @@ class ConversationStore:
             gone = db.execute("DELETE FROM messages WHERE conversation_id=? AND seq>?", (conversation_id, kept[0]))
             if gone.rowcount:
                 db.execute("UPDATE conversations SET updated=? WHERE id=?", (time.time(), conversation_id))
+        if gone.rowcount:
+            self._checkpoint()
 
     def rename(self, conversation_id: str, title: str) -> None:
         _check_id(conversation_id)
@@ -249,7 +251,16 @@ class ConversationStore:
         _check_id(conversation_id)
         with self._db(write=True) as db:
             db.execute("DELETE FROM messages WHERE conversation_id=?", (conversation_id,))
-            return db.execute("DELETE FROM conversations WHERE id=?", (conversation_id,)).rowcount > 0
+            deleted = db.execute("DELETE FROM conversations WHERE id=?", (conversation_id,)).rowcount > 0
+        if deleted:
+            self._checkpoint()
+        return deleted
+
+    def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and empty it, so deleted text (zeroed in the
+        database by ``secure_delete``) does not stay behind in the log."""
+        with self._db() as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def rewrite_messages(self, change: Callable[[dict[str, Any]], dict[str, Any] | None],
                          change_text: Callable[[str], str] | None = None) -> int:
@@ -283,11 +294,27 @@ class ConversationStore:
             self.compact()
         return changed
 
+    def texts(self) -> Iterator[str]:
+        """Every title, untrusted-source label and string of every message (for scrubbing)."""
+        from app.scrub import strings
+
+        with self._db() as db:
+            heads = db.execute("SELECT title, untrusted_sources FROM conversations").fetchall()
+            rows = db.execute("SELECT data FROM messages").fetchall()
+        for title, labels in heads:
+            yield title
+            yield from json.loads(labels or "[]")
+        for (raw,) in rows:
+            try:
+                yield from strings(json.loads(raw))
+            except ValueError:
+                continue
+
     def compact(self) -> None:
         """Rewrite the database without free pages and empty its write-ahead log."""
         with self._db() as db:
             db.execute("VACUUM")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._checkpoint()
 
     def close(self) -> None:
         with self._lock:

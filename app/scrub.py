@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +31,39 @@ def _identifying(word: str) -> bool:
     return len(word) >= 4 and (any(c.isdigit() for c in word) or "@" in word) or len(word) >= 12
 
 
-class Fragments:
-    """The distinctive pieces of some forgotten texts, and a way to cut them out of other text."""
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
 
-    def __init__(self, texts: Iterable[str]) -> None:
+
+def _runs(words: list[str]) -> Iterator[int]:
+    """A key for every RUN words in a row (hashes: a big forget must not hold millions of tuples)."""
+    return (hash(tuple(words[i : i + RUN])) for i in range(len(words) - RUN + 1))
+
+
+class Fragments:
+    """The distinctive pieces of some forgotten texts, and a way to cut them out of other text.
+
+    With ``within``, only the pieces that occur somewhere in those texts are kept, so forgetting a
+    whole mailbox costs memory in proportion to what is stored elsewhere, not to the mailbox.
+    """
+
+    def __init__(self, texts: Iterable[str], within: Iterable[str] | None = None) -> None:
         self.words: set[str] = set()
-        self.runs: set[tuple[str, ...]] = set()
+        self.runs: set[int] = set()
+        seen_words: set[str] | None = None
+        seen_runs: set[int] | None = None
+        if within is not None:
+            seen_words, seen_runs = set(), set()
+            for text in within:
+                words = _words(text)
+                seen_words.update(w for w in words if _identifying(w))
+                seen_runs.update(_runs(words))
         for text in texts:
-            words = [w.lower() for w in _WORD.findall(text)]
-            self.words.update(w for w in words if _identifying(w))
-            self.runs.update(tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1))
+            words = _words(text)
+            found = {w for w in words if _identifying(w)}
+            runs = set(_runs(words))
+            self.words |= found if seen_words is None else found & seen_words
+            self.runs |= runs if seen_runs is None else runs & seen_runs
 
     def __bool__(self) -> bool:
         return bool(self.words or self.runs)
@@ -52,9 +75,8 @@ class Fragments:
         spans = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
         hit = [w in self.words for _, _, w in spans]
         if self.runs:
-            words = [w for _, _, w in spans]
-            for i in range(len(words) - RUN + 1):
-                if tuple(words[i : i + RUN]) in self.runs:
+            for i, key in enumerate(_runs([w for _, _, w in spans])):
+                if key in self.runs:
                     hit[i : i + RUN] = [True] * RUN
         if not any(hit):
             return text
@@ -133,11 +155,50 @@ def scrub_text_file(path: Path, fragments: Fragments, item_ids: set[str]) -> boo
     return True
 
 
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside a JSON-like value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+
+
+def _log_files(paths: Paths) -> list[Path]:
+    if not paths.logs_dir.exists():
+        return []
+    return [p for p in sorted(paths.logs_dir.rglob("*")) if p.is_file() and p.suffix in _TEXT_FILES]
+
+
+def stored_texts(paths: Paths) -> Iterator[str]:
+    """Everything scrubbing looks at: conversations, the audit log, the log files."""
+    from app.conversations import ConversationStore
+
+    store = ConversationStore(paths)
+    try:
+        yield from store.texts()
+    finally:
+        store.close()
+    for path in [paths.audit_log, *_log_files(paths)]:
+        try:
+            data = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for line in data.split("\n"):
+            try:
+                yield from strings(json.loads(line))
+            except ValueError:
+                yield line
+
+
 def scrub_home(paths: Paths, item_ids: Iterable[str], texts: Iterable[str]) -> int:
     """Take forgotten items out of conversations, the audit log and the log files; returns how
     many records and files changed."""
     ids = {str(i) for i in item_ids if i}
-    fragments = Fragments(texts)
+    fragments = Fragments(texts, within=stored_texts(paths))
     if not ids and not fragments:
         return 0
     changed = scrub_conversations(paths, ids, fragments)
@@ -146,8 +207,6 @@ def scrub_home(paths: Paths, item_ids: Iterable[str], texts: Iterable[str]) -> i
     from app.audit import AuditLog
 
     changed += AuditLog(paths=paths).rewrite(fragments.cut_all)
-    if paths.logs_dir.exists():
-        for path in sorted(paths.logs_dir.rglob("*")):
-            if path.is_file() and path.suffix in _TEXT_FILES:
-                changed += scrub_text_file(path, fragments, ids)
+    for path in _log_files(paths):
+        changed += scrub_text_file(path, fragments, ids)
     return changed

@@ -73,3 +73,21 @@ def test_truncate_drops_the_tail_and_keeps_what_was_untrusted() -> None:
     store.truncate("c", 0)
     assert not store.exists("c")
     store.truncate("missing", 0)  # no such conversation: nothing to do
+
+
+def test_a_deleted_conversation_leaves_no_text_in_the_database_files() -> None:
+    store = ConversationStore()
+    store.append("keep", {"role": "user", "content": "the bins go out on Thursday"})
+    store.append("secret", {"role": "user", "content": "my locker code is ZEPHYR4421"})
+    store.append("secret", {"role": "assistant", "content": "noted"})
+    store.append("partly", {"role": "user", "content": "hello"})
+    store.append("partly", {"role": "assistant", "content": "the answer is MARMOT7730"})
+
+    def on_disk(token: str) -> list[str]:
+        return [p.name for p in store.folder.iterdir() if token.encode() in p.read_bytes()]
+
+    assert on_disk("ZEPHYR4421") and on_disk("MARMOT7730")
+    assert store.delete("secret")
+    store.truncate("partly", 1)
+    assert on_disk("ZEPHYR4421") == [] and on_disk("MARMOT7730") == []
+    assert store.load("keep")["messages"][0]["content"] == "the bins go out on Thursday"

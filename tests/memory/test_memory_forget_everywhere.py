@@ -93,3 +93,11 @@ def test_fragments_cut_identifying_words_and_long_runs_only() -> None:
     assert cut(f"It is {TOKEN}.") == f"It is {MARK}."
     assert cut("The spare key hangs behind the blue watering can, it said.") == f"{MARK}, it said."
     assert cut("The code for the front door is 1234.") == "The code for the front door is 1234."
+
+
+def test_fragments_keep_only_what_is_stored_elsewhere() -> None:
+    """Forgetting a big source holds only the pieces that occur in conversations and logs."""
+    stored = [f"The padlock code is {TOKEN}.", "unrelated words about the weather today and tomorrow"]
+    fragments = Fragments([NOTE, "Another forgotten note with ID ABC12345 and many more words in it"], within=stored)
+    assert fragments.words == {TOKEN.lower()} and fragments.runs == set()
+    assert fragments.cut(stored[0]) == f"The padlock code is {MARK}."
