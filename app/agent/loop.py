@@ -43,6 +43,9 @@ from .people import directory_from
 from .steps import StepRecorder
 
 CANCELLED_BY_USER = "cancelled by the user"
+# Tools whose result is what the answer is made of: the turn goes on to answer from it. After any
+# other call (done, failed or declined) the turn ends, saying what happened.
+_FEEDS_ANSWER = intent.READ_TOOLS | {"web_fetch"}
 
 
 def _grammar_for(schemas: dict[str, dict[str, Any]], routed: bool) -> Callable[[], list[grammar.Elem]]:
@@ -324,7 +327,7 @@ class Agent:
             args, output, ok, approved, by = outcome
             seen[key] = output[:200]
             self._record_call(conversation_id, tool.name, args, output, taint)
-            if tool.name not in intent.READ_TOOLS:  # one request, one proposal: say what happened, stop
+            if not approved or tool.name not in _FEEDS_ANSWER:  # one request, one proposal: say what happened, stop
                 self._say(turn, conversation_id, actions.outcome(tool.name, args, approved=approved, ok=ok,
                                                                  output=output, by=by), taint)
                 return

@@ -62,7 +62,9 @@ def test_a_streamed_fenced_call_is_never_shown() -> None:
 
 
 def _agent(model: ScriptedModel, tmp_path: Path, decision: str) -> Agent:
-    return Agent(model, settings=Settings(), cwd=tmp_path, approver=lambda r: ApprovalDecision(decision))
+    settings = Settings()
+    settings.agent.web_fetch_enabled = True
+    return Agent(model, settings=settings, cwd=tmp_path, approver=lambda r: ApprovalDecision(decision))
 
 
 @pytest.mark.parametrize("native", [False, True])
@@ -81,3 +83,14 @@ def test_a_fenced_json_call_runs_after_approval_and_is_not_shown_as_text(tmp_pat
     shown = "".join(e.text for e in turn.events if isinstance(e, Token))
     assert "write_file" not in shown and "```" not in shown
     assert turn.final is not None and "```" not in turn.final.text
+
+
+def test_a_fetched_page_is_answered_from_but_a_declined_fetch_ends_the_turn(tmp_path: Path) -> None:
+    call = 'Action: web_fetch\nArguments: {"url": "http://127.0.0.1:9/page"}'
+    model = ScriptedModel([call, "Action: answer\nThe page could not be fetched."])
+    turn = _agent(model, tmp_path, "approved").ask("Fetch http://127.0.0.1:9/page and summarize it", timeout=20)
+    assert len(model.requests) == 2 and turn.final is not None and turn.final.text == "The page could not be fetched."
+    assert "not available" not in model.requests[1].messages[-1]["content"]  # the fetch ran; its result went back
+    model = ScriptedModel([call, call])
+    turn = _agent(model, tmp_path, "denied").ask("Fetch http://127.0.0.1:9/page and summarize it", timeout=20)
+    assert len(model.requests) == 1 and turn.final is not None and "declined" in turn.final.text
