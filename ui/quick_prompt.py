@@ -24,7 +24,7 @@ from app.agent import sources
 from app.agent.steps import StepRecorder
 from app.events import Citation
 from app.policy.display_text import escape_hidden
-from ui import markdown_render, theme
+from ui import markdown_render, theme, translucency
 from ui.approval_panel import ApprovalList
 from ui.approvals import ApprovalCenter
 from ui.bridge import EventBridge
@@ -44,7 +44,10 @@ class QuickPrompt(QWidget):
     def __init__(self, services: Services, bridge: EventBridge, center: ApprovalCenter,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
-        self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        self.see_through = translucency.available()  # else its shadow would be drawn black
+        self.margin = MARGIN if self.see_through else 0
+        if self.see_through:
+            self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setWindowTitle("Hearth quick prompt")
         self.services = services
         self.center = center
@@ -60,14 +63,15 @@ class QuickPrompt(QWidget):
         self.runner.turn_known.connect(lambda _tid: self.approvals.refresh())
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(MARGIN, MARGIN // 2, MARGIN, MARGIN)
+        outer.setContentsMargins(self.margin, self.margin // 2, self.margin, self.margin)
         self.frame = QFrame()
         self.frame.setObjectName("QuickPrompt")
-        shadow = QGraphicsDropShadowEffect(self.frame)
-        shadow.setBlurRadius(36)
-        shadow.setOffset(0, 10)
-        shadow.setColor(QColor(0, 0, 0, 110))
-        self.frame.setGraphicsEffect(shadow)
+        if self.see_through:
+            shadow = QGraphicsDropShadowEffect(self.frame)
+            shadow.setBlurRadius(36)
+            shadow.setOffset(0, 10)
+            shadow.setColor(QColor(0, 0, 0, 110))
+            self.frame.setGraphicsEffect(shadow)
         outer.addWidget(self.frame)
         layout = QVBoxLayout(self.frame)
         layout.setContentsMargins(18, 12, 18, 12)
@@ -106,7 +110,8 @@ class QuickPrompt(QWidget):
         self.status.hide()
         body_layout.addWidget(self.status)
         self.approvals = ApprovalList(center, compact=True, accept=lambda req: req.turn_id in self.runner.turn_ids)
-        self.approvals.count_changed.connect(lambda _n: self._fit())
+        self.approvals.count_changed.connect(self._on_approvals)
+        self.approvals.setVisible(bool(self.approvals.cards))  # an empty list is not an empty grey bar
         body_layout.addWidget(self.approvals)
         body_layout.addStretch(1)
         self.answer_area.setWidget(body)
@@ -138,7 +143,7 @@ class QuickPrompt(QWidget):
         self.messages: list[dict[str, Any]] = []
         self._turn_steps: list[dict[str, Any]] = []
         self._recorder = StepRecorder(self._turn_steps.append)
-        self.setFixedWidth(WIDTH + 2 * MARGIN)
+        self.setFixedWidth(WIDTH + 2 * self.margin)
         self._fit()
 
     # --- showing -----------------------------------------------------------------------------
@@ -186,6 +191,10 @@ class QuickPrompt(QWidget):
         self.open_button.setEnabled(False)
         self.meta.setText("")
         self.input.clear()
+        self._fit()
+
+    def _on_approvals(self, count: int) -> None:
+        self.approvals.setVisible(count > 0)
         self._fit()
 
     def _fit(self) -> None:
