@@ -84,9 +84,28 @@ def _open_app(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
     return ToolOutput(True, f"opened {name}")
 
 
+def _has(program: str) -> bool:
+    """Whether ``program`` is installed (macOS has ``open`` for both)."""
+    return sys.platform == "darwin" or shutil.which(program) is not None
+
+
+def _url_setup(ctx: ToolContext) -> str:
+    if _has("xdg-open"):
+        return ""
+    return ("Opening web addresses needs xdg-open, which is not installed: install the xdg-utils package "
+            "(on Debian or Ubuntu: `sudo apt install xdg-utils`).")
+
+
+def _app_setup(ctx: ToolContext) -> str:
+    if _has("gtk-launch"):
+        return ""
+    return ("Opening applications needs gtk-launch, which is not installed: install the libgtk-3-bin package "
+            "(on Debian or Ubuntu: `sudo apt install libgtk-3-bin`).")
+
+
 TOOLS = [
     Tool("open_url", "Open a web address in the browser.", obj({"url": string("The full address.")}), _url_risk,
-         _open_url, preview=lambda a, c: f"open {a.get('url', '')}", family="open"),
+         _open_url, preview=lambda a, c: f"open {a.get('url', '')}", family="open", setup_needed=_url_setup),
     Tool("open_app", "Open an application by name.", obj({"name": string("The application's name.")}), _app_risk,
-         _open_app, preview=lambda a, c: f"open -a {a.get('name', '')}", family="open"),
+         _open_app, preview=lambda a, c: f"open -a {a.get('name', '')}", family="open", setup_needed=_app_setup),
 ]

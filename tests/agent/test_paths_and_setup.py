@@ -103,3 +103,19 @@ def test_send_mail_with_an_account_but_no_password_says_how_to_store_it(fake_hom
         assert why == "" and "send_mail" in {t.name for t in tools}  # set up: offered again
     finally:
         keyring.set_keyring(previous)
+
+
+def test_opening_a_web_address_without_an_opener_explains_what_to_install(
+        fake_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.tools import open_tools
+
+    monkeypatch.setattr(open_tools.sys, "platform", "linux")
+    monkeypatch.setattr(open_tools.shutil, "which", lambda program, *a, **k: None)
+    requests: list[ApprovalRequested] = []
+    model = ScriptedModel(['Action: open_url\nArguments: {"url": "https://example.com"}', "Action: answer\nok"])
+    agent = _agent(model, fake_home, requests, preroute=False)
+    tools, _ = usable("open https://example.com", list(agent.tools), agent.context, preroute=False)
+    assert "open_url" not in {t.name for t in tools} and "open_app" not in {t.name for t in tools}
+    assert "xdg-utils" in agent.tools.get("open_url").how_to_set_up(agent.context)  # type: ignore[union-attr]
+    agent.ask("open https://example.com", timeout=20)
+    assert requests == []  # not offered, so never proposed
