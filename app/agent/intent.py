@@ -125,10 +125,10 @@ ACTIONS: tuple[tuple[str, str], ...] = (
                   r"|send\b.*\bby\s+e-?mail\b|send\s+\S+@\S+"
                   r"|send\s+(?:[A-Z][\w'-]*\s+){1,3}an?\s+(?:quick\s+|short\s+)?(?:e-?mail|mail)\b)"),
     # "Email Jordan about …" says nothing about sending now: a draft, which the user sends themselves.
-    ("draft_mail", r"e-?mail\s+(?!address)\w"),
+    ("draft_mail", r"e-?mail\s+(?!(?:address|from|about|with|in|on|of|for|that|this|the|my|was|is|says|said)\b)\w"),
     ("create_event", r"(?:(?:add|put|create|make|schedule|book|enter|block(?:\s+out)?|set\s+up|plan)\b.*"
                      r"\b(?:calendar|agenda|diary|event|appointment|meeting)\b|schedule\b|(?:new\s+)?event\s*:)"),
-    ("remember", r"(?:remember\b(?!\s+to\b)|(?:don'?t|do\s+not)\s+forget\s+that\b|keep\s+in\s+mind\b|note\s+that\b|"
+    ("remember", r"(?:remember\b(?!\s+(?:to|when|what|who|where|how|why|if|whether)\b)|(?:don'?t|do\s+not)\s+forget\s+that\b|keep\s+in\s+mind\b|note\s+that\b|"
                  r"make\s+a\s+note\s+that\b)"),
     ("move_file", rf"(?:move|rename|mv)\s+.*{_PATHISH}"),
     ("delete_files", rf"(?:delete|remove|trash|erase|rm)\s+.*{_PATHISH}"),
@@ -151,8 +151,8 @@ def action_tool(request: str, available: Iterable[str]) -> str:
     run_command. The model is then asked only for the words the tool needs."""
     text = request.strip()
     names = set(available)
-    if not text or is_question(text):
-        return ""
+    if not text or is_question(text) or (text.endswith("?") and not _POLITE_REQUEST.match(text)):
+        return ""  # "Remember when we went to Lisbon?" asks; "Could you remind me …?" requests
     for tool, pattern in _ACTIONS_RE:
         if tool in names and pattern.match(text):
             return tool

@@ -35,6 +35,10 @@ PEOPLE = Directory([Person("Priya Raman", ("priya.raman@example.com",)), Person(
     ("When is my dentist appointment?", ""),
     ("What did Priya say about the slides?", ""),
     ("Do I have anything on my calendar tomorrow?", ""),
+    ("Remember when we went to Lisbon?", ""),
+    ("Email from Priya about the lease: what did she say?", ""),
+    ("Email from Priya about the lease", ""),
+    ("Can you remind me to call mom tomorrow at 9?", "create_reminder"),
 ])
 def test_an_explicit_request_selects_its_tool_and_a_question_none(request_text: str, tool: str) -> None:
     assert intent.action_tool(request_text, TOOLS) == tool
