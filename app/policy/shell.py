@@ -141,25 +141,27 @@ def _check_named_run_places(cmd: SimpleCommand, cwd: str, risk: Risk) -> None:
     too many to list; a command that asks anyway is judged by the worst place it could write.
     """
     home = str(pathrisk.home())
+    fragments: list[str] = []
     for word, dynamic in zip(cmd.words[1:], cmd.dynamic[1:], strict=False):
-        if dynamic and word.startswith("/"):
-            word = "~" + word  # ``$HOME/.zshrc`` (or any variable before ``/.zshrc``): judged as in the home folder
         for fragment in _FRAGMENT_SPLIT.split(word):
             fragment = _GLUED_OPTION.sub("", fragment)
             if not fragment or "://" in fragment or fragment.startswith("-"):
                 continue
-            if not (fragment.startswith(("~", "/", ".")) or "/" in fragment):
-                continue
-            path = pathrisk.resolve(fragment, cwd)
-            if str(path) == home:
-                continue
-            if pathrisk.is_credential_path(path):
-                risk.raise_to(Tier.CREDENTIALS, f"It names {pathrisk.display(path)}, which holds credentials, and "
-                                                "may write it.")
-                continue
-            place = run_places.write_place(path, system_bin=False)
-            if place is not None:
-                risk.raise_to(place[0], f"It names {pathrisk.display(path)} and may write it. {place[1]}")
+            if fragment.startswith(("~", "/", ".")) or "/" in fragment:
+                fragments.append(fragment)
+            if dynamic and fragment.startswith("/"):
+                fragments.append("~" + fragment)  # ``$HOME/.zshrc``: a variable's value is gone; judged as in the home
+    for fragment in dict.fromkeys(fragments):
+        path = pathrisk.resolve(fragment, cwd)
+        if str(path) == home:
+            continue
+        if pathrisk.is_credential_path(path):
+            risk.raise_to(Tier.CREDENTIALS, f"It names {pathrisk.display(path)}, which holds credentials, and "
+                                            "may write it.")
+            continue
+        place = run_places.write_place(path, system_bin=False)
+        if place is not None:
+            risk.raise_to(place[0], f"It names {pathrisk.display(path)} and may write it. {place[1]}")
 
 
 def _classify_parts(cmd: SimpleCommand, cwd: str, risk: Risk, depth: int) -> None:
@@ -455,6 +457,8 @@ def _destructive_reason(name: str, args: list[str], adyn: list[bool], cwd: str, 
 
 def _classify_copy(name: str, args: list[str], adyn: list[bool], cwd: str, risk: Risk) -> None:
     paths = _path_args(args, adyn)
+    if any(d for a, d in zip(args, adyn, strict=False) if a.startswith("-")):
+        risk.raise_to(Tier.UNKNOWN, f"`{name}` has an option only known when it runs (such as where it writes).")
     if name == "rsync":
         if any(":" in w for w, _ in paths):
             risk.raise_to(Tier.EXTERNAL, "`rsync` copies over the network.")

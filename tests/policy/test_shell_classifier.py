@@ -284,6 +284,8 @@ def test_destructive_git_is_destructive(command: str, tmp_path: Path) -> None:
     "sed 'w ~/.bashrc' notes.md", "awk '{print > \"~/.zshrc\"}' notes.md", "dd if=notes.md of=~/.bashrc",
     "git diff --output=~/.bashrc", "info -o ~/Library/LaunchAgents/x.plist ls", "base64 -d -o $HOME/.zshrc notes.md",
     "echo | xargs cp notes.md ~/.bashrc", "uniq notes.md ~/.ssh/authorized_keys",
+    "cp -t ~/Library/LaunchAgents notes.md", "install -t ~/.local/bin notes.md",
+    "mv --target-directory=$HOME/.config/autostart notes.md",
 ])
 def test_a_write_through_an_option_into_a_run_place_is_at_the_credentials_tier(command: str, tmp_path: Path,
                                                                                fake_home: Path) -> None:
