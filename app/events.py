@@ -181,7 +181,10 @@ class FinalAnswer(Event):
     turn_id: str
     text: str
     citations: tuple[Citation, ...] = ()
-    checked: str = "model"  # "model": as the model wrote it; "quote": replaced by a quote; "not_found"
+    # how the answer was made: "model" (the model's words, checked), "quote" (a quote replaced what the
+    # model said, or stands alone), "not_found", "calendar" / "contact" (from the data's own fields),
+    # "general" (the model's general knowledge: nothing in the user's data backs it)
+    checked: str = "model"
 
 
 @dataclass(frozen=True, kw_only=True)

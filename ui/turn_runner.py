@@ -20,6 +20,8 @@ from ui import worker
 from ui.bridge import EventBridge
 from ui.services import Services
 
+GENERAL_NOTE = "General knowledge, not from your data"
+
 
 class TurnRunner(QObject):
     started = Signal(str)  # conversation id
@@ -48,6 +50,7 @@ class TurnRunner(QObject):
         self._speed = StreamSpeed()
         self._tps = 0.0
         self._gen_tokens = 0
+        self._general = False  # the answer is the model's general knowledge (nothing backs it)
         for signal in (bridge.turn, bridge.token, bridge.action, bridge.error, bridge.generation, bridge.other):
             signal.connect(self._on_event)
 
@@ -66,6 +69,7 @@ class TurnRunner(QObject):
         self._speed = StreamSpeed()
         self._tps = 0.0
         self._gen_tokens = 0
+        self._general = False  # the answer is the model's general knowledge (nothing backs it)
         self.started.emit(conversation_id)
 
         def keep(handle: Any) -> None:
@@ -144,6 +148,7 @@ class TurnRunner(QObject):
             self.step.emit(event)
             self.status.emit("")
         elif isinstance(event, ev.FinalAnswer):
+            self._general = event.checked == "general"
             self.final.emit(event.text, event.citations)
         elif isinstance(event, ev.TurnCancelled):
             self.step.emit(event)
@@ -154,13 +159,16 @@ class TurnRunner(QObject):
             self._end_run()
 
     def _stats(self) -> str:
+        """The line under a finished answer: what backs it when nothing does, then the speed figures."""
+        note = GENERAL_NOTE if self._general else ""
         if not self._gen_tokens and self._speed.tokens <= 1:
-            return ""  # the answer came whole from the user's data (a calendar or contact answer, a quote)
+            return note  # the answer came whole from the user's data (a calendar or contact answer, a quote)
         tokens = self._gen_tokens or self._speed.tokens
         tps = self._tps or self._speed.rate()
         if not tokens:
-            return ""
-        return f"{tokens} tokens · {speed(tps)}" if tps else f"{tokens} tokens"
+            return note
+        figures = f"{tokens} tokens · {speed(tps)}" if tps else f"{tokens} tokens"
+        return f"{note} · {figures}" if note else figures
 
     def live_tps(self) -> float:
         """Tokens per second while the answer streams (0 until two tokens have arrived)."""

@@ -85,7 +85,7 @@ class Reader:
             self.conversation_id,
             {"role": "assistant", "content": outcome.text, "citations": [c.to_dict() for c in citations]},
             untrusted_sources=self.taint.sources)
-        turn.emit(FinalAnswer(turn_id=turn.turn_id, text=outcome.text, citations=citations))
+        turn.emit(FinalAnswer(turn_id=turn.turn_id, text=outcome.text, citations=citations, checked=outcome.method))
 
     def answer(self) -> Outcome | None:
         q = self.q

@@ -79,11 +79,15 @@ def _approver(args: argparse.Namespace) -> Callable[..., Any] | None:
     return approve_tty.terminal_approver(streams) if streams is not None else None
 
 
+GENERAL_NOTE = "(General knowledge from the model, not from your data: it may be wrong.)"
+
+
 class Printer:
     """Shows a turn's events: tokens on stdout, actions on stderr; or JSON lines."""
 
     def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
+        self.streamed = ""  # what the turn's tokens showed so far
         self._lock = threading.Lock()  # model-loading events arrive from the model thread
 
     def __call__(self, event: Event) -> None:
@@ -97,6 +101,7 @@ class Printer:
             print(json.dumps(event.to_dict(), ensure_ascii=False, default=str), flush=True)
             return
         if isinstance(event, Token):
+            self.streamed += event.text
             sys.stdout.write(event.text)
             sys.stdout.flush()
         elif isinstance(event, ModelLoading):
@@ -114,8 +119,12 @@ class Printer:
             print(f"· {event.label}", file=sys.stderr)
         elif isinstance(event, FinalAnswer):
             print()
-            if event.checked != "model":  # the streamed words stated something the sources do not hold
+            if event.checked in ("quote", "not_found") and event.text.strip() != self.streamed.strip():
+                # the streamed words stated something the sources do not hold
                 print(f"Not confirmed — {event.text}", flush=True)
+            elif event.checked == "general":
+                print(GENERAL_NOTE, file=sys.stderr)
+            self.streamed = ""
             if event.citations:
                 print("\nSources:")
                 for n, citation in enumerate(event.citations, start=1):

@@ -35,3 +35,21 @@ def test_a_supported_answer_gets_no_correction(scripted, capsys) -> None:
     scripted.append("Hello! How can I help?")
     assert main(["ask", "hi"]) == 0
     assert "Not confirmed" not in capsys.readouterr().out
+
+
+def test_a_general_knowledge_answer_says_it_is_not_from_the_users_data(scripted, capsys) -> None:
+    scripted.append("The capital of France is Paris.")
+    assert main(["ask", "What is the capital of France?"]) == 0
+    out = capsys.readouterr()
+    assert "Paris" in out.out and "Not confirmed" not in out.out
+    assert "General knowledge from the model, not from your data" in out.err
+
+
+def test_a_calendar_answer_from_the_data_gets_neither_note(scripted, capsys, monkeypatch) -> None:
+    from app.events import FinalAnswer, Token
+
+    printer = ask.Printer(as_json=False)
+    printer(Token(request_id="r", text="On your calendar today: nothing."))
+    printer(FinalAnswer(turn_id="t", text="On your calendar today: nothing.", checked="calendar"))
+    out = capsys.readouterr()
+    assert "Not confirmed" not in out.out and "General knowledge" not in out.err

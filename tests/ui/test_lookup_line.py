@@ -17,8 +17,10 @@ def test_an_answer_that_came_whole_from_the_data_shows_no_token_count(themed_qap
     from ui.turn_runner import StreamSpeed, TurnRunner
 
     runner = TurnRunner.__new__(TurnRunner)
-    runner._gen_tokens, runner._tps, runner._speed = 0, 0.0, StreamSpeed()
+    runner._gen_tokens, runner._tps, runner._speed, runner._general = 0, 0.0, StreamSpeed(), False
     runner._speed.token("answer")  # the whole answer in one piece
     assert runner._stats() == ""
     runner._gen_tokens, runner._tps = 40, 12.0
     assert runner._stats() == "40 tokens · 12 tok/s"
+    runner._general = True  # nothing in the user's data backs a general-knowledge answer: the line says so
+    assert runner._stats() == "General knowledge, not from your data · 40 tokens · 12 tok/s"
