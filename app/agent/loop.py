@@ -43,6 +43,7 @@ from .people import directory_from
 from .steps import StepRecorder
 
 CANCELLED_BY_USER = "cancelled by the user"
+CANNOT_RUN = "cannot_run"  # who "decided" a call that could not run (a missing file): nobody was asked
 # Tools whose result is what the answer is made of: the turn goes on to answer from it. After any
 # other call (done, failed or declined) the turn ends, saying what happened.
 _FEEDS_ANSWER = intent.READ_TOOLS | {"web_fetch"}
@@ -326,7 +327,8 @@ class Agent:
                 return
             args, output, ok, approved, by = outcome
             seen[key] = output[:200]
-            self._record_call(conversation_id, tool.name, args, output, taint)
+            if by != CANNOT_RUN:  # nothing was proposed: no call to keep
+                self._record_call(conversation_id, tool.name, args, output, taint)
             if not approved or tool.name not in _FEEDS_ANSWER:  # one request, one proposal: say what happened, stop
                 self._say(turn, conversation_id, actions.outcome(tool.name, args, approved=approved, ok=ok,
                                                                  output=output, by=by), taint)
@@ -395,7 +397,8 @@ class Agent:
         if outcome is None:
             return
         ran, output, ok, approved, by = outcome
-        self._record_call(conversation_id, tool.name, ran, output, taint)
+        if by != CANNOT_RUN:
+            self._record_call(conversation_id, tool.name, ran, output, taint)
         self._say(turn, conversation_id, actions.outcome(tool.name, ran, approved=approved, ok=ok, output=output, by=by),
                   taint)
 
@@ -438,7 +441,7 @@ class Agent:
         it succeeded, whether it was approved, and who decided)."""
         why_not = tool.why_not(arguments, self.context)
         if why_not:  # e.g. a file that is not there: said, never put up for approval
-            return arguments, f"not run: {why_not}", False, False, "policy"
+            return arguments, f"not run: {why_not}", False, False, CANNOT_RUN
         action_id = f"a-{uuid.uuid4().hex[:8]}"
         verdict = gate.review(turn_id=turn.turn_id, action_id=action_id, tool=tool, arguments=arguments, taint=taint,
                               emit=turn.emit, cancelled=turn._cancel)

@@ -14,6 +14,7 @@ from app import secrets
 from app.agent.loop import Agent
 from app.agent.readiness import usable
 from app.config import Settings
+from app.conversations import ConversationStore
 from app.events import ApprovalRequested
 from app.policy.approval import ApprovalDecision
 from app.tools.registry import default_tools
@@ -41,9 +42,11 @@ def test_a_delete_of_a_missing_file_says_so_and_asks_nothing(elsewhere: Path, fa
     target = elsewhere / "x.txt"
     requests: list[ApprovalRequested] = []
     model = ScriptedModel([SAY_NOTHING])
-    turn = _agent(model, fake_home, requests).ask(f"Delete {target}", timeout=20)
+    turn = _agent(model, fake_home, requests).ask(f"Delete {target}", conversation_id="c", timeout=20)
     assert requests == [] and "ActionProposed" not in [e.kind for e in turn.events]
     assert turn.final is not None and f"{target} does not exist" in turn.final.text
+    stored = ConversationStore().load("c")["messages"]  # no call kept: reopened, it shows no failed card
+    assert [m["role"] for m in stored] == ["user", "assistant"]
     assert not (fake_home / str(target).lstrip("/")).exists()
 
 
