@@ -9,6 +9,7 @@ are moved in on first open (the files are removed only after the import has comm
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -122,13 +123,17 @@ class ConversationStore:
         if not files:
             return
         imported: list[Path] = []
+        unreadable: list[Path] = []
         with self._write() as db:
             for path in files:
                 try:
                     data = json.loads(path.read_text(encoding="utf-8"))
                     cid = _check_id(str(data.get("id") or path.stem))
                     messages = list(data.get("messages") or [])
-                except (OSError, ValueError, HearthError, AttributeError, TypeError):
+                except OSError:
+                    continue  # gone: another Hearth process moved it in a moment ago
+                except (ValueError, HearthError, AttributeError, TypeError):
+                    unreadable.append(path)
                     continue
                 imported.append(path)
                 if db.execute("SELECT 1 FROM conversations WHERE id=?", (cid,)).fetchone():
@@ -140,10 +145,10 @@ class ConversationStore:
                             json.dumps(list(data.get("untrusted_sources") or []))))
                 db.executemany("INSERT INTO messages (conversation_id, data) VALUES (?,?)",
                                [(cid, json.dumps(m, ensure_ascii=False)) for m in messages if isinstance(m, dict)])
-        for path in files:
-            if path in imported:
-                path.unlink(missing_ok=True)
-            else:
+        for path in imported:
+            path.unlink(missing_ok=True)
+        for path in unreadable:
+            with contextlib.suppress(OSError):
                 path.rename(path.with_name(path.name + ".unreadable"))
 
     # -- reading ------------------------------------------------------------------------------

@@ -54,3 +54,23 @@ def test_two_processes_appending_at_once_lose_nothing(hearth_home: Path) -> None
     for name in ("a", "b"):
         assert [c for c in got if c.startswith(name + ":")] == [f"{name}:{n}" for n in range(150)]
     assert len(got) == 300
+
+
+def test_two_processes_moving_the_old_json_files_in_at_once_keep_each_conversation_once(hearth_home: Path) -> None:
+    import json
+
+    folder = ConversationStore().folder
+    folder.mkdir(parents=True)
+    for n in range(200):
+        (folder / f"old-{n}.json").write_text(json.dumps(
+            {"id": f"old-{n}", "title": f"Old {n}", "created": 1.0, "updated": 2.0,
+             "messages": [{"role": "user", "content": f"question {n}"}]}))
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    code = "from app.conversations import ConversationStore; print(len(ConversationStore().list()))"
+    children = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env=env) for _ in range(2)]
+    outs = [child.communicate(timeout=120) for child in children]
+    assert [child.returncode for child in children] == [0, 0], outs
+    store = ConversationStore()
+    assert len(store.list()) == 200 and all(store.count(f"old-{n}") == 1 for n in range(200))
+    assert list(folder.glob("*.json*")) == []
