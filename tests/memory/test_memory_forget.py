@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def test_forget_item_scrubs_files_and_stays_forgotten(mem, tmp_path: Path) -> No
     assert all(token not in c.snippet for c in mem.search("safe combination", k=10))
     assert all(token not in c.snippet for c in mem.search(token, k=10))
     assert grep_files(_memory_dir(), token) == []
+    assert grep_files(Path(os.environ["HEARTH_HOME"]), token) == []  # nor anywhere else Hearth writes
     # the store still works, and the other mail is intact
     assert "oat milk" in mem.search("groceries", k=1)[0].snippet
     mem.remember("After forgetting, writes still work")
