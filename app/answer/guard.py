@@ -5,6 +5,7 @@ sane length for a question."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # markup of prompts and chat templates: removed wherever it appears
@@ -31,6 +32,11 @@ def _loops(text: str) -> bool:
     return False
 
 
+def _norm(sentence: str) -> str:
+    """A sentence compared without its markers, case or spacing."""
+    return " ".join(re.sub(r"\[\d+\]", "", sentence).lower().split()).rstrip(".!? ")
+
+
 def clean(text: str) -> str:
     """The answer without prompt markup or a trailing new turn."""
     m = TURN_LINE.search(text)
@@ -47,6 +53,7 @@ class StreamGuard:
     stopped: str = ""  # why the generation should stop ("repeating", "new turn", "too long"), or ""
     _total: int = 0
     _grams: dict[tuple[str, ...], int] = field(default_factory=dict)
+    _earlier: set[str] = field(default_factory=set)
 
     def feed(self, piece: str) -> list[str]:
         if self.stopped:
@@ -63,6 +70,12 @@ class StreamGuard:
         elif self._total + len(self.buffer) > self.max_chars:
             self.stopped, self.buffer = "too long", ""
         return out
+
+    def remember(self, earlier: Iterable[str]) -> None:
+        """Sentences said in earlier answers: saying one again stops the answer as repeating
+        (a follow-up, "And what is its population?", that a small model answers with its last answer)."""
+        for text in earlier:
+            self._earlier.update(_norm(s) for s in SENTENCE_END.split(MARKUP.sub("", text)) if s.strip())
 
     def flush(self) -> list[str]:
         return self._take(final=True)
@@ -85,8 +98,8 @@ class StreamGuard:
         return out
 
     def _accept(self, sentence: str, out: list[str]) -> bool:
-        norm = " ".join(re.sub(r"\[\d+\]", "", sentence).lower().split())
-        if any(norm == " ".join(re.sub(r"\[\d+\]", "", s).lower().split()) for s in self.shown + out):
+        norm = _norm(sentence)
+        if norm in self._earlier or any(norm == _norm(s) for s in self.shown + out):
             self.stopped = "repeating"
             return False
         words = norm.split()

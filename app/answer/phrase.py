@@ -4,7 +4,7 @@ grounding check before it is shown, so an unsupported specific never reaches the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,11 +73,13 @@ def phrase(
     cancelled: Callable[[], bool],
     summary: bool = False,
     ground: bool = True,
+    said_before: Sequence[str] = (),
 ) -> Phrased:
     """Run the generation; show each sentence that passes; stop at the first that does not.
     ``ground=False`` (a question about the world, no sources) keeps the guard but not the check."""
     supports = [grounding.Support(p.support_text()) for p in passages]
     guard = StreamGuard(max_chars=MAX_CHARS_SUMMARY if summary else MAX_CHARS)
+    guard.remember(said_before)  # a follow-up must not say an earlier answer again
     result = Phrased()
     generation = model.generate(request)
     register(generation)

@@ -25,6 +25,7 @@ from app.answer.passages import build as build_passage
 from app.events import AnswerChecked, Citation, FinalAnswer, Token, TurnCancelled
 
 NOT_FOUND = "I couldn't find that in your mail, messages, calendar, contacts or notes."
+DONT_KNOW = "I don't know that, and I'd rather not guess."
 PHRASING_ENV = "HEARTH_ANSWER_PHRASING"  # "model", "quote" or "auto" (the model when it is not the fast one)
 OWNER_WORDS = ("me", "myself", "sam")
 # stems that say "calendar" rather than what the event is about
@@ -384,15 +385,19 @@ class Reader:
 
         context = [grounding.Support(self.q.text)] + [grounding.Support(str(m.get("content", "")))
                                                        for m in self.history]
+        earlier = [str(m.get("content", "")) for m in self.history if m.get("role") == "assistant"]
         result = phrase.phrase(self.agent.model, request, [], context, compose.Cited(), emit=self.turn.emit,
                                show=show, register=self._register, cancelled=lambda: self.turn.cancelled,
-                               ground=grounded)
+                               ground=grounded, said_before=earlier)
         if result.error is not None:
             self.turn.emit(result.error)
             return None
         if self.turn.cancelled:
             self.turn.emit(TurnCancelled(turn_id=self.turn.turn_id))
             return None
+        if not grounded and not result.text and result.stopped == "repeating":
+            # it could only say an earlier answer again (a follow-up a small model did not follow)
+            return Outcome(DONT_KNOW, "not_found", compose.Cited())
         if result.not_found or result.unsupported or not result.text:
             if streamed:  # what was shown stays; the rest could not be confirmed
                 show(NOT_FOUND)

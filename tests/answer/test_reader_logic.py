@@ -123,3 +123,25 @@ def test_sentences_about_the_sources_are_not_shown() -> None:
     assert not says_nothing("Your copay is $12.50 [1].")
     assert not says_nothing("The answer is 42 [1].")
     assert not says_nothing("It is in the garage [1].")
+
+
+def test_a_follow_up_answered_with_the_previous_answer_is_not_shown_again(tmp_path: Path, hearth_home: Path) -> None:
+    """Issue 14 item 10: "And what is its population?" got "The capital of France is Paris." again."""
+    from app.answer.reader import DONT_KNOW
+
+    agent = Agent(ScriptedModel(["The capital of France is Paris.", "The capital of France is Paris."]),
+                  memory=None, settings=Settings(), cwd=tmp_path)
+    first = agent.ask("What is the capital of France?", conversation_id="c", timeout=30)
+    assert first.final is not None and first.final.text == "The capital of France is Paris."
+    again = agent.ask("And what is its population?", conversation_id="c", timeout=30)
+    assert again.final is not None and again.final.text == DONT_KNOW
+    assert "Paris" not in "".join(e.text for e in again.events if isinstance(e, Token))
+
+
+def test_the_guard_stops_at_a_sentence_an_earlier_answer_said() -> None:
+    guard = StreamGuard()
+    guard.remember(["The capital of France is Paris [1]. It is large."])
+    assert guard.feed("The capital of France is Paris. ") == [] and guard.stopped == "repeating"
+    fresh = StreamGuard()
+    fresh.remember(["The capital of France is Paris."])
+    assert fresh.feed("About 2.1 million people live in Paris. ") == ["About 2.1 million people live in Paris."]
