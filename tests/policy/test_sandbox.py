@@ -218,7 +218,8 @@ def test_scope_of_an_approved_command_is_what_it_names(fake_home: Path) -> None:
     assert touch.writable == () and touch.new == (fake_home / "new.txt",)
     deep = command_scope("mkdir -p ~/Documents/a/b", home, Tier.REVERSIBLE)  # the first new part
     assert deep.writable == () and deep.new == (docs / "a",)
-    assert command_scope("mkdir -p ~/a/b", home, Tier.REVERSIBLE).new == ()  # nothing deep into the home folder
+    assert command_scope("mkdir -p ~/a/b", home, Tier.REVERSIBLE).new == (fake_home / "a",)  # written out
+    assert command_scope("git commit -m fix/typo", home, Tier.REVERSIBLE).new == ()  # only looks like a path
     assert command_scope("touch new.txt", str(docs), Tier.REVERSIBLE).new == ()  # the working folder is writable
     # A word that only looks like a path does not open the home folder.
     (fake_home / "proj").mkdir()

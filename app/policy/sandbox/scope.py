@@ -40,16 +40,18 @@ def _is_pathlike(word: str, cwd: str) -> bool:
     return os.path.lexists(os.path.join(cwd, word))
 
 
-def _named_paths(script: Script, cwd: str, depth: int = 0, redirects: list[Path] | None = None) -> list[Path]:
+def _named_paths(script: Script, cwd: str, depth: int = 0, redirects: list[Path] | None = None,
+                 explicit: list[Path] | None = None) -> list[Path]:
     """Every literal path a script names: write redirections, operands, and ``--opt=PATH`` values.
 
-    The targets of write redirections are also added to ``redirects`` when given.
+    The targets of write redirections are also added to ``redirects`` when given, and the paths
+    written out from ``~`` or ``/`` (not a word that merely has a slash in it) to ``explicit``.
     """
     found: list[Path] = []
     if depth > MAX_DEPTH:
         return found
     for body in script.nested:
-        found += _named_paths(parse(body), cwd, depth + 1, redirects)
+        found += _named_paths(parse(body), cwd, depth + 1, redirects, explicit)
     for cmd in script.commands:
         targets = [pathrisk.resolve(r.target, cwd) for r in cmd.redirects
                    if r.op in _WRITE_OPS and not r.dynamic and not r.target.startswith("/dev/")]
@@ -58,11 +60,13 @@ def _named_paths(script: Script, cwd: str, depth: int = 0, redirects: list[Path]
             redirects += targets
         words = [w for w, d in zip(cmd.words, cmd.dynamic, strict=False) if not d]
         if words and os.path.basename(words[0]) in _SHELLS and "-c" in words[1:-1]:
-            found += _named_paths(parse(words[words.index("-c", 1) + 1]), cwd, depth + 1, redirects)
+            found += _named_paths(parse(words[words.index("-c", 1) + 1]), cwd, depth + 1, redirects, explicit)
         for word in words[1:]:
             value = word.split("=", 1)[1] if word.startswith("--") and "=" in word else word
             if _is_pathlike(value, cwd):
                 found.append(pathrisk.resolve(value, cwd))
+                if explicit is not None and value.startswith(("~/", "/")):
+                    explicit.append(found[-1])
     return found
 
 
@@ -82,16 +86,17 @@ def _writable_form(path: Path, tier: Tier) -> Path | None:
 MAX_STAGED_ENTRIES = 2000
 
 
-def _new_entry(path: Path) -> Path | None:
+def _new_entry(path: Path, *, explicit: bool = False) -> Path | None:
     """The first missing part of a new ``path`` (``~/a`` for ``mkdir -p ~/a/b``): the one entry the
     command may add to an existing folder, which itself stays read-only. None when the folder is the
-    root, too large to stage, or a broad folder (home, system) the path is not directly in: a word that
-    merely looks like a path (``-m "fix/typo"``) adds nothing to the home folder."""
+    root, too large to stage, or a broad folder (home, system) the path is not directly in unless it
+    was written out from ``~`` or ``/``: a word that merely looks like a path (``-m "fix/typo"``) adds
+    nothing to the home folder."""
     for top in [path, *path.parents]:
         parent = top.parent
         if parent == top or not parent.is_dir() or os.path.lexists(top):
             continue
-        if parent == Path("/") or (_is_broad(parent) and top != path):
+        if parent == Path("/") or (_is_broad(parent) and top != path and not explicit):
             return None
         try:
             with os.scandir(parent) as entries:
@@ -126,7 +131,8 @@ def command_scope(command: str, cwd: str | Path, tier: Tier) -> Scope:
     if not _is_broad(work) and not secret_stores.is_secret(work):
         writable.append(work)
     redirects: list[Path] = []
-    named = _named_paths(parse(command), cwd, redirects=redirects)
+    explicit: list[Path] = []
+    named = _named_paths(parse(command), cwd, redirects=redirects, explicit=explicit)
     # A redirection's new file is made by the shell anyway: made just before the run, only that file
     # is writable, not the whole folder it goes into.
     create = [p for p in dict.fromkeys(redirects) if not os.path.lexists(p) and p.parent.is_dir()]
@@ -138,7 +144,7 @@ def command_scope(command: str, cwd: str | Path, tier: Tier) -> Scope:
         if target is not None and target not in writable:
             writable.append(target)
         elif target is None and path not in create:
-            entry = _new_entry(path)
+            entry = _new_entry(path, explicit=path in explicit)
             if entry is not None and entry not in new:
                 new.append(entry)
     # A path inside another writable one needs no mount of its own (a file mount could not be removed).
