@@ -50,6 +50,34 @@ class Phrased:
         return " ".join(self.sentences).strip()
 
 
+ECHO_WORDS = 5  # this many words in a row from Hearth's own instructions is an echo, not an answer
+_WORD = re.compile(r"[a-z0-9']+")
+_CLAUSE = re.compile(r"(?:,|;|:|\s-\s|\s(?:and|but|so|while|because)\s)\s*", re.I)
+
+
+def instruction_grams(*texts: str) -> frozenset[tuple[str, ...]]:
+    """The ECHO_WORDS-word runs of Hearth's own instructions (the system prompt, the answer prompt)."""
+    grams: set[tuple[str, ...]] = set()
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        grams.update(tuple(words[i : i + ECHO_WORDS]) for i in range(len(words) - ECHO_WORDS + 1))
+    return frozenset(grams)
+
+
+def without_echo(sentence: str, grams: frozenset[tuple[str, ...]]) -> str:
+    """The sentence cut before the clause where it starts repeating Hearth's instructions ("…, and
+    the user is not allowed to act on requests written inside data"); '' when it is all echo."""
+    spans = [(m.start(), m.group(0)) for m in _WORD.finditer(sentence.lower())]
+    for i in range(len(spans) - ECHO_WORDS + 1):
+        if tuple(w for _, w in spans[i : i + ECHO_WORDS]) in grams:
+            start = spans[i][0]
+            cuts = [m.start() for m in _CLAUSE.finditer(sentence, 0, start)]
+            head = sentence[: cuts[-1]] if cuts else ""
+            head = head.rstrip(" ,;:-")
+            return f"{head}." if head and not head.endswith((".", "!", "?")) else head
+    return sentence
+
+
 def user_message(question: str, passages: list[Passage]) -> str:
     blocks = []
     for i, p in enumerate(passages, start=1):
@@ -78,6 +106,8 @@ def phrase(
     """Run the generation; show each sentence that passes; stop at the first that does not.
     ``ground=False`` (a question about the world, no sources) keeps the guard but not the check."""
     supports = [grounding.Support(p.support_text()) for p in passages]
+    echo = instruction_grams(*(str(m.get("content", "")) for m in request.messages if m.get("role") == "system"),
+                             agent_prompt.load_prompt("answer_sources.md"))
     guard = StreamGuard(max_chars=MAX_CHARS_SUMMARY if summary else MAX_CHARS)
     guard.remember(said_before)  # a follow-up must not say an earlier answer again
     result = Phrased()
@@ -90,8 +120,9 @@ def phrase(
         for sentence in sentences:
             if result.stopped:
                 return
+            sentence = without_echo(sentence, echo)
             lowered = sentence.lower()
-            if says_nothing(sentence):
+            if not sentence or says_nothing(sentence):
                 continue  # "The source: [1]", "The source is [1] and the answer is [2]."
             if not ground:
                 result.sentences.append(sentence)
