@@ -18,6 +18,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
+from app.policy import secret_stores
 from memory.connectors import Scan
 from memory.extract import (
     MAX_FILE_BYTES,
@@ -225,9 +226,15 @@ def scan_maildir(path: Path) -> Scan:
 
 
 def scan_eml(path: Path) -> Scan:
-    files = sorted(path.rglob("*.eml")) if path.is_dir() else [path]
+    """``.eml`` files: one, or every one under a folder, less secret stores and links into them."""
+    secrets = secret_stores.Matcher()
+    found = sorted(path.rglob("*.eml")) if path.is_dir() else [path]
+    files = [f for f in found if not secrets.find(f)]
+    refused = [f for f in found if f not in files]
 
     def entries() -> Iterator[Item | Skip]:
+        for file in refused:
+            yield Skip(str(file), "a secret store (keys, passwords, tokens): never read into memory")
         for file in files:
             where = str(file.resolve())
             try:
@@ -239,4 +246,4 @@ def scan_eml(path: Path) -> Scan:
             except (OSError, Unreadable, ValueError, LookupError, UnicodeError, IndexError, TypeError) as exc:
                 yield Skip(where, str(exc) or type(exc).__name__, keep=where)
 
-    return Scan(len(files), entries())
+    return Scan(len(found), entries())

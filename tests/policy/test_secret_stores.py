@@ -155,3 +155,23 @@ def test_adding_the_home_folder_to_memory_reads_no_secret_store(fake_home: Path)
     assert "CANARY" not in texts
     skipped = {Path(e.what).name for e in entries if isinstance(e, Skip) and "secret store" in e.reason}
     assert {"key.txt", "Signal"} <= skipped
+
+
+def test_a_folder_of_eml_files_added_to_memory_skips_secret_stores(fake_home: Path) -> None:
+    """The .eml scan walks the folder itself: a message inside an app's store, or a link to one, stays out."""
+    from memory.connectors import mail
+    from memory.items import Item, Skip
+
+    message = "From: a@example.com\nSubject: {s}\nDate: Tue, 1 Dec 2026 10:00:00 +0000\n\n{s} body\n"
+    store = fake_home / "Library" / "Application Support" / "Signal"
+    store.mkdir(parents=True)
+    (store / "secret.eml").write_text(message.format(s="CANARY-SIGNAL"))
+    box = fake_home / "Mail"
+    box.mkdir()
+    (box / "ok.eml").write_text(message.format(s="Tomatoes"))
+    (box / "link.eml").symlink_to(store / "secret.eml")
+    for root in (fake_home, box):
+        entries = list(mail.scan_eml(root).entries)
+        texts = " ".join(" ".join(e.units) for e in entries if isinstance(e, Item))
+        assert "Tomatoes" in texts and "CANARY" not in texts
+        assert any(isinstance(e, Skip) and "secret store" in e.reason for e in entries)
