@@ -195,8 +195,18 @@ def score(case: dict[str, Any], proposals: list[dict[str, Any]]) -> dict[str, An
 
 # --- running ---------------------------------------------------------------------------------------
 def run_cases(cases: list[dict[str, Any]], home: Path) -> list[dict[str, Any]]:
-    """Each request through the real agent and models, every approval denied."""
+    """Each request through the real agent and models, every approval denied.
+
+    ``~`` is ``home`` here, and the files the requests move exist there (a move of a missing file
+    is never proposed); sending mail has a server set (it is never reached: every send is denied).
+    """
     os.environ["HEARTH_HOME"] = str(home)
+    os.environ["HOME"] = str(home)
+    for case in cases:
+        if case["tool"] == "move_file":
+            source = Path(os.path.expanduser(case["fields"]["source"]))
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_text("bench file\n")
     from app.agent.loop import Agent
     from app.config import MemorySettings, Settings
     from app.events import ActionProposed, FinalAnswer
@@ -212,6 +222,7 @@ def run_cases(cases: list[dict[str, Any]], home: Path) -> list[dict[str, Any]]:
     memory = open_memory(paths, MemorySettings(embedding="onnx"))
     memory.ingest_path(corpus.vcf)
     settings = Settings()
+    settings.mail.smtp_host, settings.mail.from_address = "smtp.example.invalid", corpus_mod.OWNER_EMAIL
     service = ModelService(paths=paths, settings=settings, model_name=str(ensure_default_model(paths)))
     service.ensure_loaded()
     agent = Agent(service, memory=memory, settings=settings, cwd=home,

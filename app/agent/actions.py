@@ -159,6 +159,26 @@ def _no_repeats(text: str) -> str:
     return kept.strip()
 
 
+# Words a plain, honest mail may use that no request states (greetings, courtesy, the verbs of asking).
+_COURTESY = set(["hi", "hello", "dear", "hope", "you're", "youre", "you", "are", "doing", "well", "wanted", "want", "just", "quick", "quickly", "touch", "base", "get", "reach", "reaching", "out", "write", "writing", "ask", "asking", "let", "know", "thanks", "thank", "best", "regards", "cheers", "please", "could", "would", "will", "can", "talk", "chat", "soon", "about", "regarding", "re", "note", "reminder", "quick", "update", "share", "sharing", "follow", "following", "up", "check", "checking", "in", "on", "with", "the", "and", "for", "your", "my", "our", "this", "that", "it", "is", "be", "to", "of", "a", "an", "i", "i'm", "im", "me", "we", "us", "from", "when", "what", "if", "there", "here", "have", "has", "had", "do", "does", "did", "any", "some"])
+
+
+def _stated_only(body: str, request: str, topic: str) -> str:
+    """``body`` up to the first sentence with a word neither the request nor plain courtesy says
+    (a small model invents gifts and weddings); the topic is said if nothing kept says it."""
+    said = {w.lower() for w in re.findall(r"[\w'’]+", request)}
+    kept = ""
+    for sentence, gap in re.findall(r"(.+?(?:[.!?]+|$))(\s*)", body.strip(), re.S):
+        words = {w.lower().replace("’", "'") for w in re.findall(r"[\w'’]+", sentence)}
+        if words - said - _COURTESY:
+            break
+        kept += sentence + gap
+    kept = kept.strip()
+    if topic and topic.lower() not in kept.lower():
+        kept = (kept + "\n\n" if kept else "") + f"I wanted to get in touch about {topic[:1].lower() + topic[1:]}."
+    return kept
+
+
 def filled(draft: Draft, generated: str) -> dict[str, Any]:
     """The call's arguments: what the request states, then the model's words for the rest."""
     try:
@@ -167,6 +187,9 @@ def filled(draft: Draft, generated: str) -> dict[str, Any]:
         value = {}
     written = {k: _no_repeats(v) if isinstance(v, str) else v for k, v in value.items()
                if k in draft.fill and v not in ("", None)} if isinstance(value, dict) else {}
+    if draft.tool in ("draft_mail", "send_mail") and "body" in draft.fill:
+        topic = str(draft.fields.get("subject") or written.get("subject") or "")
+        written["body"] = _stated_only(str(written.get("body", "")), draft.request, topic)
     return {**written, **draft.fields}
 
 

@@ -64,6 +64,7 @@ class Draft:
 
     tool: str
     fields: dict[str, Any] = field(default_factory=dict)  # taken from the request, exactly
+    request: str = ""  # the request they were read from
     fill: list[str] = field(default_factory=list)  # needs language: the model writes these
     ask: str = ""  # a question back to the user instead of a call (which Alex? when?)
     unclear: list[str] = field(default_factory=list)  # the names the question is about
@@ -308,7 +309,7 @@ def _subject_from(body: str, words: int = 8) -> str:
 def extract(tool: str, text: str, *, now: dt.datetime | None = None, directory: Directory | None = None) -> Draft:
     """What ``text`` states for a call to ``tool``; see :class:`Draft`."""
     now = now or when.now_local()
-    draft = Draft(tool)
+    draft = Draft(tool, request=text)
     if tool == "create_event":
         _event(text, now, draft)
     elif tool == "create_reminder":

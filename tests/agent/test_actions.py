@@ -7,6 +7,7 @@ the real agent, the real default models and a real memory.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -166,3 +167,15 @@ def test_the_outcome_says_who_did_not_approve() -> None:
                                                            output="cancelled by the user", by="no_approver")
     assert actions.outcome("write_file", {"path": "~/a.md"}, approved=True, ok=True, output="wrote") == \
         "Done: I wrote ~/a.md."
+
+
+def test_a_model_written_mail_body_keeps_only_what_the_request_and_courtesy_say() -> None:
+    from app.agent import actions
+
+    draft = arguments.extract("draft_mail", "Email Priya about the gallery opening", directory=PEOPLE)
+    assert draft.fields == {"to": ["priya.raman@example.com"], "subject": "The gallery opening"}
+    assert draft.fill == ["body"]
+    invented = json.dumps({"body": "Hi Priya, I hope you're doing well. I'm sending you a special gift today. "
+                                   "I'm sending you a special gift today."})
+    body = actions.filled(draft, invented)["body"]
+    assert body == "Hi Priya, I hope you're doing well.\n\nI wanted to get in touch about the gallery opening."
