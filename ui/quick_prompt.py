@@ -24,7 +24,7 @@ from app.agent import sources
 from app.agent.steps import StepRecorder
 from app.events import Citation
 from app.policy.display_text import escape_hidden
-from ui import markdown_render, theme, translucency
+from ui import markdown_render, theme, translucency, worker
 from ui.approval_panel import ApprovalList
 from ui.approvals import ApprovalCenter
 from ui.bridge import EventBridge
@@ -95,6 +95,7 @@ class QuickPrompt(QWidget):
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 4, 0)
         self.steps = StepsView()
+        self.steps.undo_requested.connect(self.undo_action)
         body_layout.addWidget(self.steps)
         self.answer = RichLabel("")
         self.answer.setObjectName("QuickAnswer")
@@ -192,6 +193,11 @@ class QuickPrompt(QWidget):
         self.meta.setText("")
         self.input.clear()
         self._fit()
+
+    def undo_action(self, action_id: str, card: Any) -> None:
+        """Undo an action from its card here, through the audit log (off the GUI thread)."""
+        worker.run_task(lambda: self.services.undo(action_id), lambda message: card.undone(str(message or "Undone.")),
+                        lambda exc: card.undo_failed(str(exc)))
 
     def _on_approvals(self, count: int) -> None:
         self.approvals.setVisible(count > 0)

@@ -130,3 +130,22 @@ def test_a_failed_action_says_why_in_the_chat(themed_qapp, qtbot, tmp_path) -> N
         app.center.close()
     finally:
         folder.rmdir()
+
+
+def test_the_quick_prompt_shows_the_card_and_its_undo_works_there(themed_qapp, qtbot, target) -> None:
+    app = _app(themed_qapp, qtbot, [_write_call(target), "Action: answer\nI wrote the note."])
+    try:
+        quick = app.quick
+        quick.open()
+        quick.input.setText("Write a note")
+        quick.submit()
+        qtbot.waitUntil(lambda: bool(quick.approvals.cards), timeout=30_000)
+        quick.approvals.first_card().approve_button.click()
+        qtbot.waitUntil(lambda: not quick.runner.busy, timeout=30_000)
+        card = next(iter(quick.steps.cards.values()))
+        assert card.status == "done" and target.exists()
+        card.undo_button.click()
+        qtbot.waitUntil(lambda: card.status == "undone", timeout=10_000)
+        assert not target.exists()
+    finally:
+        app.center.close()

@@ -58,7 +58,7 @@ def test_quick_prompt_open_answer_hand_over_and_close(hearth, qtbot):
     quick.input.setText("What is two plus two?")
     quick.submit()
     _finish(qtbot, quick.runner, hearth.center)
-    assert quick.answer_text().strip()
+    assert quick.answer_text().strip(), (quick.status.text(), quick.answer.source(), quick.meta.text())
     assert quick.open_button.isEnabled()
     quick.hand_over()
     assert not quick.isVisible()
