@@ -264,8 +264,12 @@ class ConversationStore:
     def _checkpoint(self) -> None:
         """Copy the write-ahead log into the database and empty it, so deleted text (zeroed in the
         database by ``secure_delete``) does not stay behind in the log."""
-        with self._db() as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for _ in range(40):  # another process reading at this moment holds it back: try again shortly
+            with self._db() as db:
+                busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if not busy:
+                return
+            time.sleep(0.05)
 
     def rewrite_messages(self, change: Callable[[dict[str, Any]], dict[str, Any] | None],
                          change_text: Callable[[str], str] | None = None) -> int:
