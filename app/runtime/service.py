@@ -43,9 +43,10 @@ Listener = Callable[[Event], None]
 # Overrides ``[model] answer`` for this process: a model name, or "" to answer with the fast model
 # (the test suite sets "" so mechanics tests run on SmolLM2 alone).
 ANSWER_MODEL_ENV = "HEARTH_ANSWER_MODEL"
-# Prompt tokens read per step; a Stop is seen between steps, so a long prompt stops within one step
-# (mlx_lm's 2048 let a Stop wait out the whole prompt reading, 8-11 s on a CPU).
-PREFILL_STEP = 256
+# Prompt tokens read per step; a Stop is seen between steps, so it acts within one step: ~0.3 s on
+# an idle 2-core CPU at 64 (mlx_lm's 2048 waited out the whole prompt). Smaller steps did not read
+# slower in bench/stop.py.
+PREFILL_STEP = 64
 
 
 class _StoppedReading(Exception):
