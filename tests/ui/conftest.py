@@ -50,6 +50,9 @@ def hearth(themed_qapp, real_core, qtbot):  # noqa: ANN001
 
     app = HearthApp(themed_qapp, paths=real_core.paths, settings=real_core.settings, core=real_core,
                     start_hotkey=False)
+    # pytest-qt closes the window after each test; with no tray that quits the app, whose shutdown
+    # would close the session's shared core (its memory closed for every later test).
+    app.main.closed.disconnect(app._on_main_closed)
     qtbot.addWidget(app.main)
     qtbot.addWidget(app.quick)
     yield app
