@@ -33,7 +33,7 @@ SYNONYMS = {
     "cost": ("price", "total", "estimated"), "live": ("address", "moved"), "owe": ("owe",),
     "password": ("password",), "dentist": ("dental", "dr"), "doctor": ("dr",), "flight": ("booking",),
     "lend": ("borrow",), "borrow": ("lend",), "allergic": ("allergy",), "allergy": ("allergic",),
-    "oven": ("bake",), "temperature": ("bake",), "read": ("reading",), "reading": ("read",),
+    "oven": ("bake",), "pick": ("collect", "pickup"), "pickup": ("collect", "pick"), "collect": ("pick", "pickup"), "temperature": ("bake",), "read": ("reading",), "reading": ("read",),
 }
 KIND_FOR = {
     "amount": ("amount", "number"), "time": ("time",), "date": ("date", "weekday", "time"),
@@ -84,10 +84,31 @@ def _units(passage: Passage) -> list[tuple[str, list[str]]]:
         m = MESSAGE_LINE.match(line)
         if m:
             speaker, line = m.group(2), m.group(3)
-        elif passage.source_type in ("mail", "calendar") and HEADER_LINE.match(line) or line.startswith("#"):
+        elif passage.source_type in ("mail", "calendar") and HEADER_LINE.match(line):
             continue
+        elif line.startswith("#"):
+            line = _after_heading(line, passage.citation.title)
+            if not line:
+                continue
         out.append((speaker, [s.strip() for s in SENTENCE.split(line) if s.strip()]))
     return out
+
+
+_HEADING_WORDS = 8
+
+
+def _after_heading(line: str, title: str) -> str:
+    """A Markdown heading line without its heading. A stored chunk may have lost the line break
+    after it ("# Bike The bike lock code sits …"), so the text that follows is kept: after the
+    note's title when the heading is the title, else from the first capitalised word that follows."""
+    rest = line.lstrip("#").strip()
+    if title and rest.casefold().startswith(title.casefold()) and rest[len(title):].strip()[:1].isupper():
+        return rest[len(title):].strip()
+    words = rest.split()
+    for n in range(1, min(_HEADING_WORDS, len(words))):
+        if words[n][:1].isupper():
+            return " ".join(words[n:])
+    return ""
 
 
 @dataclass(frozen=True)

@@ -130,10 +130,12 @@ class Reader:
     def event_answer(self) -> Outcome | None:
         """"When is my dentist appointment?": the event whose words the question shares, next occurrence."""
         hits = self.agent.memory.search(self.q.text, k=4, source_types=["calendar"])
+        names = {tn.stem(n) for n in self.q.names}
         topic = {t for t in self.q.terms if t not in CALENDAR_TERMS and t not in extractive.GENERIC}
+        about = topic - names or topic  # "Where does Marco keep the ladder?" is not about "… at Marco's"
         for hit in hits:
             words = {tn.stem(w) for w in tn.words(tn.fold(f"{hit.title} {hit.snippet}"))}
-            if not topic or not (topic & words) or not all(tn.stem(n) in words for n in self.q.names):
+            if not topic or not (about & words) or not all(n in words for n in names):
                 continue
             group = self._group_of(hit)
             rows = self.lookups.calendar_series(group, hit.title)
@@ -295,6 +297,11 @@ class Reader:
         quote = None if summary else extractive.best(q, passages, aliases=self.aliases)
         relevant = bool(quotes or quote)
         cited = compose.Cited()
+        if quote is not None and q.wants in extractive.KIND_FOR:
+            # a single fact (an amount, a code, a date …) that a passage states: the passage's own
+            # words, at once; the model would only restate them, slower and sometimes wrongly
+            # (bench/answers.py: the model's answers to these fell back to this quote anyway)
+            return Outcome(extractive.render(quote, cited.mark(quote.passage)), "quote", cited, passages)
         if relevant and self.phrasing():
             fallback = quotes or ([quote] if quote else [])
             outcome = self.phrased(passages, cited, summary=summary, fallback=fallback)
