@@ -52,6 +52,11 @@ def _check_id(conversation_id: str) -> str:
     return conversation_id
 
 
+def new_conversation_id() -> str:
+    """A fresh conversation id (a caller may choose it before the conversation is written)."""
+    return time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
 class ConversationStore:
     """``list() / create(title) / load(id) / append(id, message) / count / truncate / rename / delete``.
 
@@ -197,7 +202,7 @@ class ConversationStore:
 
     # -- writing ------------------------------------------------------------------------------
     def create(self, title: str = "New conversation", conversation_id: str | None = None) -> str:
-        cid = _check_id(conversation_id or time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6])
+        cid = _check_id(conversation_id or new_conversation_id())
         with self._db(write=True) as db:
             if db.execute("SELECT 1 FROM conversations WHERE id=?", (cid,)).fetchone():
                 raise HearthError(f"conversation {cid} already exists")

@@ -40,7 +40,7 @@ from ui.bridge import EventBridge
 from ui.composer import Composer
 from ui.conversation_view import ConversationView
 from ui.item_viewer import ItemViewer
-from ui.services import Services
+from ui.services import ConversationInfo, Services
 from ui.turn_runner import TurnRunner, speed
 from ui.widgets import ElidedLabel, icon_button
 
@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(760, 480)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
         self.conversation_id = ""
+        self._list_reads = 0  # which read of the conversation list is the latest
+        self._pending_title: tuple[str, str] = ("", "")  # a new conversation that may not be written yet
         self.model_ready = False
         self.voice_state = "idle"
         self._talk_key_down = False
@@ -260,8 +262,22 @@ class MainWindow(QMainWindow):
     # --- conversations -----------------------------------------------------------------------
 
     def refresh_conversations(self) -> None:
+        """Read the conversation list off the GUI thread, then show it (the latest read wins)."""
+        self._list_reads += 1
+        read = self._list_reads
+
+        def show(infos: list[Any]) -> None:
+            if read == self._list_reads:
+                self._fill_conversations(infos)
+
+        worker.run_task(self.services.conversations.list, show, lambda exc: None)
+
+    def _fill_conversations(self, infos: list[Any]) -> None:
         self.conversation_list.clear()
-        for info in self.services.conversations.list():
+        pending, title = self._pending_title
+        if pending and not any(i.id == pending for i in infos):
+            infos = [ConversationInfo(id=pending, title=title), *infos]  # being written
+        for info in infos:
             item = QListWidgetItem(info.title)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             item.setToolTip(info.title)
@@ -319,10 +335,11 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         conversation_id = item.data(Qt.ItemDataRole.UserRole)
-        self.services.conversations.rename(conversation_id, title)
+        item.setText(title)
         if conversation_id == self.conversation_id:
             self.title.setText(title)
-        self.refresh_conversations()
+        worker.run_task(lambda: self.services.conversations.rename(conversation_id, title),
+                        lambda _r: self.refresh_conversations())
 
     def delete_conversation(self, confirm: bool = True) -> None:
         item = self.conversation_list.currentItem()
@@ -335,9 +352,8 @@ class MainWindow(QMainWindow):
         conversation_id = item.data(Qt.ItemDataRole.UserRole)
         if conversation_id == self.conversation_id:
             self.new_conversation()
+        self.conversation_list.takeItem(self.conversation_list.row(item))
         worker.run_task(lambda: self.services.delete_conversation(conversation_id), lambda _r: self.refresh_conversations())
-        self.services.conversations.delete(conversation_id)
-        self.refresh_conversations()
 
     # --- turns -------------------------------------------------------------------------------
 
@@ -347,9 +363,14 @@ class MainWindow(QMainWindow):
             return False
         if not self.conversation_id:
             title = text if len(text) <= 48 else text[:47].rstrip() + "…"
-            info = self.services.conversations.create(title)
-            self.conversation_id = info.id
-            self.title.setText(info.title)
+            self.conversation_id = self.services.conversations.start(title)
+            self.title.setText(title)
+            self._pending_title = (self.conversation_id, title)
+            item = QListWidgetItem(title)  # shown at once; the list is read again once it is written
+            item.setData(Qt.ItemDataRole.UserRole, self.conversation_id)
+            item.setToolTip(title)
+            self.conversation_list.insertItem(0, item)
+            self.conversation_list.setCurrentItem(item)
             self.refresh_conversations()
         self.view.add_user(text)
         answer = self.view.add_answer()

@@ -218,7 +218,7 @@ class QuickPrompt(QWidget):
             return
         if not self.conversation_id:
             self.title = text if len(text) <= 48 else text[:47] + "…"
-            self.conversation_id = self.services.conversations.create(self.title).id
+            self.conversation_id = self.services.conversations.start(self.title)
         self._text = ""
         self.messages.append({"role": "user", "content": text})
         self._turn_steps.clear()

@@ -62,6 +62,23 @@ class ConversationIndex:
     def delete(self, conversation_id: str) -> None:
         self.store.delete(conversation_id)
 
+    def start(self, title: str) -> str:
+        """A new conversation's id at once; the conversation itself is written on a pool thread
+        (the GUI thread never waits on the database). If the turn's first message gets there
+        first, the conversation already exists under that id, which is as good."""
+        from app.conversations import new_conversation_id
+
+        cid = new_conversation_id()
+
+        def create() -> None:
+            try:
+                self.store.create(title, cid)
+            except ev.HearthError:
+                pass  # the agent's first append created it
+
+        threading.Thread(target=create, name="hearth-conversation-create", daemon=True).start()
+        return cid
+
     def messages(self, conversation_id: str) -> list[dict[str, Any]]:
         try:
             return list(self.store.load(conversation_id).get("messages", []))
