@@ -130,7 +130,8 @@ def range_answer(span: TimeRange, occurrences: list[Occurrence], marks: list[str
     if not occurrences:
         return f"Nothing is on your calendar for {span.label}."
     head = f"On your calendar for {span.label}:" if span.days() > 1 else f"On your calendar {span.label}:"
-    return "\n".join([head] + [line(o, m) for o, m in zip(occurrences, marks, strict=True)])
+    # a blank line after the heading: Markdown renderers do not all let a list interrupt a paragraph
+    return head + "\n\n" + "\n".join(line(o, m) for o, m in zip(occurrences, marks, strict=True))
 
 
 def event_answer(o: Occurrence, mark: str, *, upcoming: bool) -> str:

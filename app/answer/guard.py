@@ -34,7 +34,7 @@ def _loops(text: str) -> bool:
 
 def _norm(sentence: str) -> str:
     """A sentence compared without its markers, case or spacing."""
-    return " ".join(re.sub(r"\[\d+\]", "", sentence).lower().split()).rstrip(".!? ")
+    return " ".join(re.sub(r"\[\d+\]", "", sentence).lower().split()).strip(".!?:;,\"'“”‘’()[] ")
 
 
 def clean(text: str) -> str:
@@ -75,7 +75,7 @@ class StreamGuard:
         """Sentences said in earlier answers: saying one again stops the answer as repeating
         (a follow-up, "And what is its population?", that a small model answers with its last answer)."""
         for text in earlier:
-            self._earlier.update(_norm(s) for s in SENTENCE_END.split(MARKUP.sub("", text)) if s.strip())
+            self._earlier.update(n for n in (_norm(s) for s in SENTENCE_END.split(MARKUP.sub("", text))) if n)
 
     def flush(self) -> list[str]:
         return self._take(final=True)

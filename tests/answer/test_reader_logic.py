@@ -186,3 +186,11 @@ def test_a_single_fact_a_passage_states_is_quoted_without_waiting_for_the_model(
     turn = agent.ask("How much is the copay for my prescription?", timeout=60)
     assert turn.final is not None and "$12.50" in turn.final.text and "$99.99" not in turn.final.text
     assert turn.final.checked == "quote" and not model.requests  # the model was never asked
+
+
+def test_an_earlier_quote_is_known_however_its_marker_and_quotation_marks_fall() -> None:
+    said = ("The mail from City Power & Light, “Your electricity bill is ready”, Monday 30 November 2026 says: "
+            "“Amount due: $84.17, due on December 15.” [1]")
+    guard = StreamGuard()
+    guard.remember([said])
+    assert guard.feed(said.removesuffix(" [1]")) + guard.flush() == [] and guard.stopped == "repeating"
