@@ -30,7 +30,7 @@ def cited_numbers(answer: str, count: int) -> list[int]:
     return numbers
 
 
-def _words(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
     """Content words, lower-cased, a plural's "s" dropped."""
     words = {w.lower() for w in _WORD.findall(text)} - COMMON
     return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words}
@@ -43,6 +43,6 @@ def relevant(answer: str, citations: Sequence[Citation]) -> list[int]:
     marked = cited_numbers(answer, len(citations))
     if marked:
         return sorted(marked)
-    said = _words(answer)
+    said = content_words(answer)
     return [n for n, c in enumerate(citations, start=1)
-            if len(said & _words(f"{c.title} {c.snippet} {' '.join(c.people)}")) >= SHARED_WORDS]
+            if len(said & content_words(f"{c.title} {c.snippet} {' '.join(c.people)}")) >= SHARED_WORDS]

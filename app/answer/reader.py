@@ -361,11 +361,30 @@ class Reader:
             extra = note + "\n".join(extractive.render(x, cited.mark(x.passage)) for x in fallback)
             show(extra)
             return Outcome(f"{result.text} {extra}", "quote", cited, passages, result.unsupported, streamed=True)
+        if not compose.MARKER.search(result.text):
+            # the model named no source and no specific tied one: the passage the answer shares the
+            # most content words with is its source ("Marco keeps the ladder in his garage." [1])
+            backing = self._best_backing(result.text, passages[:5])
+            if backing is not None:
+                mark = cited.mark(backing)
+                show(mark)
+                result.sentences[-1] = f"{result.sentences[-1]} {mark}"
         if result.unsupported:
             note = f"(I couldn't confirm {_listed(result.unsupported)} in your sources, so I left it out.)"
             show(note)
             return Outcome(f"{result.text} {note}", "model", cited, passages[:5], result.unsupported, streamed=True)
         return Outcome(result.text, "model", cited, passages[:5], streamed=True)
+
+    @staticmethod
+    def _best_backing(text: str, passages: list[Passage]) -> Passage | None:
+        """The passage an unmarked answer shares the most content words with (at least
+        :data:`app.agent.sources.SHARED_WORDS`), or None."""
+        from app.agent.sources import SHARED_WORDS, content_words
+
+        said = content_words(text)
+        scored = [(len(said & content_words(p.support_text())), -i, p) for i, p in enumerate(passages)]
+        best = max(scored, default=None, key=lambda t: (t[0], t[1]))
+        return best[2] if best is not None and best[0] >= SHARED_WORDS else None
 
     def _says_what_was_asked(self, text: str) -> bool:
         """The answer holds a value of the kind asked for (an amount for "how much", a code ...)."""

@@ -194,3 +194,13 @@ def test_an_earlier_quote_is_known_however_its_marker_and_quotation_marks_fall()
     guard = StreamGuard()
     guard.remember([said])
     assert guard.feed(said.removesuffix(" [1]")) + guard.flush() == [] and guard.stopped == "repeating"
+
+
+def test_an_unmarked_phrased_answer_is_shown_with_the_passage_it_came_from(phrasing, corpus_memory,
+                                                                            tmp_path: Path) -> None:
+    agent = Agent(ScriptedModel(["Marco keeps the ladder in his garage."]), memory=corpus_memory,
+                  settings=Settings(), cwd=tmp_path)
+    turn = agent.ask("Where does Marco keep the ladder?", conversation_id="unmarked", timeout=60)
+    assert turn.final.text == "Marco keeps the ladder in his garage. [1]"
+    assert [c.source_type for c in turn.final.citations] == ["message"]
+    assert "Marco Bellini" in turn.final.citations[0].title
