@@ -94,15 +94,30 @@ def _osascript(script: str) -> tuple[str, str]:
     return (done.stdout.strip(), "") if done.returncode == 0 else ("", done.stderr.strip())
 
 
+def spoken_when(value: Any) -> str:
+    """``Tuesday 15 December 2026 at 4:15 PM`` for an ISO date-time, ``Tuesday 15 December 2026``
+    for a date; the text itself when it is neither (the panel shows the exact value beside it)."""
+    text = str(value or "").strip()
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    day = f"{when:%A} {when.day} {when:%B %Y}"
+    if len(text) <= 10:
+        return day
+    clock = when.strftime("%I:%M %p").lstrip("0")
+    return f"{day} at {clock}"
+
+
 def _event_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
-    r = Risk(Tier.REVERSIBLE, explanation=f"This adds the event \"{args.get('title', '')}\" on {args.get('start', '')} "
-             "to your calendar.")
+    r = Risk(Tier.REVERSIBLE, explanation=f"This adds the event \"{args.get('title', '')}\" on "
+             f"{spoken_when(args.get('start', ''))} to your calendar.")
     r.reasons.append("It adds a calendar entry that can be removed again.")
     return r
 
 
 def _reminder_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
-    due = f" due {args['due']}" if args.get("due") else ""
+    due = f" due {spoken_when(args['due'])}" if args.get("due") else ""
     r = Risk(Tier.REVERSIBLE, explanation=f"This adds the reminder \"{args.get('title', '')}\"{due}.")
     r.reasons.append("It adds a reminder that can be removed again.")
     return r

@@ -326,3 +326,13 @@ def test_writing_a_hard_link_asks_as_unknown(ctx: ToolContext, fake_home: Path) 
     (agents / "x.plist").write_text("<plist/>")
     (fake_home / "note.txt").hardlink_to(agents / "x.plist")
     assert tool("write_file").risk({"path": "~/note.txt", "content": "y"}, ctx).tier == Tier.UNKNOWN
+
+
+def test_the_panels_headline_says_an_events_time_as_a_person_reads_it(ctx: ToolContext) -> None:
+    event = tool("create_event")
+    risk = event.risk({"title": "Dentist", "start": "2026-12-15T16:15"}, ctx)
+    assert "on Tuesday 15 December 2026 at 4:15 PM to your calendar" in risk.explanation
+    assert "Monday 14 December 2026 to" in event.risk({"title": "Mom", "start": "2026-12-14"}, ctx).explanation
+    reminder = tool("create_reminder").risk({"title": "Milk", "due": "2026-12-05T09:00"}, ctx)
+    assert "due Saturday 5 December 2026 at 9:00 AM" in reminder.explanation
+    assert "next tuesday" in event.risk({"title": "x", "start": "next tuesday"}, ctx).explanation  # as given
