@@ -90,6 +90,7 @@ class Composer(QWidget):
         self.hint = QLabel(HINT)
         self.hint.setObjectName("Hint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.hint.setWordWrap(True)  # a narrow column (the approvals panel open) wraps it, never clips it
         outer.addWidget(self.hint)
         self._fit()
 
