@@ -139,9 +139,22 @@ READ_REQUEST = re.compile(r"^\s*(please\s+)?(summari[sz]e|recap|catch me up|look
                           r"go through)\b", re.I)
 
 
+# a short request that names what it wants and nothing to do: "Priya phone number", "dentist address please"
+LOOKUP_NOUNS = re.compile(r"\b(phone|number|e-?mail address|address|birthday|code|password|combination|pin|"
+                          r"confirmation|reservation|policy|ticket|plate|seat|copay|bill|price|cost)\b", re.I)
+ACTION_VERBS = tn.wordset("""add send email e-mail mail write delete remove move copy rename run create make set change
+remind draft open call text book cancel remember forget save put schedule reply forward update install""")
+LOOKUP_MAX_WORDS = 8
+
+
 def is_read_request(text: str) -> bool:
-    """An imperative that only reads: "Summarise my messages with Marco", "Look up Priya's number"."""
-    return bool(READ_REQUEST.match(text))
+    """An imperative that only reads ("Summarise my messages with Marco", "Look up Priya's number"),
+    or a short lookup phrase with no verb of action ("Priya phone number", "Marco garage code")."""
+    if READ_REQUEST.match(text):
+        return True
+    words = re.findall(r"[\w'-]+", text.lower())
+    return (1 < len(words) <= LOOKUP_MAX_WORDS and words[0] not in ACTION_VERBS
+            and not ACTION_VERBS & set(words[:2]) and bool(LOOKUP_NOUNS.search(text)))
 
 
 def is_question(text: str) -> bool:

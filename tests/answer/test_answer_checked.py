@@ -26,7 +26,8 @@ EMAIL:priya@example.com\r
 END:VCARD\r
 """
 QUESTION = "What is Priya's phone number?"
-REQUEST = "Priya phone number"  # not worded as a question: the agent loop answers it, and checks the answer
+# neither a question nor a short lookup phrase: the agent loop answers it, and checks the answer
+REQUEST = "I would like to have the phone number of Priya"
 
 
 @pytest.fixture

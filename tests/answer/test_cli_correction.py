@@ -26,7 +26,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 def test_an_unsupported_streamed_answer_is_followed_by_a_correction(scripted, capsys) -> None:
     scripted.append("Priya's phone number is 512-347-8960.")
-    assert main(["ask", "Priya phone number"]) == 0
+    assert main(["ask", "I would like to have the phone number of Priya"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == f"Not confirmed — {NOT_FOUND}"
 

@@ -204,3 +204,17 @@ def test_an_unmarked_phrased_answer_is_shown_with_the_passage_it_came_from(phras
     assert turn.final.text == "Marco keeps the ladder in his garage. [1]"
     assert [c.source_type for c in turn.final.citations] == ["message"]
     assert "Marco Bellini" in turn.final.citations[0].title
+
+
+def test_a_lookup_phrase_takes_the_read_path_and_shows_no_model_markup(tmp_path: Path, corpus_memory) -> None:
+    """ "Dentist address please" went to the agent loop, whose small model streamed looping
+    "<data> (phone, …)" lines; it is a read like a question."""
+    from app.answer.questions import is_read_request
+
+    model = ScriptedModel(["Premise:\n<data> (phone, 123 Harbor Avenue) </data>"])
+    agent = Agent(model, memory=corpus_memory, settings=Settings(), cwd=tmp_path)
+    turn = agent.ask("Priya phone number", conversation_id="lookup", timeout=60)
+    assert turn.final is not None and "+1 415-555-0199" in turn.final.text and "<data>" not in turn.final.text
+    assert not model.requests  # answered from the card
+    for request in ("Email Priya about the bill", "Send Marco the code", "Remind me to pay the bill", "hi"):
+        assert not is_read_request(request), request
