@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -331,29 +332,11 @@ class Reader:
                 fallback: list[extractive.Quote]) -> Outcome | None:
         """The model's answer, sentence by sentence as each passes; when it stops at an unsupported
         specific, or says nothing of what was asked, the quote follows it."""
-        settings = self.agent.settings
-        system = agent_prompt.system_prompt([], routed=False, override_file=settings.model.system_prompt_file)
-        request = phrase.request_for(system, self.history, self.q.text, passages[:5],
-                                     conversation_id=self.conversation_id, request_id=f"{self.turn.turn_id}-answer",
-                                     max_tokens=MAX_TOKENS_SUMMARY if summary else MAX_TOKENS,
-                                     temperature=settings.model.temperature)
-        streamed: list[str] = []
-        context = [grounding.Support(self.q.text)] + [grounding.Support(str(m.get("content", "")))
-                                                       for m in self.history]
-
-        def show(sentence: str) -> None:
-            self.turn.emit(Token(request_id=request.request_id, text=(" " if streamed else "") + sentence))
-            streamed.append(sentence)
-
-        result = phrase.phrase(self.agent.model, request, passages[:5], context, cited, emit=self.turn.emit,
-                               show=show, register=self._register, cancelled=lambda: self.turn.cancelled,
-                               summary=summary)
-        if result.error is not None:
-            self.turn.emit(result.error)
+        got = self._model_answer(passages[:5], cited, max_tokens=MAX_TOKENS_SUMMARY if summary else MAX_TOKENS,
+                                 summary=summary)
+        if got is None:
             return None
-        if self.turn.cancelled:
-            self.turn.emit(TurnCancelled(turn_id=self.turn.turn_id))
-            return None
+        result, show, _streamed = got
         if not result.sentences:
             return Outcome("", "model", cited, passages[:5], result.unsupported)
         if (result.unsupported or not self._says_what_was_asked(result.text)) and fallback:
@@ -391,18 +374,16 @@ class Reader:
         kinds = extractive.KIND_FOR.get(self.q.wants)
         return not kinds or any(s.kind in kinds for s in specifics.extract(compose.MARKER.sub("", text)))
 
-    def _register(self, generation: Any) -> None:
-        self.turn._generation = generation
-
-    def general(self, *, grounded: bool = False) -> Outcome | None:
-        """A question about the world, not the user's data: the model answers, guarded, uncited.
-        ``grounded``: a personal question only the conversation may answer; every specific must
-        occur in it or the question, else the answer is "I couldn't find that"."""
+    def _model_answer(self, passages: list[Passage], cited: compose.Cited, *, max_tokens: int,
+                      **options: Any) -> tuple[phrase.Phrased, Callable[[str], None], list[str]] | None:
+        """Ask the answer model (each sentence shown as it passes the checks): what it said, the
+        ``show`` that adds to the answer, and what was shown; None when an error or a Stop ended
+        the turn (its event already sent)."""
         settings = self.agent.settings
         system = agent_prompt.system_prompt([], routed=False, override_file=settings.model.system_prompt_file)
-        request = phrase.request_for(system, self.history, self.q.text, [], conversation_id=self.conversation_id,
-                                     request_id=f"{self.turn.turn_id}-answer", max_tokens=MAX_TOKENS,
-                                     temperature=settings.model.temperature)
+        request = phrase.request_for(system, self.history, self.q.text, passages,
+                                     conversation_id=self.conversation_id, request_id=f"{self.turn.turn_id}-answer",
+                                     max_tokens=max_tokens, temperature=settings.model.temperature)
         streamed: list[str] = []
 
         def show(sentence: str) -> None:
@@ -411,16 +392,29 @@ class Reader:
 
         context = [grounding.Support(self.q.text)] + [grounding.Support(str(m.get("content", "")))
                                                        for m in self.history]
-        earlier = [str(m.get("content", "")) for m in self.history if m.get("role") == "assistant"]
-        result = phrase.phrase(self.agent.model, request, [], context, compose.Cited(), emit=self.turn.emit,
+        result = phrase.phrase(self.agent.model, request, passages, context, cited, emit=self.turn.emit,
                                show=show, register=self._register, cancelled=lambda: self.turn.cancelled,
-                               ground=grounded, said_before=earlier)
+                               **options)
         if result.error is not None:
             self.turn.emit(result.error)
             return None
         if self.turn.cancelled:
             self.turn.emit(TurnCancelled(turn_id=self.turn.turn_id))
             return None
+        return result, show, streamed
+
+    def _register(self, generation: Any) -> None:
+        self.turn._generation = generation
+
+    def general(self, *, grounded: bool = False) -> Outcome | None:
+        """A question about the world, not the user's data: the model answers, guarded, uncited.
+        ``grounded``: a personal question only the conversation may answer; every specific must
+        occur in it or the question, else the answer is "I couldn't find that"."""
+        earlier = [str(m.get("content", "")) for m in self.history if m.get("role") == "assistant"]
+        got = self._model_answer([], compose.Cited(), max_tokens=MAX_TOKENS, ground=grounded, said_before=earlier)
+        if got is None:
+            return None
+        result, show, streamed = got
         if not grounded and not result.text and result.stopped == "repeating":
             # it could only say an earlier answer again (a follow-up a small model did not follow)
             return Outcome(DONT_KNOW, "not_found", compose.Cited())
