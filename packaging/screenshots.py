@@ -204,17 +204,25 @@ def real_model_shot(out: Path, theme: str) -> int:
     hearth.main.runner.token.connect(on_token)
     hearth.main.runner.finished.connect(lambda _stats: QTimer.singleShot(200, take) if len(tokens) < 12 else None)
     hearth.center.requested.connect(deny_all)
+    _run_when_ready(qapp, hearth, ask, limit_s=400)
+    os._exit(0)
+
+
+def _run_when_ready(qapp, hearth, start, *, limit_s: float) -> None:  # noqa: ANN001
+    """Show the window, load the model, call ``start`` once it is ready, and run the app (killed
+    after ``limit_s`` seconds, so a stuck scene never hangs the script)."""
+    from PySide6.QtCore import QTimer
+
     hearth.main.show()
     hearth.main.load_model()
     waiter = QTimer()
     waiter.setInterval(200)
-    waiter.timeout.connect(lambda: (waiter.stop(), ask()) if hearth.main.model_ready else None)
+    waiter.timeout.connect(lambda: (waiter.stop(), start()) if hearth.main.model_ready else None)
     waiter.start()
-    threading.Timer(400, lambda: os._exit(2)).start()
+    threading.Timer(limit_s, lambda: os._exit(2)).start()
     qapp.exec()
     hearth.center.close()
     hearth.services.shutdown()
-    os._exit(0)
 
 
 def questions_shots(out: Path, theme: str, questions: list[str]) -> int:
@@ -253,16 +261,7 @@ def questions_shots(out: Path, theme: str, questions: list[str]) -> int:
 
     hearth.main.runner.finished.connect(finished)
     hearth.center.requested.connect(deny_all)
-    hearth.main.show()
-    hearth.main.load_model()
-    waiter = QTimer()
-    waiter.setInterval(200)
-    waiter.timeout.connect(lambda: (waiter.stop(), ask_next()) if hearth.main.model_ready else None)
-    waiter.start()
-    threading.Timer(120 + 90 * len(questions), lambda: os._exit(2)).start()
-    qapp.exec()
-    hearth.center.close()
-    hearth.services.shutdown()
+    _run_when_ready(qapp, hearth, ask_next, limit_s=120 + 90 * len(questions))
     os._exit(0 if len(taken) == len(questions) else 1)
 
 
