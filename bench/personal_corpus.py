@@ -526,22 +526,24 @@ def _apple_ns(when: dt.datetime) -> int:
     return int((when - APPLE_EPOCH).total_seconds() * 1e9)
 
 
+# the tables of macOS Messages' chat.db that the iMessage connector reads
+CHAT_DB_SCHEMA = """
+CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, service TEXT);
+CREATE TABLE chat (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL,
+                   chat_identifier TEXT, display_name TEXT, service_name TEXT);
+CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, text TEXT,
+                      attributedBody BLOB, handle_id INTEGER DEFAULT 0, date INTEGER, is_from_me INTEGER,
+                      service TEXT);
+CREATE TABLE chat_message_join (chat_id INTEGER, message_id INTEGER, message_date INTEGER DEFAULT 0,
+                                PRIMARY KEY (chat_id, message_id));
+CREATE TABLE chat_handle_join (chat_id INTEGER, handle_id INTEGER);
+"""
+
+
 def _write_chat_db(path: Path, messages: list[Message]) -> None:
     path.unlink(missing_ok=True)
     con = sqlite3.connect(path)
-    con.executescript(
-        """
-        CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, service TEXT);
-        CREATE TABLE chat (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL,
-                           chat_identifier TEXT, display_name TEXT, service_name TEXT);
-        CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, text TEXT,
-                              attributedBody BLOB, handle_id INTEGER DEFAULT 0, date INTEGER, is_from_me INTEGER,
-                              service TEXT);
-        CREATE TABLE chat_message_join (chat_id INTEGER, message_id INTEGER, message_date INTEGER DEFAULT 0,
-                                        PRIMARY KEY (chat_id, message_id));
-        CREATE TABLE chat_handle_join (chat_id INTEGER, handle_id INTEGER);
-        """
-    )
+    con.executescript(CHAT_DB_SCHEMA)
     handles: dict[str, int] = {}
     chats: dict[str, int] = {}
     for n, m in enumerate(messages):

@@ -9,6 +9,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from bench.personal_corpus import CHAT_DB_SCHEMA
+
 APPLE_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)
 
 # one sentence per note, each easy to find again by searching for it
@@ -110,19 +112,7 @@ def write_chat_db(
 ) -> Path:
     """chats: display name -> [(handle, text, when, from_me)]. New-style rows keep text in attributedBody."""
     con = sqlite3.connect(path)
-    con.executescript(
-        """
-        CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, service TEXT);
-        CREATE TABLE chat (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL,
-                           chat_identifier TEXT, display_name TEXT, service_name TEXT);
-        CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, text TEXT,
-                              attributedBody BLOB, handle_id INTEGER DEFAULT 0, date INTEGER, is_from_me INTEGER,
-                              service TEXT);
-        CREATE TABLE chat_message_join (chat_id INTEGER, message_id INTEGER, message_date INTEGER DEFAULT 0,
-                                        PRIMARY KEY (chat_id, message_id));
-        CREATE TABLE chat_handle_join (chat_id INTEGER, handle_id INTEGER);
-        """
-    )
+    con.executescript(CHAT_DB_SCHEMA)
     handles: dict[str, int] = {}
     for n, (name, msgs) in enumerate(chats.items()):
         cur = con.execute(
