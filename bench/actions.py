@@ -11,8 +11,11 @@ median time from the request to its proposal. ``--old <dir>`` runs the same requ
 checkout (e.g. ``git worktree add /tmp/actions-old e327dfa``) in a subprocess and prints both side
 by side.
 
-Usage: .venv/bin/python bench/actions.py [--old /tmp/actions-old] [--json bench/results/actions.json]
-       [--limit N]
+``--set heldout`` runs bench/action_set_heldout.py instead: requests phrased as people type them,
+written before reading the extractor (its own table in bench/README.md).
+
+Usage: .venv/bin/python bench/actions.py [--set main|heldout] [--old /tmp/actions-old]
+       [--json bench/results/actions.json] [--limit N]
 """
 
 from __future__ import annotations
@@ -42,6 +45,14 @@ def _corpus_module() -> Any:
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules["personal_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _heldout_module() -> Any:
+    spec = importlib.util.spec_from_file_location("action_set_heldout", ROOT / "bench" / "action_set_heldout.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
@@ -184,6 +195,8 @@ def _norm(value: Any) -> Any:
 
 def score(case: dict[str, Any], proposals: list[dict[str, Any]]) -> dict[str, Any]:
     first = proposals[0] if proposals else None
+    if case["tool"] is None:  # a question: right when nothing is proposed
+        return {"right_tool": not proposals, "fields": {}, "right_args": not proposals, "repeats": max(0, len(proposals) - 1)}
     right_tool = bool(first and first["tool"] == case["tool"])
     fields = {}
     for key, want in case["fields"].items():
@@ -289,15 +302,20 @@ def table(new: dict[str, Any], old: dict[str, Any] | None) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--old", default="", help="another checkout to run the same requests on, side by side")
-    parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "actions.json"))
+    parser.add_argument("--json", default="", help="default bench/results/actions[-heldout].json")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--set", choices=("main", "heldout"), default="main",
+                        help="main: the 62 requests above; heldout: bench/action_set_heldout.py")
+    parser.add_argument("--only", default="", help="run only requests containing this text (debugging)")
     parser.add_argument("--old-json", default="", help="reuse the old checkout's rows from an earlier results file")
     parser.add_argument("--old-every", type=int, default=1,
                         help="run the old checkout on every k-th request only (it can take a minute each)")
     parser.add_argument("--only-run", action="store_true", help="(internal) run and print JSON results")
     args = parser.parse_args()
     corpus = _corpus_module().build(Path(tempfile.mkdtemp(prefix="hearth-actions-corpus-")), dt.date.today())
-    cases = requests(dt.date.today(), corpus)
+    cases = (_heldout_module().requests if args.set == "heldout" else requests)(dt.date.today(), corpus)
+    if args.only:
+        cases = [c for c in cases if args.only.casefold() in c["request"].casefold()]
     if args.limit:
         cases = cases[: args.limit]
     if args.only_run:
@@ -315,7 +333,8 @@ def main() -> int:
         args.old, old_rows = earlier["code"], earlier["rows"]
     elif args.old:
         env = {**os.environ, "HEARTH_BENCH_CODE": args.old, "PYTHONPATH": args.old}
-        command = [sys.executable, str(Path(__file__).resolve()), "--only-run", "--old-every", str(args.old_every)]
+        command = [sys.executable, str(Path(__file__).resolve()), "--only-run", "--old-every", str(args.old_every),
+                   "--set", args.set]
         if args.limit:
             command += ["--limit", str(args.limit)]
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
@@ -325,7 +344,7 @@ def main() -> int:
         same = {r["request"] for r in old_rows}
         print(f"\nside by side on the {len(same)} requests the old code ran ((was …) = {args.old})")
         print(table(summary([r for r in new_rows if r["request"] in same]), old_sum))
-    out = Path(args.json)
+    out = Path(args.json or ROOT / "bench" / "results" / ("actions-heldout.json" if args.set == "heldout" else "actions.json"))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"today": dt.date.today().isoformat(), "new": {"summary": new_sum, "rows": new_rows},
                                "old": {"code": args.old, "summary": old_sum, "rows": old_rows}}, indent=1, default=str))

@@ -115,6 +115,11 @@ def follow_up(pending: dict[str, Any], reply: str, tools: list[Tool], memory: An
         combined = request
         for name in pending.get("unclear") or []:
             combined = re.sub(rf"\b{re.escape(str(name))}\b", lambda _match: answer, combined, count=1)
+    elif tool in ("create_event", "create_reminder") and pending.get("unclear"):
+        # "Today (Fri 4 Dec) or next Friday (11 Dec)?": the answer takes the weekday's place
+        stated = when.find_when(request, now)
+        day = when.which_day_answer(answer, stated) if stated is not None and stated.choices else answer
+        combined = re.sub(rf"\b{re.escape(str(pending['unclear'][0]))}\b", lambda _match: day, request, count=1)
     elif tool == "run_command" and "`" not in reply:
         combined = f"{request} `{answer}`"
     return Plan(tool, extract(tool, combined, now=now, directory=directory), combined)

@@ -27,7 +27,11 @@ _CONNECTORS = {"on", "at", "from", "for", "in", "to", "until", "till", "by", "th
 _OPENING = re.compile(r"^\s*(?:(?:hey|hi|ok|okay)\s+hearth[,!.]?\s+)?(?:please[,]?\s+)?(?:(?:can|could|would|will)\s+"
                       r"you\s+(?:please\s+)?)?(?:i\s+(?:want|need|would\s+like|'d\s+like)\s+(?:you\s+)?to\s+)?"
                       r"(?:go\s+ahead\s+and\s+)?(?:also\s+)?", re.I)
-_EVENT_VERB = re.compile(r"^(?:add|put|create|make|schedule|book|enter|block(?:\s+out)?|set\s+up|plan|new)\b\s*", re.I)
+# "book" and "block" are verbs before a time or an article ("Book a table", "Block 9-11"), nouns in
+# "Book club" and "Block party".
+_EVENT_VERB = re.compile(r"^(?:add|put|create|make|schedule|enter|block\s+out|set\s+up|plan|new|"
+                         r"(?:book|block)(?=\s+(?:a|an|the|my|me|in|off|some|time|next|this|tomorrow|today|"
+                         rf"\d|{when.WEEKDAY})\b))\b\s*", re.I)
 _CALENDAR_WORDS = re.compile(r"\b(?:to|on|in|into|onto)\s+(?:my|the)\s+(?:calendar|agenda|diary)\b|"
                              r"\b(?:add|put)\s+(?:it|this|that)\b", re.I)
 _GENERIC_EVENT = re.compile(r"^(?:(?:an?|the)\s+)?(?:new\s+)?(?:calendar\s+)?(?:event|entry)\b\s*"
@@ -42,16 +46,23 @@ _PLACE = re.compile(
     + r"(?:,\s*" + _PLACE_WORD + r"(?:\s+" + _PLACE_WORD + r")*)?)",
 )
 _REMINDER_HEAD = re.compile(
-    r"^(?:remind\s+me|remember|(?:set|add|create|make|put\s+in)\s+(?:me\s+)?(?:a\s+|an\s+)?reminder|(?:new\s+)?reminder)"
+    r"^(?:remind\s+me|remember|(?:set|add|create|make|put\s+in)\s+(?:me\s+)?(?:a\s+|an\s+)?reminder|(?:new\s+)?reminder|"
+    r"(?:don'?t|do\s+not)\s+let\s+me\s+forget)"
     r"\s*(?:(?:to|about|that|of|for)\b)?\s*[:\-–—]?\s*", re.I)
-_REMEMBER_HEAD = re.compile(r"^(?:remember|(?:don'?t|do\s+not)\s+forget|keep\s+in\s+mind|note|make\s+a\s+note)"
+_REMEMBER_HEAD = re.compile(r"^(?:remember|(?:don'?t|do\s+not)\s+forget|keep\s+in\s+mind|(?:jot|write|note)\s+down|note|"
+                            r"make\s+a\s+note)"
                             r"(?:\s+that)?\s*[:,\-–—]?\s*", re.I)
 _ABOUT = re.compile(r"\b(?:about|regarding|re:)\s+(.+?)(?=\s+(?:saying|that\s+says|and\s+(?:say|tell|ask))\b|[.?!]*$)",
                     re.I)
 _SUBJECT = re.compile(r"\b(?:with\s+(?:the\s+)?subject(?:\s+line)?|subject(?:\s+line)?|titled|entitled)\s*[:\-]?\s*"
                       r"(?:[\"“'‘](?P<q>[^\"”'’]+)[\"”'’]|(?P<w>[^,.;\n]+?))(?=$|[,.;\n]|\s+(?:saying|that\s+says|and)\b)",
                       re.I)
-_MAIL_TO = re.compile(r"\b(?:e-?mail|mail|message|note|write|send|draft)\b[^.?!]*?\bto\s+", re.I)
+_MAIL_TO = re.compile(r"\b(?:e-?mail|mail|message|note|write|send|draft)\b[^.?!:]*?\bto\s+", re.I)
+# What the mail says, right after whom it is to: "email Priya that I'm running late", "mail Helen: …"
+_MAIL_SAYS = re.compile(r"\s*(?:(?:that|:|-|–|—)\s*)(?P<body>\S.*?)\s*$", re.S)
+# A place after a comma, once the date and time are taken out: "Lunch with Sam, Café Luna, Friday".
+_COMMA_PLACE = re.compile(rf"^\s*(?P<place>{_PLACE_WORD}(?:\s+(?:(?:of|de|la|du|the|and|&|on)\s+)?{_PLACE_WORD}){{0,5}})"
+                          r"\s*[.!]?\s*$")
 _MAIL_VERB_PERSON = re.compile(r"^(?:e-?mail|send|mail|write|message)\s+(?!(?:an?|the|my)\s)(?=[A-Za-z\w.+-]+)", re.I)
 _MAIL_NOUN = re.compile(r"\s+an?\s+(?:quick\s+|short\s+)?(?:e-?mail|mail|message|note)\b.*$", re.I)
 _CWD = re.compile(r"\b(?:in|inside|from|under)\s+(?:the\s+)?(?:folder\s+|directory\s+)?$", re.I)
@@ -122,12 +133,28 @@ def _blank(text: str, cut: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+def _comma_place(text: str) -> tuple[str, tuple[int, int] | None]:
+    """A capitalised name standing alone between commas after the title ("Lunch with Sam, Café Luna,
+    Friday at noon"; "Flu shot: January 6, 9:15 AM, Greenleaf Pharmacy"); ``text`` has the date
+    and time blanked out."""
+    start = 0
+    for i, piece in enumerate(re.split(r"[,;]", text)):
+        match = _COMMA_PLACE.match(piece) if i else None
+        if match and text[:start].strip(" ,;:"):
+            a = start + match.start("place")
+            return match.group("place"), (a, a + len(match.group("place")))
+        start += len(piece) + 1
+    return "", None
+
+
 # --- per tool ---------------------------------------------------------------------------------
 def _event(text: str, now: dt.datetime, draft: Draft) -> None:
     stated = when.find_when(text, now)
     draft.when = stated
     cut: list[tuple[int, int]] = list(stated.spans) if stated else []
     place, place_span = find_place(_blank(text, cut))
+    if not place_span:
+        place, place_span = _comma_place(_blank(text, cut))
     if place_span:
         cut.append(place_span)
         draft.fields["location"] = place
@@ -153,6 +180,14 @@ def _event(text: str, now: dt.datetime, draft: Draft) -> None:
     draft.fields["start"] = stated.start_text()
     if stated.end is not None:
         draft.fields["end"] = stated.end_text()
+    _ask_which_day(stated, draft)
+
+
+def _ask_which_day(stated: when.When | None, draft: Draft) -> None:
+    """"On Friday" said on a Friday: today or next week's is the user's to say, never a guess."""
+    if stated is not None and stated.choices is not None and not draft.ask:
+        draft.ask = when.which_day_question(stated)
+        draft.unclear = [stated.unclear]
 
 
 def _reminder(text: str, now: dt.datetime, draft: Draft) -> None:
@@ -173,6 +208,7 @@ def _reminder(text: str, now: dt.datetime, draft: Draft) -> None:
         draft.fill.append("title")
     if stated is not None:
         draft.fields["due"] = stated.start_text()
+    _ask_which_day(stated, draft)
 
 
 def _remember(text: str, draft: Draft) -> None:
@@ -261,14 +297,18 @@ def _mail(text: str, directory: Directory, draft: Draft) -> None:
     head = _opening_end(text)
     body_span = spans.content(text)
     phrase = ""
+    after = -1
     to_match = _MAIL_TO.search(text, head)
     if to_match and (body_span is None or to_match.end() <= body_span.start):
-        phrase, _a, _b = recipient_phrase(text, to_match.end())
+        phrase, _a, after = recipient_phrase(text, to_match.end())
     else:
         verb = _MAIL_VERB_PERSON.match(text[head:])
         if verb:
-            phrase, _a, _b = recipient_phrase(text, head + verb.end())
+            phrase, _a, after = recipient_phrase(text, head + verb.end())
             phrase = _MAIL_NOUN.sub("", phrase)
+    says = _MAIL_SAYS.match(text, after) if body_span is None and after >= 0 else None
+    if says:
+        body_span = spans.Span(says.group("body"), says.start("body"), says.end("body"))
     typed = [e.text for e in spans.emails(text) if body_span is None or e.start < body_span.start]
     resolved = resolve(phrase, directory, typed)
     if resolved.question():

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from app.agent import arguments, spans, when
+
 # family -> (tools, patterns over the lower-cased request)
 FAMILIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "files": (
@@ -117,7 +119,7 @@ _OPENING = (r"^\s*(?:(?:hey|hi|ok|okay)\s+hearth[,!.]?\s+)?(?:please[,]?\s+)?"
 _PATHISH = r"(?:[\"'“‘]?[~.]?/\S+|~(?=\s|$)|[\w.-]+\.[A-Za-z0-9]{1,8}\b)"  # a quoted path may hold spaces
 ACTIONS: tuple[tuple[str, str], ...] = (
     ("create_reminder", r"(?:remind\s+me\b|remember\s+to\b|(?:set|add|create|make|put\s+in)\s+(?:me\s+)?(?:a\s+|an\s+)?reminder\b"
-                        r"|(?:new\s+)?reminder\s*:)"),
+                        r"|(?:new\s+)?reminder\s*:|(?:don'?t|do\s+not)\s+let\s+me\s+forget\s+(?:to|about)\b)"),
     ("run_command", r"(?:run|execute|exec|type)\b[^`]*`[^`]+`"),
     ("draft_mail", r"(?:draft|write|compose|prepare|start)\s+(?:up\s+)?(?:an?\s+|the\s+)?(?:short\s+|quick\s+|new\s+)?"
                    r"(?:e-?mail|mail|message\s+by\s+e-?mail)\b"),
@@ -126,13 +128,15 @@ ACTIONS: tuple[tuple[str, str], ...] = (
                   r"|send\s+(?:[A-Z][\w'-]*\s+){1,3}an?\s+(?:quick\s+|short\s+)?(?:e-?mail|mail)\b)"),
     # "Email Jordan about …" says nothing about sending now: a draft, which the user sends themselves.
     ("draft_mail", r"e-?mail\s+(?!(?:address|from|about|with|in|on|of|for|that|this|the|my|was|is|says|said)\b)\w"),
+    # "mail Helen: …", "write to Dana about …": a person's name (capitalised) right after, and no file in sight
+    ("draft_mail", rf"(?:mail|write\s+to|message)\s+(?-i:[A-Z])[\w'’-]*\b(?!.*{_PATHISH})"),
     ("create_event", r"(?:(?:add|put|create|make|schedule|book|enter|block(?:\s+out)?|set\s+up|plan)\b.*"
                      r"\b(?:calendar|agenda|diary|event|appointment|meeting)\b|schedule\b|(?:new\s+)?event\s*:)"),
     ("remember", r"(?:remember\b(?!\s+(?:to|when|what|who|where|how|why|if|whether)\b)|(?:don'?t|do\s+not)\s+forget\s+that\b|keep\s+in\s+mind\b|note\s+that\b|"
-                 r"make\s+a\s+note\s+that\b)"),
+                 rf"make\s+a\s+note\s+that\b|(?:jot|write|note)\s+down\s+that\b(?!.*{_PATHISH}))"),
     ("move_file", rf"(?:move|rename|mv)\s+.*{_PATHISH}"),
     ("delete_files", rf"(?:delete|remove|trash|erase|rm)\s+.*{_PATHISH}"),
-    ("write_file", rf"(?:write|save|create|make|put|store|jot\s+down|add)\b.*(?:\b(?:to|in|into|at|as|called|named)"
+    ("write_file", rf"(?:write|save|create|make|put|store|jot\s+down|add|new)\b.*(?:\b(?:to|in|into|at|as|called|named)"
                    rf"\s+(?:a\s+file\s+)?{_PATHISH}|{_PATHISH}\s+(?:that|which|with|saying|containing))"),
 )
 _ACTIONS_RE = tuple((tool, re.compile(_OPENING + pattern, re.I | re.S)) for tool, pattern in ACTIONS)
@@ -161,4 +165,41 @@ def action_tool(request: str, available: Iterable[str]) -> str:
             return tool
     if "run_command" in names and re.fullmatch(r"\s*`[^`]+`\s*[.!]?\s*", text):
         return "run_command"
+    if "create_event" in names and looks_like_event(text):
+        return "create_event"
     return ""
+
+
+# What a calendar's quick add reads as an event: a short title, a day and a clock time, and nothing
+# else ("Friday 3pm dentist", "Lunch with Sam, Café Luna, Friday at noon", "Add car inspection on
+# 2026-12-18 at 8:30"). Chat that happens to hold a time is not one: its title would start with a
+# pronoun, a greeting, a question word, a subject ("The bins …", "My flight …") or another command,
+# or hold a verb that makes it a sentence ("… is at 7:30", "… leaves Monday at 6:40").
+_NOT_A_TITLE = re.compile(
+    r"^(?:i|i'm|im|i've|i'll|i'd|we|we're|you|you're|he|she|they|it|it's|that|that's|this|there|here|what|when|"
+    r"where|who|why|how|is|are|was|were|do|does|did|can|could|would|will|should|shall|yes|no|ok|okay|sure|thanks|"
+    r"thank|hi|hello|hey|good|see|let's|lets|just|maybe|also|but|and|so|not|never|today|tomorrow|tonight|the|my|"
+    r"your|our|his|her|their|its|open|close|count|translate|read|find|show|tell|list|search|summari[sz]e|explain|"
+    r"give|get|play|check|look|turn|answer|action)\b", re.I)
+_SENTENCE_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|am|has|have|had|will|would|shall|should|can|could|may|might|must|does|did|"
+    r"said|says|say|sounds|works|goes|go|went|leaves|left|departs|arrives|starts|ends|begins|closes|opens|"
+    r"happens|got|gets)\b", re.I)
+_QUICK_ADD_VERB = re.compile(r"^(?:add|put|create|make|book|block(?:\s+out)?|plan|new)\b", re.I)
+_CLOCK_SAID = re.compile(r"\d|\b(?:noon|midnight|midday)\b", re.I)
+
+
+def looks_like_event(text: str) -> bool:
+    """A quick-add event: a clock time (or a date after "add"/"new"/"block"), a short title of words,
+    one line, no path, `command` or address, and not chat."""
+    words = text.split()
+    if "\n" in text.strip() or not 2 <= len(words) <= 14 or not _CLOCK_SAID.search(text):
+        return False
+    if spans.paths(text) or spans.commands(text) or spans.emails(text):
+        return False
+    stated = when.find_when(text)
+    if stated is None or not (stated.has_time or _QUICK_ADD_VERB.match(text.strip())):
+        return False
+    title = arguments.extract("create_event", text).fields.get("title", "")
+    return (bool(re.search(r"[A-Za-z]{2}", title)) and len(title.split()) <= 8 and _NOT_A_TITLE.match(title) is None
+            and _SENTENCE_VERB.search(title) is None)

@@ -21,6 +21,7 @@ MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 WEEKDAY = (r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|"
            r"sat(?:urday)?|sun(?:day)?)")
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ORD = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+\d{4})?"
 _DAY_MONTH = rf"(?:{MONTH}\s+\d{{1,2}}{_ORD}{_YEAR}|\d{{1,2}}{_ORD}\s+(?:of\s+)?{MONTH}{_YEAR})"
@@ -40,6 +41,7 @@ _DATES = [
     r"(?<![\d/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])",
     r"\b(?:the\s+)?day\s+after\s+tomorrow\b",
     r"\b(?:today|tonight|tomorrow)\b",
+    rf"\b(?:next\s+week(?:['’]s)?\s+(?:on\s+)?{WEEKDAY}|{WEEKDAY}\s+(?:of\s+)?next\s+week)\b",
     rf"\b(?:this|next|coming)\s+{WEEKDAY}\b",
     rf"\b{WEEKDAY}\b",
     r"\bin\s+(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?)\b",
@@ -90,6 +92,10 @@ class When:
     has_time: bool
     end: dt.datetime | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)  # where in the text it was said
+    # A weekday named bare on that very weekday ("on Friday", said on a Friday): today or a week on.
+    # ``start`` is the later one; the caller asks which (see :func:`which_day_question`).
+    choices: tuple[dt.date, dt.date] | None = None
+    unclear: str = ""  # the words that named it ("Friday")
 
     def start_text(self) -> str:
         """``2026-12-15T16:15`` (wall-clock time in the user's zone), or ``2026-12-15`` for a day."""
@@ -118,12 +124,22 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def resolve_date(phrase: str, now: dt.datetime) -> dt.date | None:
     """One date phrase ("Saturday, January 9", "next Tuesday", "tomorrow") as a date on or after today."""
+    ordinal = re.fullmatch(r"(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)", phrase.strip(), re.I)
+    if ordinal:  # "the 11th": that day of this month, or of the next month that has it
+        return _next_day_of_month(now.date(), int(ordinal.group(1)))
     cleaned = re.sub(r"^\s*(?:on|the)\s+", "", phrase.strip(), flags=re.I)
     cleaned = HOLIDAYS.get(cleaned.lower().replace("’", "'"), HOLIDAYS.get(cleaned.lower().replace("’", ""), cleaned))
     cleaned = re.sub(r"\bcoming\b", "next", cleaned, flags=re.I)
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
     if cleaned.lower() == "tonight":
         return now.date()
+    next_week = re.fullmatch(rf"next\s+week(?:['’]s)?\s+(?:on\s+)?({WEEKDAY})|({WEEKDAY})\s+(?:of\s+)?next\s+week",
+                             cleaned, re.I)
+    if next_week:  # the named day of next calendar week (weeks start on Monday)
+        named = (next_week.group(1) or next_week.group(2)).lower()
+        weekday = next(i for i, d in enumerate(_WEEKDAY_NAMES) if named.startswith(d[:2]) and d.startswith(named[:3]))
+        monday = now.date() + dt.timedelta(days=7 - now.weekday())
+        return monday + dt.timedelta(days=weekday)
     settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": now, "RETURN_AS_TIMEZONE_AWARE": False,
                 "PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "MDY"}
     import dateparser  # imported on first use: about half a second
@@ -139,6 +155,19 @@ def resolve_date(phrase: str, now: dt.datetime) -> dt.date | None:
         except ValueError:
             return None
     return day
+
+
+def _next_day_of_month(today: dt.date, day: int) -> dt.date | None:
+    month = today.replace(day=1)
+    for _ in range(13):
+        try:
+            candidate = month.replace(day=day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return None
 
 
 def _hour(h: str, m: str | None, ap: str | None, named: str | None, *, bare_ok: bool) -> tuple[int, int] | None:
@@ -232,11 +261,15 @@ def _looks_like_count(text: str, match: re.Match[str]) -> bool:
 
 
 def _bare_hour_is_time(text: str, end: int) -> bool:
-    """After "at 9": the hour is a time when what follows is not a street or a count."""
-    after = text[end:end + 20]
-    return re.match(r"\s*(?:$|[,.;:!?)]|(?:o'?clock|on|to|till|until|for|tomorrow|today|tonight|this|next|in|with|"
-                    r"at|and|-|–|sharp|please|"
-                    + WEEKDAY + r")\b)", after, re.I) is not None
+    """After "at 9": the hour is a time unless a street or a count follows ("at 9 Elm Street",
+    "at 12 people"); "at 9 haircut" and "at 9 to water the plants" are times."""
+    after = text[end:end + 30]
+    if re.match(rf"\s+(?!(?:{WEEKDAY}|{MONTH}|today|tomorrow|tonight|o'?clock|sharp)\b)(?-i:[A-Z])", after, re.I):
+        return False  # a name follows: a street number
+    return re.match(r"\s*(?:[%$€£/]|(?:people|persons|guests|items|percent|dollars?|euros?|pounds?|kg|km|miles?|"
+                    r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times?|st|street|rd|road|ave|avenue|"
+                    r"ln|lane|dr|drive|way|blvd|boulevard|pl|place|ct|court|sq|square|floor|main|north|south|east|"
+                    r"west|[a-z]?\d)\b)", after, re.I) is None
 
 
 def _inside_date(text: str, span: tuple[int, int]) -> bool:
@@ -305,12 +338,13 @@ def find_when(text: str, now: dt.datetime | None = None) -> When | None:
         assert day is not None
         start = dt.datetime.combine(day, dt.time())
         end = start + duration if duration else None
-        return When(start, False, end, sorted(spans))
+        return When(start, False, end, sorted(spans), *_same_weekday(text, date_span, now, None))
     if day is None:
         day = now.date()
         if dt.datetime.combine(day, dt.time(*start_t)) <= now:
             day += dt.timedelta(days=1)
     start = dt.datetime.combine(day, dt.time(*start_t))
+    choices, unclear = _same_weekday(text, date_span, now, dt.time(*start_t))
     end = None
     if end_t is not None:
         end = dt.datetime.combine(day, dt.time(*end_t))
@@ -318,7 +352,40 @@ def find_when(text: str, now: dt.datetime | None = None) -> When | None:
             end += dt.timedelta(days=1)
     elif duration is not None:
         end = start + duration
-    return When(start, True, end, sorted(spans))
+    return When(start, True, end, sorted(spans), choices, unclear)
+
+
+def _same_weekday(text: str, span: tuple[int, int] | None, now: dt.datetime,
+                  at: dt.time | None) -> tuple[tuple[dt.date, dt.date] | None, str]:
+    """Today and a week on, when the date is a bare weekday that is today's and today's is still ahead."""
+    if span is None:
+        return None, ""
+    said = re.sub(r"^\s*on\s+", "", text[span[0]:span[1]], flags=re.I).strip()
+    named = said.lower()
+    if not re.fullmatch(WEEKDAY, named, re.I) or not _WEEKDAY_NAMES[now.weekday()].startswith(named[:3]):
+        return None, ""
+    today = now.date()
+    if at is not None and dt.datetime.combine(today, at) <= now:
+        return None, ""  # today's has passed: a week on, as said
+    return (today, today + dt.timedelta(days=7)), said
+
+
+def which_day_question(stated: When) -> str:
+    """"Today (Fri 4 Dec) or next Friday (11 Dec)?" for a weekday named on that weekday."""
+    assert stated.choices is not None
+    today, later = stated.choices
+    return f"Today ({today:%a} {today.day} {today:%b}) or next {later:%A} ({later.day} {later:%b})?"
+
+
+def which_day_answer(answer: str, stated: When) -> str:
+    """The user's answer to :func:`which_day_question` as a date phrase (ISO when it picks one)."""
+    assert stated.choices is not None
+    today, later = stated.choices
+    if re.search(r"\b(?:today|tonight|this|first|earlier|now)\b", answer, re.I):
+        return today.isoformat()
+    if re.search(r"\b(?:next|later|second|week)\b", answer, re.I):
+        return later.isoformat()
+    return answer
 
 
 def spoken(when: dt.datetime, has_time: bool = True) -> str:
