@@ -28,6 +28,7 @@ from app.paths import Paths, get_paths
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 DB_NAME = "conversations.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
+Messages = list[dict[str, Any]]  # one conversation's messages, in order
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -276,14 +277,15 @@ class ConversationStore:
                 return
             time.sleep(0.05)
 
-    def rewrite_messages(self, change: Callable[[dict[str, Any]], dict[str, Any] | None],
-                         change_text: Callable[[str], str] | None = None) -> int:
-        """Pass every stored message through ``change``; a dict it returns replaces the message.
-        ``change_text``, when given, rewrites each title and untrusted-source label the same way.
+    def rewrite_conversations(self, change: Callable[[Messages], Messages],
+                              change_text: Callable[[str], str] | None = None) -> int:
+        """Pass each conversation's messages (in order) through ``change``, which returns them
+        again, one for one; a message that differs replaces the stored one. ``change_text``, when
+        given, rewrites each title and untrusted-source label.
 
-        One transaction for all of them; then the write-ahead log is checkpointed and emptied so
-        the old text is left in no file (``secure_delete`` zeroes the pages it freed). Returns how
-        many messages and conversations changed.
+        One transaction for all of them; then the database is vacuumed and its write-ahead log
+        checkpointed and emptied, so the old text is left in no file (``secure_delete`` zeroes the
+        pages it freed). Returns how many messages and conversations changed.
         """
         changed = 0
         with self._db(write=True) as db:
@@ -295,18 +297,44 @@ class ConversationStore:
                         db.execute("UPDATE conversations SET title=?, untrusted_sources=? WHERE id=?",
                                    (new_title, new_labels, cid))
                         changed += 1
-            for seq, raw in db.execute("SELECT seq, data FROM messages").fetchall():
-                try:
-                    message = json.loads(raw)
-                except ValueError:
-                    continue
-                new = change(message)
-                if new is not None and new != message:
-                    db.execute("UPDATE messages SET data=? WHERE seq=?", (json.dumps(new, ensure_ascii=False), seq))
-                    changed += 1
+            for (cid,) in db.execute("SELECT id FROM conversations").fetchall():
+                rows = []
+                for seq, raw in db.execute("SELECT seq, data FROM messages WHERE conversation_id=? ORDER BY seq",
+                                           (cid,)).fetchall():
+                    try:
+                        rows.append((seq, json.loads(raw)))
+                    except ValueError:
+                        continue
+                fresh = change([m for _, m in rows])
+                for (seq, old), new in zip(rows, fresh, strict=True):
+                    if new != old:
+                        db.execute("UPDATE messages SET data=? WHERE seq=?", (json.dumps(new, ensure_ascii=False), seq))
+                        changed += 1
         if changed:
             self.compact()
         return changed
+
+    def conversations(self) -> Iterator[Messages]:
+        """Every conversation's messages, in order (one snapshot)."""
+        with self._db() as db:
+            db.execute("BEGIN")
+            try:
+                rows = db.execute("SELECT conversation_id, data FROM messages ORDER BY conversation_id, seq").fetchall()
+            finally:
+                db.execute("COMMIT")
+        current: str | None = None
+        messages: Messages = []
+        for cid, raw in rows:
+            if cid != current and current is not None:
+                yield messages
+                messages = []
+            current = cid
+            try:
+                messages.append(json.loads(raw))
+            except ValueError:
+                continue
+        if current is not None:
+            yield messages
 
     def texts(self) -> Iterator[str]:
         """Every title, untrusted-source label and string of every message (for scrubbing)."""

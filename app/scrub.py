@@ -1,12 +1,15 @@
 """After the memory forgets items, take their text out of everything else Hearth keeps on disk:
 conversations, the audit log and log files.
 
-Two things mark what must go. A stored message that cited a forgotten item (by its id) loses
-the prompt that carried the item's text and the citation itself. And any stored text that
-repeats the item — an answer that quoted it, a tool's output, an action's arguments — has each
-distinctive piece of it replaced by ``[forgotten]``: every run of five or more of the item's
-words in a row, and every word of it that identifies (one with a digit or an ``@``, or of 12
-letters or more). Common words on their own are left alone, so unrelated text is not mangled.
+Three things mark what must go. A stored record that came from a forgotten item — it cites it, its
+answer was made from it, its tool call read the item's file (see :mod:`app.derived`) — is
+replaced by a short placeholder, whatever words it used; so are the audit entries of its action.
+A message that cited a forgotten item loses the prompt that carried the item's text and the
+citation itself. And any other stored text that repeats the item or one of those answers — a title,
+a label, a log line — has each distinctive piece of it replaced by ``[forgotten]``: every run of
+five or more of its words in a row, and every word of it that identifies (one with a digit or an
+``@``, or of 12 letters or more). Common words on their own are left alone, so unrelated text is
+not mangled.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.derived import Forgotten, audit_entry, derived, distinctive, replaced, text_of
 from app.fileio import atomic_write_bytes
 from app.paths import Paths
 
@@ -112,20 +117,60 @@ def scrub_message(message: dict[str, Any], item_ids: set[str], fragments: Fragme
     if item_ids & set(cited):
         out.pop("prompt", None)  # the history falls back to the user's own words
         out["cited"] = [i for i in cited if i not in item_ids]
+    for key in ("sources", "items"):
+        if isinstance(out.get(key), list):
+            out[key] = [i for i in out[key] if str(i) not in item_ids]
     if isinstance(out.get("citations"), list):
         out["citations"] = [c for c in out["citations"]
                             if not (isinstance(c, dict) and str(c.get("item_id", "")) in item_ids)]
     return dict(fragments.cut_all(out))
 
 
-def scrub_conversations(paths: Paths, item_ids: set[str], fragments: Fragments) -> int:
+def scrub_conversation(messages: list[dict[str, Any]], forgotten: Forgotten,
+                       fragments: Fragments) -> list[dict[str, Any]]:
+    """One conversation's records without the forgotten items: each record that came from one
+    (:mod:`app.derived`) replaced by the placeholder, then every record scrubbed."""
+    flags = derived(messages, forgotten)
+    return [scrub_message(replaced(m) if flag else m, forgotten.item_ids, fragments)
+            for m, flag in zip(messages, flags, strict=True)]
+
+
+def scrub_conversations(paths: Paths, forgotten: Forgotten, fragments: Fragments) -> int:
     from app.conversations import ConversationStore
 
     store = ConversationStore(paths)
     try:
-        return store.rewrite_messages(lambda m: scrub_message(m, item_ids, fragments), fragments.cut)
+        return store.rewrite_conversations(lambda ms: scrub_conversation(ms, forgotten, fragments), fragments.cut)
     finally:
         store.close()
+
+
+@dataclass
+class Derived:
+    """What the conversations hold that came from the forgotten items: the texts that will be
+    replaced (to take out of the audit log and logs too) and the actions they record."""
+
+    texts: list[str] = field(default_factory=list)
+    action_ids: set[str] = field(default_factory=set)
+
+
+def find_derived(paths: Paths, forgotten: Forgotten) -> Derived:
+    from app.conversations import ConversationStore
+
+    found = Derived()
+    if not forgotten.item_ids and not forgotten.paths:
+        return found
+    store = ConversationStore(paths)
+    try:
+        for messages in store.conversations():
+            for message, flag in zip(messages, derived(messages, forgotten), strict=True):
+                if flag:
+                    found.texts.append(text_of(message))
+                    if message.get("action_id"):
+                        found.action_ids.add(str(message["action_id"]))
+    finally:
+        store.close()
+    return found
 
 
 def scrub_text_file(path: Path, fragments: Fragments, item_ids: set[str]) -> bool:
@@ -194,19 +239,33 @@ def stored_texts(paths: Paths) -> Iterator[str]:
                 yield line
 
 
-def scrub_home(paths: Paths, item_ids: Iterable[str], texts: Iterable[str]) -> int:
+def _stored_words(paths: Paths) -> set[str]:
+    words: set[str] = set()
+    for text in stored_texts(paths):
+        words |= distinctive(text)
+    return words
+
+
+def scrub_home(paths: Paths, item_ids: Iterable[str], texts: Iterable[str], item_paths: Iterable[str] = ()) -> int:
     """Take forgotten items out of conversations, the audit log and the log files; returns how
-    many records and files changed."""
-    ids = {str(i) for i in item_ids if i}
-    fragments = Fragments(texts, within=stored_texts(paths))
-    if not ids and not fragments:
+    many records and files changed. ``item_paths``: the forgotten items' files (a tool call that
+    read one came from the item)."""
+    texts = list(texts)
+    forgotten = Forgotten.of(item_ids, texts, item_paths, within=_stored_words(paths))
+    found = find_derived(paths, forgotten)
+    fragments = Fragments([*texts, *found.texts], within=stored_texts(paths))
+    if not forgotten.item_ids and not forgotten.paths and not fragments:
         return 0
-    changed = scrub_conversations(paths, ids, fragments)
-    if not fragments:
-        return changed
+    changed = scrub_conversations(paths, forgotten, fragments)
     from app.audit import AuditLog
 
-    changed += AuditLog(paths=paths).rewrite(fragments.cut_all)
-    for path in _log_files(paths):
-        changed += scrub_text_file(path, fragments, ids)
+    def audit_change(entry: dict[str, Any]) -> dict[str, Any]:
+        if str(entry.get("action_id", "")) in found.action_ids or forgotten.named_path(entry.get("arguments")):
+            entry = audit_entry(entry)
+        return dict(fragments.cut_all(entry))
+
+    changed += AuditLog(paths=paths).rewrite(audit_change)
+    if fragments:
+        for path in _log_files(paths):
+            changed += scrub_text_file(path, fragments, forgotten.item_ids)
     return changed

@@ -435,12 +435,14 @@ class Memory:
             ids: list[str] = []
             texts: list[str] = []  # to take out of conversations and logs too (app.scrub)
             roots_items: set[tuple[str, str]] = set()  # (source root, item id) of every match
+            files: set[str] = set()  # the forgotten items' own paths (a tool that read one read the item)
             for page in store.pages(self.collection, where=where, include=["metadatas", "documents"]):
                 ids.extend(page["ids"])
                 texts.extend(doc for doc in page.get("documents") or [] if doc)
                 roots_items.update(
                     (str(m.get("root", "")), str(m.get("item_id"))) for m in page["metadatas"] or []
                 )
+                files.update(str(m.get("path") or "") for m in page["metadatas"] or [])
             item_ids = {i for _, i in roots_items}
             for start in range(0, len(ids), 1000):
                 self.collection.delete(ids=ids[start : start + 1000])
@@ -459,15 +461,15 @@ class Memory:
                 self.state.drop_source(source_path)
         self._after_delete(ids)
         if ids:
-            self._scrub_elsewhere(item_ids, texts)
+            self._scrub_elsewhere(item_ids, texts, files)
         return len(ids)
 
-    def _scrub_elsewhere(self, item_ids: set[str], texts: list[str]) -> None:
+    def _scrub_elsewhere(self, item_ids: set[str], texts: list[str], files: set[str]) -> None:
         """Forgotten text also leaves the conversations, the audit log and the logs."""
         from app.scrub import scrub_home
 
         try:
-            scrub_home(self.paths, item_ids, texts)
+            scrub_home(self.paths, item_ids, texts, files)
         except Exception as exc:
             raise HearthError(f"forgotten from the memory, but not from the conversations and logs: {exc}") from exc
 

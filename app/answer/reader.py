@@ -85,7 +85,9 @@ class Reader:
         turn.emit(AnswerChecked(turn_id=turn.turn_id, method=outcome.method, unsupported=tuple(outcome.unsupported)))
         agent.conversations.append(
             self.conversation_id,
-            {"role": "assistant", "content": outcome.text, "citations": [c.to_dict() for c in citations]},
+            {"role": "assistant", "content": outcome.text, "citations": [c.to_dict() for c in citations],
+             # every item the answer was made from, cited or not: forgetting one removes the answer
+             "sources": list(dict.fromkeys(p.citation.item_id for p in outcome.passages if p.citation.item_id))},
             untrusted_sources=self.taint.sources)
         turn.emit(FinalAnswer(turn_id=turn.turn_id, text=outcome.text, citations=citations, checked=outcome.method))
 

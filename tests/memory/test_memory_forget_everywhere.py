@@ -14,6 +14,7 @@ from memory_files import grep_files, surroundings
 from app.agent.loop import Agent
 from app.config import MemorySettings, Settings
 from app.conversations import ConversationStore
+from app.derived import PLACEHOLDER
 from app.paths import get_paths
 from app.scrub import MARK, Fragments
 
@@ -83,7 +84,9 @@ def test_forget_item_leaves_no_trace_anywhere_under_hearth_home(hearth_home: Pat
     assert bins[0]["content"] == "When do the bins go out?" and "prompt" not in bins[0]
     assert bins[-1]["content"] == "On Wednesday evening."
     shed = store.load("c-shed")["messages"]
-    assert shed[1]["content"] == f"The padlock code is {MARK}."
+    assert shed[1]["content"] == PLACEHOLDER  # the answer that cited the note
+    assert [m["role"] for m in shed if m.get("removed")] == ["assistant", "action", "assistant", "tool", "assistant"]
+    assert bins[-1]["citations"] and all(c["item_id"] != hit.item_id for c in bins[-1]["citations"])
     assert all(c["item_id"] != hit.item_id for m in shed for c in m.get("citations", []))
     assert "other line" in (logs / "hearth.log").read_text()
 
