@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.answer.check import check_answer
+from app.answer.guard import MAX_CHARS_SUMMARY
 from app.answer.questions import is_read_request
 from app.audit import AuditLog
 from app.config import Settings, load_settings
@@ -40,10 +41,12 @@ from app.tools.registry import ToolRegistry, default_tools
 
 from . import actions, arguments, grammar, intent, prompt, readiness, toolcall
 from .people import directory_from
+from .reply_guard import ReplyGuard
 from .steps import StepRecorder
 
 CANCELLED_BY_USER = "cancelled by the user"
 CANNOT_RUN = "cannot_run"  # who "decided" a call that could not run (a missing file): nobody was asked
+NO_REPLY = "I lost the thread there. Could you say that again, in other words?"  # the guard let nothing through
 # Tools whose result is what the answer is made of: the turn goes on to answer from it. After any
 # other call (done, failed or declined) the turn ends, saying what happened.
 _FEEDS_ANSWER = intent.READ_TOOLS | {"web_fetch"}
@@ -280,7 +283,8 @@ class Agent:
                 request_id=f"{turn.turn_id}-{step}",
                 model_role="answer" if plain else "fast",  # questions go to the stronger model
             )
-            done = self._generate(turn, request, toolcall.AnswerStream(routed and offer))
+            guard = self._reply_guard()
+            done = self._generate(turn, request, toolcall.AnswerStream(routed and offer), guard)
             if done is None:
                 return
             if offer:
@@ -291,6 +295,7 @@ class Agent:
                     parsed = (toolcall.Invalid("only a reply in plain words may go here", done.text)
                               if step < steps - 1 else toolcall.Answer(toolcall.without_calls(done.text)))
             if isinstance(parsed, toolcall.Answer):
+                parsed = toolcall.Answer(guard.text or NO_REPLY)  # what the guard let through, as it was shown
                 # Every specific must come from a passage, the question or what the user and tools said
                 # (never from an earlier answer, which may have named a value it could not confirm).
                 context = [str(m.get("content", "")) for m in (*history, *new) if m.get("role") != "assistant"]
@@ -402,7 +407,17 @@ class Agent:
         self._say(turn, conversation_id, actions.outcome(tool.name, ran, approved=approved, ok=ok, output=output, by=by),
                   taint)
 
-    def _generate(self, turn: Turn, request: GenerationRequest, stream: toolcall.AnswerStream) -> GenerationDone | None:
+    def _reply_guard(self) -> ReplyGuard:
+        """The guard on a reply's stream: Hearth's own instructions are what it must not recite."""
+        override = self.settings.model.system_prompt_file
+        instructions = [prompt.load_prompt("system.md", override), *(prompt.load_prompt(name) for name in (
+            "retrieved.md", "tool_result.md", "tools_routed.md", "tools_native.md"))]
+        return ReplyGuard(instructions, max_chars=max(MAX_CHARS_SUMMARY, self.settings.model.max_tokens * 8))
+
+    def _generate(self, turn: Turn, request: GenerationRequest, stream: toolcall.AnswerStream,
+                  guard: ReplyGuard | None = None) -> GenerationDone | None:
+        """Run one generation, streaming what ``stream`` (and ``guard``, when given) lets through;
+        a guard that stops the reply ends the generation early, and that is not a cancel."""
         if turn.cancelled:
             turn.emit(TurnCancelled(turn_id=turn.turn_id))
             return None
@@ -414,6 +429,10 @@ class Agent:
         for event in generation:
             if isinstance(event, Token):
                 shown = stream.feed(event.text)
+                if shown and guard is not None:
+                    shown = guard.feed(shown)
+                    if guard.stopped and not turn.cancelled:
+                        generation.cancel()
                 if shown:
                     turn.emit(Token(request_id=event.request_id, text=shown))
             elif isinstance(event, GenerationDone):
@@ -424,13 +443,16 @@ class Agent:
                 turn.emit(event)
                 return None
         turn._generation = None
-        if turn.cancelled or (done is not None and done.finish_reason == "cancelled"):
+        stopped = guard is not None and bool(guard.stopped)
+        if turn.cancelled or (done is not None and done.finish_reason == "cancelled" and not stopped):
             turn.emit(TurnCancelled(turn_id=turn.turn_id))
             return None
         if done is None:
             turn.emit(ErrorEvent(stage="model", message="the model stopped without finishing its answer"))
             return None
         tail = stream.flush()
+        if guard is not None:
+            tail = guard.feed(tail) + guard.flush() if tail else guard.flush()
         if tail:
             turn.emit(Token(request_id=request.request_id, text=tail))
         return done
