@@ -216,6 +216,18 @@ class NotStarting(Elem):
 ANSWER_MUST_NOT_START = ("Action", "Arguments", "Argument", "{", "<tool", "<data", "<", "Result of")
 
 
+class Opening(Elem):
+    """Either a call that opens with ``literal`` (then enforced to the end) or free text that does
+    not start like a call: a model whose calls are bare JSON (Llama 3.x) answers or calls, never
+    half of each. Leading whitespace is allowed before either."""
+
+    def __init__(self, literal: str, then: Factory, prefixes: tuple[str, ...] = ()) -> None:
+        self.literal, self.then, self.prefixes = literal, then, prefixes
+
+    def clone(self) -> Opening:
+        return self
+
+
 class End(Elem):
     """Only end-of-sequence may follow."""
 
@@ -316,6 +328,14 @@ def native_call_grammar(tools: dict[str, dict[str, Any]]) -> list[Elem]:
     return [Trigger("<tool_call>", after)]
 
 
+def bare_json_call_grammar(tools: dict[str, dict[str, Any]]) -> list[Elem]:
+    """Llama 3.x: the whole reply is ``{"name": <tool>, "parameters": {...}}``, or an answer in words."""
+    options: list[tuple[str, Factory]] = [
+        (name + '", "parameters": ', _call_factory([], schema, [Lit("}"), End()])) for name, schema in tools.items()
+    ]
+    return [Opening('{"name": "', lambda: [Choice(options)], ANSWER_MUST_NOT_START)]
+
+
 # --- the cursor --------------------------------------------------------------------------------
 class Cursor:
     """Where generation stands in the grammar."""
@@ -357,6 +377,15 @@ class Cursor:
         if isinstance(top, Free):
             self.free = True
             return True
+        if isinstance(top, Opening):
+            if ch.isspace():
+                return True
+            self.stack.pop()
+            if ch == top.literal[0]:
+                self.stack.extend(reversed([Lit(top.literal[1:]), *top.then()] if len(top.literal) > 1 else top.then()))
+                return True
+            self.stack.append(Free())
+            return self.feed_char(ch)
         if isinstance(top, Trigger):
             top.tail = (top.tail + ch)[-len(top.trigger) :]
             if top.tail == top.trigger:
@@ -436,6 +465,10 @@ class Cursor:
             return None
         if isinstance(top, NotStarting):
             return table.valid_start_mask(top.prefixes)
+        if isinstance(top, Opening):
+            mask = table.valid_start_mask((*top.prefixes, top.literal[0])).copy()
+            table.prefixes_of(top.literal, mask)
+            return mask
         if isinstance(top, End):
             return table.eos_mask
         mask = np.zeros(table.size, dtype=bool)

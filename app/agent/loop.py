@@ -39,7 +39,7 @@ from app.runtime.api import ChatModel, GenerationRequest, Message
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, validate
 from app.tools.registry import ToolRegistry, default_tools
 
-from . import actions, arguments, grammar, intent, prompt, readiness, toolcall
+from . import actions, arguments, callformat, grammar, intent, prompt, readiness, toolcall
 from .people import directory_from
 from .reply_guard import ReplyGuard
 from .steps import StepRecorder
@@ -50,13 +50,6 @@ NO_REPLY = "I lost the thread there. Could you say that again, in other words?" 
 # Tools whose result is what the answer is made of: the turn goes on to answer from it. After any
 # other call (done, failed or declined) the turn ends, saying what happened.
 _FEEDS_ANSWER = intent.READ_TOOLS | {"web_fetch"}
-
-
-def _grammar_for(schemas: dict[str, dict[str, Any]], routed: bool) -> Callable[[], list[grammar.Elem]]:
-    def build() -> list[grammar.Elem]:
-        return grammar.routed_call_grammar(schemas) if routed else grammar.native_call_grammar(schemas)
-
-    return build
 
 
 class Turn(EventStream):
@@ -180,14 +173,18 @@ class Agent:
         self.model.generate(request).result(60)
 
     def _native(self) -> bool:
-        flag = getattr(self.model, "supports_tools", None)
+        return self._call_format() != callformat.ROUTED
+
+    def _call_format(self) -> str:
+        """The tool-call format the agent's model writes, from its chat template (app/agent/callformat.py)."""
+        flag = getattr(self.model, "call_format", None) or getattr(self.model, "supports_tools", None)
         if isinstance(flag, bool):
+            return callformat.HERMES if flag else callformat.ROUTED
+        if isinstance(flag, str):
             return flag
         ensure = getattr(self.model, "ensure_loaded", None)
         loaded = ensure() if callable(ensure) else getattr(self.model, "loaded", None)
-        tok = getattr(loaded, "tokenizer", None)
-        template = getattr(tok, "chat_template", None) or getattr(getattr(tok, "_tokenizer", None), "chat_template", None)
-        return isinstance(template, str) and "tools" in template and "tool_call" in template
+        return callformat.detect(callformat.template_text(getattr(loaded, "tokenizer", None)))
 
     def _history(self, conversation_id: str, *, native: bool) -> tuple[list[Message], Taint]:
         if not self.conversations.exists(conversation_id):
@@ -199,7 +196,8 @@ class Agent:
             if role == "user":  # as it was sent (with its retrieved notes), so the cached prefix matches
                 messages.append({"role": "user", "content": str(m.get("prompt") or content)})
             elif role == "assistant" and m.get("tool"):
-                messages.append(prompt.call_message(m["tool"], m.get("arguments", {}), native=native))
+                messages.append(prompt.call_message(m["tool"], m.get("arguments", {}), native=native,
+                                                    call_format=self._call_format() if native else ""))
             elif role == "assistant":
                 messages.append({"role": "assistant", "content": content if native else f"Action: answer\n{content}"})
             elif role == "tool":
@@ -216,7 +214,8 @@ class Agent:
             answer_turn(self, turn, text, conversation_id)
             return
         settings = self.settings
-        native = self._native()
+        call_format = self._call_format()
+        native = call_format != callformat.ROUTED
         history, taint = self._history(conversation_id, native=native)
         citations: tuple = ()
         if self.memory is not None:
@@ -264,13 +263,14 @@ class Agent:
             prefix = (toolcall.ROUTE_PREFIX if offer else "Action: answer\n") if routed else ""
             factory = None
             if offer:
-                factory = grammar.processor_factory(_grammar_for(dict(schemas), routed),
+                factory = grammar.processor_factory(callformat.grammar_for(dict(schemas), call_format),
                                                     max_tokens=settings.model.max_tokens, copy_from=text)
             elif routed or plain:
                 factory = grammar.processor_factory(grammar.answer_grammar)
             # The system prompt (and the tool list) stays the same at every step and turn, so the
             # model's prompt cache is reused; only the forced prefix and the grammar change.
-            system = prompt.system_prompt(prompt_tools, routed=routed, override_file=settings.model.system_prompt_file)
+            system = prompt.system_prompt(prompt_tools, routed=routed, override_file=settings.model.system_prompt_file,
+                                          call_format=call_format)
             request = GenerationRequest(
                 messages=[{"role": "system", "content": system}, *history, *new],
                 max_tokens=settings.model.max_tokens,
@@ -338,7 +338,7 @@ class Agent:
                 self._say(turn, conversation_id, actions.outcome(tool.name, args, approved=approved, ok=ok,
                                                                  output=output, by=by), taint)
                 return
-            new += [prompt.call_message(tool.name, args, native=native),
+            new += [prompt.call_message(tool.name, args, native=native, call_format=call_format),
                     prompt.tool_result_message(tool.name, output, native=native)]
         turn.emit(ErrorEvent(stage="agent", message="the step limit was reached without an answer"))
 

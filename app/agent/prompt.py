@@ -37,14 +37,14 @@ def describe_tool(tool: Tool) -> str:
     return f"- {tool.name}: {tool.description} Arguments: {{{', '.join(fields)}}}"
 
 
-def system_prompt(tools: list[Tool], *, routed: bool, override_file: str = "") -> str:
+def system_prompt(tools: list[Tool], *, routed: bool, override_file: str = "", call_format: str = "") -> str:
     text = load_prompt("system.md", override_file).replace("{today}", dt.date.today().strftime("%A %d %B %Y"))
     if tools:
         if routed:
             listing = "\n".join(describe_tool(t) for t in tools)
             text += "\n\n" + load_prompt("tools_routed.md").replace("{tools}", listing)
         else:
-            text += "\n\n" + load_prompt("tools_native.md")
+            text += "\n\n" + load_prompt("tools_bare_json.md" if call_format == "llama3" else "tools_native.md")
     return text
 
 
@@ -69,9 +69,11 @@ def tool_result_message(tool: str, output: str, *, native: bool, source: str = "
     return {"role": "tool" if native else "user", "content": content}
 
 
-def call_message(tool: str, arguments: dict[str, Any], *, native: bool) -> dict[str, Any]:
-    """How the assistant's own tool call is kept in the conversation."""
+def call_message(tool: str, arguments: dict[str, Any], *, native: bool, call_format: str = "") -> dict[str, Any]:
+    """How the assistant's own tool call is kept in the conversation (in the model's own format)."""
     args = json.dumps(arguments, ensure_ascii=False)
+    if call_format == "llama3":
+        return {"role": "assistant", "content": f'{{"name": "{tool}", "parameters": {args}}}'}
     if native:
         return {"role": "assistant", "content": f'<tool_call>\n{{"name": "{tool}", "arguments": {args}}}\n</tool_call>'}
     return {"role": "assistant", "content": f"Action: {tool}\nArguments: {args}"}
