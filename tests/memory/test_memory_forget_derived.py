@@ -136,3 +136,54 @@ def test_an_answer_that_cites_the_note_goes_whatever_its_words() -> None:
     assert derived(messages, GONE) == [False, True]
     unrelated = Forgotten.of({"other"}, [OTHER])
     assert derived(messages, unrelated) == [False, False]
+
+
+VCF = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Priyanka Venkataraman\r\nN:Venkataraman;Priyanka;;;\r\n"
+       "TEL;TYPE=CELL:(555) 014-9922\r\nEND:VCARD\r\n")
+
+
+def _ics(day: str) -> str:
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:dentist-1@test\r\n"
+            f"DTSTART:{day}T161500\r\nDTEND:{day}T170000\r\nSUMMARY:Dentist with Dr Okonkwo\r\n"
+            "LOCATION:Quillfeather Dental Studio\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def test_calendar_and_contact_answers_keep_their_sources_and_leave_with_them(tmp_path: Path,
+                                                                             hearth_home: Path) -> None:
+    """Template answers (no model) store their citations too, so forgetting the card and the event
+    removes the answers, the lookup line that named the event, and every trace of both."""
+    import datetime as dt
+
+    from app.cli import main
+    from memory.api import open_memory
+
+    (tmp_path / "people.vcf").write_text(VCF, encoding="utf-8")
+    day = (dt.date.today() + dt.timedelta(days=1)).strftime("%Y%m%d")
+    (tmp_path / "cal.ics").write_text(_ics(day), encoding="utf-8")
+    memory = open_memory(get_paths(), MemorySettings(embedding="onnx"))
+    try:
+        memory.ingest_path(tmp_path / "people.vcf")
+        memory.ingest_path(tmp_path / "cal.ics")
+        agent = Agent(ScriptedModel([]), memory=memory, settings=Settings(), cwd=tmp_path)
+        answers = {}
+        for text in ("What is Priyanka's phone number?", "When is my dentist appointment?"):
+            turn = agent.ask(text, conversation_id="c-kinds", timeout=60)
+            assert turn.final is not None and turn.final.citations, turn.events[-3:]
+            answers[text] = (turn.final.text, {c.item_id for c in turn.final.citations},
+                             next(e.method for e in turn.events if isinstance(e, AnswerChecked)))
+    finally:
+        memory.close()
+    assert [kind for _, _, kind in answers.values()] == ["contact", "calendar"]
+    assert "014-9922" in answers["What is Priyanka's phone number?"][0]
+    stored = [m for m in ConversationStore().load("c-kinds")["messages"] if m["role"] == "assistant"]
+    assert [{c["item_id"] for c in m["citations"]} for m in stored] == [ids for _, ids, _ in answers.values()]
+    assert grep_files(hearth_home, "Okonkwo") and grep_files(hearth_home, "014-9922")
+
+    for _, ids, _ in answers.values():
+        for item in ids:
+            assert main(["memory", "forget", "--item", item]) == 0
+
+    messages = ConversationStore().load("c-kinds")["messages"]
+    assert [m["content"] for m in messages if m["role"] == "assistant"] == [PLACEHOLDER, PLACEHOLDER]
+    for word in ("Okonkwo", "Quillfeather", "Venkataraman", "014-9922", "9922"):
+        assert grep_files(hearth_home, word) == [], surroundings(hearth_home, word)
