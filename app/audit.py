@@ -21,6 +21,7 @@ from typing import Any
 
 from app.events import HearthError
 from app.paths import Paths, get_paths
+from app.private import private_dir
 
 
 @dataclass
@@ -61,7 +62,7 @@ class AuditLog:
         """This thread's and this process's turn at the file: appends and rewrites from every
         Hearth process take the lock file beside the log, so a rewrite never drops an append."""
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(self.path.parent)
             fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)

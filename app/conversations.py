@@ -24,6 +24,7 @@ from typing import Any
 
 from app.events import HearthError
 from app.paths import Paths, get_paths
+from app.private import private_dir
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 DB_NAME = "conversations.sqlite3"
@@ -75,7 +76,7 @@ class ConversationStore:
     def _connect(self) -> sqlite3.Connection:
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.folder)
         old_umask = os.umask(0o077)  # the database and its -wal/-shm files are the user's alone
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,

@@ -6,10 +6,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from app.private import private_dir
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Replace ``path`` with ``data`` atomically; the folder is created private to the user."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -39,7 +39,10 @@ class Paths:
         return self.audit_dir / "audit.jsonl"
 
     def ensure(self) -> Paths:
-        """Create every folder (private to the user) and return self."""
+        """Create every folder and tighten an older install's (private to the user, see
+        :mod:`app.private`); return self."""
+        from app.private import private_dir, secure_home
+
         for folder in (
             self.config_dir,
             self.data_dir,
@@ -50,7 +53,8 @@ class Paths:
             self.logs_dir,
             self.cache_dir,
         ):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(folder)
+        secure_home(self)
         return self
 
 

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from app.config import MemorySettings, load_settings
 from app.events import Citation, Event, HearthError, IngestFinished, guarded
 from app.paths import Paths, get_paths
+from app.private import private_dir, tighten
 from memory import compact, contacts_index, reindex, store, vector_files
 from memory.connectors import conversation, imessage
 from memory.embed_choice import choose
@@ -99,7 +100,7 @@ class Memory:
         self.settings = settings
         self.folder = paths.memory_dir
         self.store_dir = self.folder / STORE_SUBDIR
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.folder)
         self._file_lock = MemoryLock(self.folder).acquire()
         self._lock = threading.RLock()
         self._compacting = threading.Lock()
@@ -117,6 +118,7 @@ class Memory:
             self.people_index = self._people_index()
             # older stores: bring the person-filter metadata up to date (no re-embedding; once)
             reindex.migrate(self.collection, self.folder, self._lock)
+            tighten(self.folder)  # files Chroma and SQLite made with the default 0644: the user's alone
         except BaseException:
             self._file_lock.release()
             raise
@@ -369,6 +371,7 @@ class Memory:
                 "items": ingestor.items_stored,
             },
         )
+        tighten(self.folder)  # a new collection's files are the user's alone at once
         return finished
 
     def _after_delete(self, ids: list[str]) -> None:
@@ -637,6 +640,7 @@ class Memory:
                 SharedSystemClient.clear_system_cache()
             except Exception:
                 pass
+            tighten(self.folder)  # what this session's writes created
             self._file_lock.release()
 
     def __enter__(self) -> Memory:

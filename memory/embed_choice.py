@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.private import private_dir
 from memory.embeddings import BACKENDS, get_encoder
 from memory.onnx_bert import FORMAT
 
@@ -63,7 +64,7 @@ def choose(setting: str, cache_dir: Path | None) -> str:
     best = max(speeds, key=lambda b: speeds[b])
     if cache:
         try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(cache.parent)
             cache.write_text(
                 json.dumps({"platform": key, "backend": best, "sentences_per_s": speeds}), encoding="utf-8"
             )

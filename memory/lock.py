@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from app.events import HearthError
+from app.private import private_dir
 
 LOCK_NAME = "hearth-memory.lock"
 
@@ -25,7 +26,7 @@ class MemoryLock:
         self._fd: int | None = None
 
     def acquire(self) -> MemoryLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

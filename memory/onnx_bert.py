@@ -29,6 +29,7 @@ import numpy as np
 from safetensors.numpy import load as load_safetensors
 
 from app.fileio import atomic_write_bytes
+from app.private import private_dir
 from memory import onnx_proto as pb
 
 FORMAT = "fused-int8-smooth-v3"  # change when the graph changes: old cache files are then ignored
@@ -388,7 +389,7 @@ def cached_model(
         pass
     data = build_model(safetensors, quantize, calibration)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
         atomic_write_bytes(path, data)
         atomic_write_bytes(digest_path, hashlib.sha256(data).hexdigest().encode("ascii"))
     except OSError:

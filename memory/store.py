@@ -19,6 +19,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from app.config import MemorySettings
 from app.events import HearthError
+from app.private import private_dir
 from memory import vector_files
 from memory.embeddings import HearthEmbeddingFunction
 
@@ -45,7 +46,7 @@ def make_client(store_dir: Path, settings: MemorySettings) -> Any:
             ) from exc
     if settings.backend != "embedded":
         raise HearthError(f"unknown memory backend {settings.backend!r}: use embedded or server")
-    store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(store_dir)
     try:
         return chromadb.PersistentClient(path=str(store_dir), settings=chroma_settings())
     except Exception as exc:

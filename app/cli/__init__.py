@@ -13,6 +13,8 @@ import sys
 
 from app import __version__
 from app.events import HearthError
+from app.paths import get_paths
+from app.private import secure_home
 
 COMMAND_MODULES = (
     "app.cli.ask",  # ask, chat
@@ -57,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         handler = args.handler
     try:
+        secure_home(get_paths())  # an older install's folders and files become the user's alone
         code = int(handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
         return code

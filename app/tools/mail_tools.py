@@ -15,6 +15,7 @@ from typing import Any
 from app import secrets
 from app.events import HearthError
 from app.policy.tiers import Risk, Tier
+from app.private import private_dir
 from app.tools.base import Tool, ToolContext, ToolError, ToolOutput, obj, string
 from app.wording import KEYCHAIN, THIS_COMPUTER
 
@@ -66,7 +67,7 @@ def _as_list(args: dict[str, Any]) -> list[Any]:
 
 def _drafts(ctx: ToolContext) -> Path:
     folder = ctx.paths.data_dir / "drafts"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(folder)
     return folder
 
 
