@@ -304,8 +304,8 @@ def main() -> int:
     parser.add_argument("--old", default="", help="another checkout to run the same requests on, side by side")
     parser.add_argument("--json", default="", help="default bench/results/actions[-heldout].json")
     parser.add_argument("--limit", type=int, default=0)
-    parser.add_argument("--set", choices=("main", "heldout"), default="main",
-                        help="main: the 62 requests above; heldout: bench/action_set_heldout.py")
+    parser.add_argument("--set", choices=("main", "heldout", "fresh"), default="main",
+                        help="main: the 62 requests above; heldout and fresh: bench/action_set_heldout.py")
     parser.add_argument("--only", default="", help="run only requests containing this text (debugging)")
     parser.add_argument("--old-json", default="", help="reuse the old checkout's rows from an earlier results file")
     parser.add_argument("--old-every", type=int, default=1,
@@ -313,7 +313,8 @@ def main() -> int:
     parser.add_argument("--only-run", action="store_true", help="(internal) run and print JSON results")
     args = parser.parse_args()
     corpus = _corpus_module().build(Path(tempfile.mkdtemp(prefix="hearth-actions-corpus-")), dt.date.today())
-    cases = (_heldout_module().requests if args.set == "heldout" else requests)(dt.date.today(), corpus)
+    sets = {"main": requests, "heldout": _heldout_module().requests, "fresh": _heldout_module().requests_fresh}
+    cases = sets[args.set](dt.date.today(), corpus)
     if args.only:
         cases = [c for c in cases if args.only.casefold() in c["request"].casefold()]
     if args.limit:
@@ -344,7 +345,7 @@ def main() -> int:
         same = {r["request"] for r in old_rows}
         print(f"\nside by side on the {len(same)} requests the old code ran ((was …) = {args.old})")
         print(table(summary([r for r in new_rows if r["request"] in same]), old_sum))
-    out = Path(args.json or ROOT / "bench" / "results" / ("actions-heldout.json" if args.set == "heldout" else "actions.json"))
+    out = Path(args.json or ROOT / "bench" / "results" / ("actions.json" if args.set == "main" else f"actions-{args.set}.json"))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"today": dt.date.today().isoformat(), "new": {"summary": new_sum, "rows": new_rows},
                                "old": {"code": args.old, "summary": old_sum, "rows": old_rows}}, indent=1, default=str))

@@ -34,8 +34,8 @@ _EVENT_VERB = re.compile(r"^(?:add|put|create|make|schedule|enter|block\s+out|se
                          rf"\d|{when.WEEKDAY})\b))\b\s*", re.I)
 _CALENDAR_WORDS = re.compile(r"\b(?:to|on|in|into|onto)\s+(?:my|the)\s+(?:calendar|agenda|diary)\b|"
                              r"\b(?:add|put)\s+(?:it|this|that)\b", re.I)
-_GENERIC_EVENT = re.compile(r"^(?:(?:an?|the)\s+)?(?:new\s+)?(?:calendar\s+)?(?:event|entry)\b\s*"
-                            r"(?:(?:called|named|titled|for)\b|[:\-–—])?\s*", re.I)
+_GENERIC_EVENT = re.compile(r"^(?:(?:calendar|agenda|diary)\s*:\s*|(?:(?:an?|the)\s+)?(?:new\s+)?(?:calendar\s+)?(?:event|entry)\b\s*"
+                            r"(?:(?:called|named|titled|for)\b|[:\-–—])?\s*)", re.I)
 _ARTICLE = re.compile(r"^(?:an?|the|my)\s+", re.I)
 _LABELLED_PLACE = re.compile(r"\b(?:location|place|where)\s*:\s*([^,;\n]+?)\s*(?=$|[,;\n]|\s+(?:on|at|from)\s)", re.I)
 _NOT_PLACE = rf"(?!(?:{when.WEEKDAY}|{when.MONTH}|today|tomorrow|tonight|noon|midnight|midday|[ap]\.?m\.?)\b)"
@@ -47,10 +47,10 @@ _PLACE = re.compile(
 )
 _REMINDER_HEAD = re.compile(
     r"^(?:remind\s+me|remember|(?:set|add|create|make|put\s+in)\s+(?:me\s+)?(?:a\s+|an\s+)?reminder|(?:new\s+)?reminder|"
-    r"(?:don'?t|do\s+not)\s+let\s+me\s+forget)"
+    r"(?:don'?t|do\s+not)\s+let\s+me\s+forget|(?:ping|nudge|alert)\s+me)"
     r"\s*(?:(?:to|about|that|of|for)\b)?\s*[:\-–—]?\s*", re.I)
 _REMEMBER_HEAD = re.compile(r"^(?:remember|(?:don'?t|do\s+not)\s+forget|keep\s+in\s+mind|(?:jot|write|note)\s+down|note|"
-                            r"make\s+a\s+note)"
+                            r"make\s+a\s+note|for\s+(?:future\s+)?reference)(?:\s+this)?"
                             r"(?:\s+that)?\s*[:,\-–—]?\s*", re.I)
 _ABOUT = re.compile(r"\b(?:about|regarding|re:)\s+(.+?)(?=\s+(?:saying|that\s+says|and\s+(?:say|tell|ask))\b|[.?!]*$)",
                     re.I)
@@ -63,7 +63,7 @@ _MAIL_SAYS = re.compile(r"\s*(?:(?:that|:|-|–|—)\s*)(?P<body>\S.*?)\s*$", re
 # A place after a comma, once the date and time are taken out: "Lunch with Sam, Café Luna, Friday".
 _COMMA_PLACE = re.compile(rf"^\s*(?P<place>{_PLACE_WORD}(?:\s+(?:(?:of|de|la|du|the|and|&|on)\s+)?{_PLACE_WORD}){{0,5}})"
                           r"\s*[.!]?\s*$")
-_MAIL_VERB_PERSON = re.compile(r"^(?:e-?mail|send|mail|write|message)\s+(?!(?:an?|the|my)\s)(?=[A-Za-z\w.+-]+)", re.I)
+_MAIL_VERB_PERSON = re.compile(r"^(?:e-?mail|send|mail|write|message|drop)\s+(?!(?:an?|the|my)\s)(?=[A-Za-z\w.+-]+)", re.I)
 _MAIL_NOUN = re.compile(r"\s+an?\s+(?:quick\s+|short\s+)?(?:e-?mail|mail|message|note)\b.*$", re.I)
 _CWD = re.compile(r"\b(?:in|inside|from|under)\s+(?:the\s+)?(?:folder\s+|directory\s+)?$", re.I)
 TITLE_TOOLS = {"create_event": "title", "create_reminder": "title"}
@@ -240,8 +240,8 @@ def _write(text: str, draft: Draft) -> None:
             if not any(p.start >= q.start and p.end <= q.end for p in found):
                 body = q
                 break
-    if body is None and found:
-        colon = re.match(r"\s*:\s*(.+)$", text[found[0].end:], re.S)
+    if body is None and found:  # "… ideas.md: text", "… books.md with: text", "… car.md write: text"
+        colon = re.match(r"\s*(?:[A-Za-z]+\s*){0,2}:\s*(.+)$", text[found[0].end:], re.S)
         if colon and colon.group(1).strip():
             value = colon.group(1).strip()
             start = text.index(value, found[0].end)

@@ -118,7 +118,7 @@ _OPENING = (r"^\s*(?:(?:hey|hi|ok|okay)\s+hearth[,!.]?\s+)?(?:please[,]?\s+)?"
             r"(?:you\s+)?to\s+)?(?:go\s+ahead\s+and\s+)?(?:also\s+)?")
 _PATHISH = r"(?:[\"'“‘]?[~.]?/\S+|~(?=\s|$)|[\w.-]+\.[A-Za-z0-9]{1,8}\b)"  # a quoted path may hold spaces
 ACTIONS: tuple[tuple[str, str], ...] = (
-    ("create_reminder", r"(?:remind\s+me\b|remember\s+to\b|(?:set|add|create|make|put\s+in)\s+(?:me\s+)?(?:a\s+|an\s+)?reminder\b"
+    ("create_reminder", r"(?:remind\s+me\b|(?:ping|nudge|alert)\s+me\b|remember\s+to\b|(?:set|add|create|make|put\s+in)\s+(?:me\s+)?(?:a\s+|an\s+)?reminder\b"
                         r"|(?:new\s+)?reminder\s*:|(?:don'?t|do\s+not)\s+let\s+me\s+forget\s+(?:to|about)\b)"),
     ("run_command", r"(?:run|execute|exec|type)\b[^`]*`[^`]+`"),
     ("draft_mail", r"(?:draft|write|compose|prepare|start)\s+(?:up\s+)?(?:an?\s+|the\s+)?(?:short\s+|quick\s+|new\s+)?"
@@ -130,12 +130,16 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("draft_mail", r"e-?mail\s+(?!(?:address|from|about|with|in|on|of|for|that|this|the|my|was|is|says|said)\b)\w"),
     # "mail Helen: …", "write to Dana about …": a person's name (capitalised) right after, and no file in sight
     ("draft_mail", rf"(?:mail|write\s+to|message)\s+(?-i:[A-Z])[\w'’-]*\b(?!.*{_PATHISH})"),
+    ("draft_mail", r"(?:drop|write)\s+(?-i:[A-Z])[\w'’-]*\s+an?\s+(?:quick\s+|short\s+)?(?:e-?mail|mail|line)\b"),
     ("create_event", r"(?:(?:add|put|create|make|schedule|book|enter|block(?:\s+out)?|set\s+up|plan)\b.*"
                      r"\b(?:calendar|agenda|diary|event|appointment|meeting)\b|schedule\b|(?:new\s+)?event\s*:)"),
     ("remember", r"(?:remember\b(?!\s+(?:to|when|what|who|where|how|why|if|whether)\b)|(?:don'?t|do\s+not)\s+forget\s+that\b|keep\s+in\s+mind\b|note\s+that\b|"
-                 rf"make\s+a\s+note\s+that\b|(?:jot|write|note)\s+down\s+that\b(?!.*{_PATHISH}))"),
+                 rf"make\s+a\s+note\s+that\b|(?:jot|write|note)\s+down\s+that\b(?!.*{_PATHISH})|"
+                 r"for\s+(?:future\s+)?reference\b)"),
     ("move_file", rf"(?:move|rename|mv)\s+.*{_PATHISH}"),
     ("delete_files", rf"(?:delete|remove|trash|erase|rm)\s+.*{_PATHISH}"),
+    # "in ~/notes/car.md write: …": the file first
+    ("write_file", rf"(?:in|into|to)\s+{_PATHISH}\s*,?\s+(?:write|put|save|add|jot\s+down|note)\b"),
     ("write_file", rf"(?:write|save|create|make|put|store|jot\s+down|add|new)\b.*(?:\b(?:to|in|into|at|as|called|named)"
                    rf"\s+(?:a\s+file\s+)?{_PATHISH}|{_PATHISH}\s+(?:that|which|with|saying|containing))"),
 )
@@ -144,7 +148,7 @@ _ACTIONS_RE = tuple((tool, re.compile(_OPENING + pattern, re.I | re.S)) for tool
 _ANYWHERE = (
     ("create_event", re.compile(r"\b(?:add|put)\s+(?:it|this|that)\s+(?:to|on|in|into)\s+(?:my\s+)?(?:calendar|agenda)",
                                 re.I)),
-    ("create_reminder", re.compile(r"\bremind\s+me\b", re.I)),
+    ("create_reminder", re.compile(r"\b(?:remind|ping|nudge)\s+me\b", re.I)),
 )
 
 

@@ -249,9 +249,18 @@ def find_times(text: str) -> tuple[tuple[int, int] | None, tuple[int, int] | Non
     if start is None and part_match and part:
         start = (_PART_HOURS[part], 0)
         spans.append(part_match.span(1))
-    elif part_match and part:
-        spans.append(part_match.span())
+    elif part_match and part and (part_match.group(0).lower() != part or _next_to(text, part_match.span(), spans)):
+        spans.append(part_match.span())  # "at 7 in the evening", "Monday evening at 7"; not "Parents evening"
     return start, end, spans
+
+
+def _next_to(text: str, span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    """Whether only spaces and commas stand between ``span`` and one of ``others``."""
+    for a, b in others:
+        gap = text[span[1]:a] if span[1] <= a else text[b:span[0]]
+        if not gap.strip(" ,"):
+            return True
+    return False
 
 
 def _looks_like_count(text: str, match: re.Match[str]) -> bool:

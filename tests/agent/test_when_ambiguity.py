@@ -85,6 +85,20 @@ def test_other_phrasings_people_use() -> None:
           "body": "I need to reschedule my cleaning"}),
         ("write to Priya about the gallery opening", "draft_mail",
          {"to": ["priya.raman@example.com"], "subject": "The gallery opening"}),
+        ("drop Priya an email about the gallery opening", "draft_mail",
+         {"to": ["priya.raman@example.com"], "subject": "The gallery opening"}),
+        ("add Parents evening to the calendar on 17 December 18:00-19:30", "create_event",
+         {"title": "Parents evening", "start": "2026-12-17T18:00", "end": "2026-12-17T19:30"}),
+        ("calendar: vet appointment for Biscuit on the 19th at 11", "create_event",
+         {"title": "Vet appointment for Biscuit", "start": "2026-12-19T11:00"}),
+        ("ping me at 4pm tomorrow to start dinner", "create_reminder", {"title": "Start dinner", "due": "2026-12-05T16:00"}),
+        ("in ~/Documents/notes/car.md write: tyres 2.4 bar", "write_file",
+         {"path": "~/Documents/notes/car.md", "content": "tyres 2.4 bar"}),
+        ("save a note called ~/notes/books.md with: The Overstory, Piranesi", "write_file",
+         {"path": "~/notes/books.md", "content": "The Overstory, Piranesi"}),
+        ("remember this: the garage code is 2580", "remember", {"text": "the garage code is 2580"}),
+        ("For future reference, my passport number ends in 4471", "remember",
+         {"text": "my passport number ends in 4471"}),
     ]
     for text, tool, fields in cases:
         assert intent.action_tool(text, TOOLS) == tool, text
