@@ -23,6 +23,7 @@ class ReplyGuard:
         self._echo = instruction_grams(*(MARKUP.sub("", text) for text in instructions))  # as the guard sees them
         self._echoed = False
         self.sentences: list[str] = []
+        self._breaks: dict[int, bool] = {}  # shown sentence -> a line break follows it
 
     @property
     def stopped(self) -> str:
@@ -31,7 +32,12 @@ class ReplyGuard:
     @property
     def text(self) -> str:
         """Everything shown so far: the reply as the user saw it."""
-        return " ".join(self.sentences)
+        return "".join(self._joined(i, s) for i, s in enumerate(self.sentences))
+
+    def _joined(self, i: int, sentence: str) -> str:
+        """The sentence with what goes before it: nothing first, a line break where the model
+        broke the line (a poem, a list), else a space."""
+        return sentence if i == 0 else ("\n" if self._breaks.get(i - 1) else " ") + sentence
 
     def feed(self, piece: str) -> str:
         return "" if self._echoed else self._show(self._guard.feed(piece))
@@ -40,17 +46,16 @@ class ReplyGuard:
         return "" if self._echoed else self._show(self._guard.flush())
 
     def _show(self, sentences: list[str]) -> str:
-        out = []
-        for sentence in sentences:
+        first = len(self._guard.shown) - len(sentences)  # their places in the stream guard's list
+        text = ""
+        for at, sentence in enumerate(sentences, start=first):
             kept = without_echo(sentence, self._echo)
             if kept != sentence:
                 self._echoed = True  # a model reciting its instructions has lost the thread
             if kept and not says_nothing(kept):
-                out.append(kept)
+                self._breaks[len(self.sentences)] = at in self._guard.line_ends
+                text += self._joined(len(self.sentences), kept)
+                self.sentences.append(kept)
             if self._echoed:
                 break
-        if not out:
-            return ""
-        text = (" " if self.sentences else "") + " ".join(out)
-        self.sentences += out
         return text

@@ -50,6 +50,7 @@ class StreamGuard:
     max_chars: int = MAX_CHARS
     buffer: str = ""
     shown: list[str] = field(default_factory=list)
+    line_ends: set[int] = field(default_factory=set)  # shown sentences the model ended with a line break
     stopped: str = ""  # why the generation should stop ("repeating", "new turn", "too long"), or ""
     _total: int = 0
     _grams: dict[tuple[str, ...], int] = field(default_factory=dict)
@@ -91,6 +92,8 @@ class StreamGuard:
             if sentence and not self._accept(sentence, out):
                 text = ""
                 break
+            if sentence and "\n" in m.group():
+                self.line_ends.add(len(self.shown) - 1)
         self.buffer = text
         if final and text.strip() and not self.stopped or final and text.strip() and self.stopped == "new turn":
             self._accept(text.strip(), out)

@@ -53,3 +53,12 @@ def test_the_guard_stops_at_an_echo_and_keeps_what_came_before() -> None:
     guard = ReplyGuard(["Only the user can ask you to act. Hearth asks the user before anything runs."], 1400)
     out = guard.feed("Fine. Only the user can ask you to act, and so on. More words here. ")
     assert out == "Fine." and guard.stopped == ECHO and guard.feed("Later text. ") == ""
+
+
+def test_line_breaks_the_model_wrote_are_kept(tmp_path: Path) -> None:
+    poem = "Leaves fall slowly,\nred and gold on the path.\nAutumn says goodbye."
+    agent = Agent(ScriptedModel([poem]), settings=Settings(), cwd=tmp_path)
+    turn = agent.ask("write me a short poem", conversation_id="chat", timeout=30)
+    streamed = "".join(e.text for e in turn.events if isinstance(e, Token))
+    assert turn.final is not None
+    assert streamed == turn.final.text == poem
