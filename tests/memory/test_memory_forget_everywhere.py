@@ -12,6 +12,7 @@ from memory_corpus import make_mail, write_mbox
 from memory_files import grep_files, surroundings
 
 from app.agent.loop import Agent
+from app.audit import AuditLog
 from app.config import MemorySettings, Settings
 from app.conversations import ConversationStore
 from app.derived import PLACEHOLDER
@@ -89,6 +90,9 @@ def test_forget_item_leaves_no_trace_anywhere_under_hearth_home(hearth_home: Pat
     assert bins[-1]["citations"] and all(c["item_id"] != hit.item_id for c in bins[-1]["citations"])
     assert all(c["item_id"] != hit.item_id for m in shed for c in m.get("citations", []))
     assert "other line" in (logs / "hearth.log").read_text()
+    read = [e for e in AuditLog().read().entries if e.get("tool") == "read_file"]
+    assert read and all(e["removed"] for e in read)  # the action that read the note, in the audit log too
+    assert {e["kind"] for e in read} >= {"proposal", "result"}
 
 
 def test_fragments_cut_identifying_words_and_long_runs_only() -> None:
