@@ -90,8 +90,9 @@ def secure_home(paths: Paths) -> int:
     The models folder is made private too, but its (public) weights are not walked."""
     changed = 0
     home = os.environ.get(HOME_ENV)
-    if home:
-        changed += tighten(Path(home).expanduser(), files=False)
+    root = Path(home).expanduser().absolute() if home else None
+    if root is not None and root != Path.home().absolute() and len(root.parts) > 2:  # never ~ or /tmp itself
+        changed += tighten(root, files=False)
     for folder in personal_folders(paths):
         changed += tighten(folder)
     changed += tighten(paths.models_dir, files=False)
