@@ -21,12 +21,16 @@ from app.paths import Paths, get_paths
 DEFAULT_MODEL = "SmolLM2-135M-Instruct"  # the fast model: routing, actions, short replies
 DEFAULT_ANSWER_MODEL = "Qwen2.5-Coder-0.5B-Instruct"  # answers questions (bench/models.py)
 MODEL_ROLES = ("fast", "answer")
+# Which role's model writes what an action needs in words (a mail's sentences, a missing title) and
+# the calls for requests the pre-router does not recognise (bench/actions.py --compare).
+DEFAULT_AGENT_ROLE = "answer"
 
 
 @dataclass
 class ModelSettings:
     name: str = DEFAULT_MODEL  # the fast model (role "fast")
     answer: str = DEFAULT_ANSWER_MODEL  # role "answer"; "" answers with the fast model
+    agent: str = DEFAULT_AGENT_ROLE  # "fast" or "answer": the model that writes actions' words and calls
     max_tokens: int = 512
     temperature: float = 0.0
     top_p: float = 1.0
@@ -68,6 +72,7 @@ class MailSettings:
     smtp_port: int = 587
     username: str = ""  # the password lives in the keychain, never here
     from_address: str = ""
+    sender_name: str = ""  # signs the mail Hearth drafts ("Best,\nSam"); empty: "Best," alone
 
 
 @dataclass
@@ -75,6 +80,11 @@ class UISettings:
     menu_bar_only: bool = False
     theme: str = "auto"  # "auto", "light" or "dark"
     quick_prompt_hotkey: str = "Alt+Space"
+
+
+def agent_role(model: ModelSettings) -> str:
+    """The role whose model writes for actions ("answer" unless the settings say "fast")."""
+    return model.agent if model.agent in MODEL_ROLES else DEFAULT_AGENT_ROLE
 
 
 @dataclass

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from app.agent import grammar, intent, spans, when
+from app.agent import grammar, intent, mailbody, spans, when
 from app.agent.arguments import Draft, extract
 from app.agent.people import Directory, directory_from
 from app.runtime.api import GenerationRequest, Message
@@ -52,12 +52,22 @@ FILL_MAX_TOKENS = 180
 
 
 @dataclass
+class MailShape:
+    """What a mail's body is built from besides the user's words (see :mod:`app.agent.mailbody`)."""
+
+    first_names: list[str]
+    sender: str = ""
+    topic: str = ""  # what the mail is about, in the request's words ("the gallery opening")
+
+
+@dataclass
 class Plan:
     """An explicit request's tool and what the request itself states for it."""
 
     tool: str
     draft: Draft
     request: str = ""  # the request the draft was read from (with a follow-up answer folded in)
+    mail: MailShape | None = None
 
     def pending(self) -> dict[str, Any]:
         """What a question back to the user leaves waiting for the answer (kept in the conversation)."""
@@ -68,12 +78,46 @@ def _directory(tool: str, memory: Any) -> Directory:
     return directory_from(memory) if tool in ("draft_mail", "send_mail") else Directory()
 
 
-def plan(text: str, tools: list[Tool], memory: Any = None, *, now: dt.datetime | None = None) -> Plan | None:
+def plan(text: str, tools: list[Tool], memory: Any = None, *, now: dt.datetime | None = None,
+         sender: str = "") -> Plan | None:
     """The plan for an explicit action request, or None for anything else (questions included)."""
     name = intent.action_tool(text, [t.name for t in tools])
     if not name:
         return None
-    return Plan(name, extract(name, text, now=now, directory=_directory(name, memory)), text)
+    directory = _directory(name, memory)
+    return _shaped(Plan(name, extract(name, text, now=now, directory=directory), text), directory, sender)
+
+
+# "… asking if I can borrow his ladder", "… to tell her the car is fixed": what a mail is for.
+_PURPOSE = re.compile(r"\b((?:to\s+)?(?:ask|tell|let\s+\w+\s+know|wish|thank|invite|remind|check|confirm|apologi[sz]e|"
+                      r"congratulat|welcome|follow\s+up)\w*\b.+?)[.?!]*$", re.I)
+
+
+def _shaped(planned: Plan, directory: Directory, sender: str) -> Plan:
+    """A mail's body built from the request: a greeting with the recipients' first names, the
+    user's words ("saying …") as they were said, a sign-off with ``sender``; for a mail "about …"
+    the model is asked only for the sentences in the middle (:func:`filled` builds the rest)."""
+    draft = planned.draft
+    if planned.tool not in ("draft_mail", "send_mail") or draft.ask:
+        return planned
+    by_address = {e.lower(): p for p in directory.people for e in p.emails}
+    names = [mailbody.first_name(by_address[a.lower()].name) if a.lower() in by_address else ""
+             for a in draft.fields.get("to", [])]
+    purpose = _PURPOSE.search(draft.request)
+    topic = mailbody.lower_start(str(draft.fields.get("subject") or "")) if "subject" not in draft.fill else ""
+    if not topic and purpose:
+        topic = purpose.group(1).strip()
+    shape = MailShape(names, sender, topic if "body" in draft.fill else "")
+    if "body" in draft.fields:
+        draft.fields["body"] = mailbody.compose(mailbody.as_sentence(str(draft.fields["body"])),
+                                                first_names=names, sender=sender)
+    elif not topic:  # nothing said and no topic: an empty draft to write in, never an invented one
+        draft.fields["body"] = mailbody.compose("", first_names=names, sender=sender)
+        draft.fill = [f for f in draft.fill if f != "body"]
+        if "subject" in draft.fill:
+            draft.fields["subject"], draft.fill = "", [f for f in draft.fill if f != "subject"]
+    planned.mail = shape
+    return planned
 
 
 _CANCEL = re.compile(r"^\s*(?:no|nope|never\s*mind|cancel|forget\s+(?:it|that)|stop|don'?t|leave\s+it)\b", re.I)
@@ -96,7 +140,7 @@ def is_cancel(reply: str) -> bool:
 
 
 def follow_up(pending: dict[str, Any], reply: str, tools: list[Tool], memory: Any = None, *,
-              now: dt.datetime | None = None) -> Plan | None:
+              now: dt.datetime | None = None, sender: str = "") -> Plan | None:
     """The waiting action with the user's answer to Hearth's question folded in: "Alex Chen" for
     "Which Alex?", "Friday at 3" for "When?", a path for "Which file?"."""
     tool, request = str(pending.get("tool", "")), str(pending.get("request", ""))
@@ -122,16 +166,33 @@ def follow_up(pending: dict[str, Any], reply: str, tools: list[Tool], memory: An
         combined = re.sub(rf"\b{re.escape(str(pending['unclear'][0]))}\b", lambda _match: day, request, count=1)
     elif tool == "run_command" and "`" not in reply:
         combined = f"{request} `{answer}`"
-    return Plan(tool, extract(tool, combined, now=now, directory=directory), combined)
+    return _shaped(Plan(tool, extract(tool, combined, now=now, directory=directory), combined), directory, sender)
+
+
+_MAIL_SYSTEM = ("You write the middle of a short email: one or two plain sentences about the topic, and nothing "
+                "else. Use only what the topic says: no dates, times, places, names, numbers or amounts that it "
+                "does not state. No greeting, no sign-off.")
+# Worked examples for the middle of a mail (the topic -> its sentences, and a subject when asked).
+_MAIL_EXAMPLES: tuple[tuple[str, str, str], ...] = (
+    ("dinner on Friday", "Are you free for dinner on Friday? Let me know what works for you.", "Dinner on Friday"),
+    ("asking for the photos from the trip", "Could you send me the photos from the trip?", "Photos from the trip"),
+    ("the broken fence", "I wanted to talk to you about the broken fence. When would be a good time?",
+     "The broken fence"),
+)
 
 
 def fill_request(text: str, tool: Tool, draft: Draft, *, conversation_id: str, request_id: str,
-                 temperature: float = 0.0) -> GenerationRequest:
+                 temperature: float = 0.0, mail: MailShape | None = None,
+                 model_role: str = "answer") -> GenerationRequest:
     """A generation that writes only ``draft.fill``, as one JSON object (grammar-constrained).
 
     The request's own words are not pushed on the model here (unlike a routed call): a subject
     or a body is new language, and a small model leaned that way copies "Draft an email to …".
+    A mail's body is asked for as its middle only ("sentences"), from its topic alone.
     """
+    if mail is not None and "body" in draft.fill:
+        return _mail_fill(draft, mail, conversation_id=conversation_id, request_id=request_id,
+                          temperature=temperature, model_role=model_role)
     props = tool.parameters.get("properties", {})
     schema = {"type": "object", "required": list(draft.fill),
               "properties": {k: {**props.get(k, {"type": "string"}), "maxLength": _FIELD_LIMITS.get(k, 120)}
@@ -144,11 +205,33 @@ def fill_request(text: str, tool: Tool, draft: Draft, *, conversation_id: str, r
             messages += [{"role": "user", "content": f"Request: {example}\nWrite: {', '.join(draft.fill)}"},
                          {"role": "assistant", "content": json.dumps({k: fields[k] for k in draft.fill})}]
     messages.append({"role": "user", "content": f"Request: {text}\nWrite: {', '.join(draft.fill)}"})
+    return _constrained(messages, schema, conversation_id=conversation_id, request_id=request_id,
+                        temperature=temperature, model_role=model_role)
+
+
+def _constrained(messages: list[Message], schema: dict[str, Any], *, conversation_id: str, request_id: str,
+                 temperature: float, model_role: str) -> GenerationRequest:
     factory = grammar.processor_factory(lambda: [*grammar.object_elems(schema), grammar.End()],
                                         max_tokens=FILL_MAX_TOKENS)
     return GenerationRequest(messages=messages, max_tokens=FILL_MAX_TOKENS, temperature=temperature,
                              conversation_id=f"{conversation_id}-fill", logits_processors=factory,
-                             request_id=request_id, model_role="answer")
+                             request_id=request_id, model_role=model_role)
+
+
+def _mail_fill(draft: Draft, mail: MailShape, *, conversation_id: str, request_id: str, temperature: float,
+               model_role: str) -> GenerationRequest:
+    keys = ["sentences", *(["subject"] if "subject" in draft.fill else [])]
+    limits = {"sentences": mailbody.MAX_CHARS, "subject": _FIELD_LIMITS["subject"]}
+    schema = {"type": "object", "required": keys,
+              "properties": {k: {"type": "string", "maxLength": limits[k]} for k in keys}}
+    messages: list[Message] = [{"role": "system", "content": _MAIL_SYSTEM}]
+    for topic, sentences, subject in _MAIL_EXAMPLES:
+        example = {"sentences": sentences, "subject": subject}
+        messages += [{"role": "user", "content": f"Topic: {topic}"},
+                     {"role": "assistant", "content": json.dumps({k: example[k] for k in keys})}]
+    messages.append({"role": "user", "content": f"Topic: {mail.topic}"})
+    return _constrained(messages, schema, conversation_id=conversation_id, request_id=request_id,
+                        temperature=temperature, model_role=model_role)
 
 
 def _no_repeats(text: str) -> str:
@@ -164,37 +247,51 @@ def _no_repeats(text: str) -> str:
     return kept.strip()
 
 
-# Words a plain, honest mail may use that no request states (greetings, courtesy, the verbs of asking).
-_COURTESY = set(["hi", "hello", "dear", "hope", "you're", "youre", "you", "are", "doing", "well", "wanted", "want", "just", "quick", "quickly", "touch", "base", "get", "reach", "reaching", "out", "write", "writing", "ask", "asking", "let", "know", "thanks", "thank", "best", "regards", "cheers", "please", "could", "would", "will", "can", "talk", "chat", "soon", "about", "regarding", "re", "note", "reminder", "quick", "update", "share", "sharing", "follow", "following", "up", "check", "checking", "in", "on", "with", "the", "and", "for", "your", "my", "our", "this", "that", "it", "is", "be", "to", "of", "a", "an", "i", "i'm", "im", "me", "we", "us", "from", "when", "what", "if", "there", "here", "have", "has", "had", "do", "does", "did", "any", "some"])
+def _subject(written: str, *, request: str, topic: str) -> str:
+    """The model's subject line if it is short, plain and invents no specific; else the topic's words."""
+    line = " ".join(written.split()).strip(" .")
+    if line and len(line.split()) <= 10 and mailbody.checked_sentences(line, request=request) == line:
+        return line
+    words = re.sub(r"^(?:to\s+)?(?:ask|tell)\w*\s+(?:(?:him|her|them|you)\s+)?(?:if|whether|about|for)?\s*", "",
+                   topic, flags=re.I).split()
+    subject = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    return subject[:1].upper() + subject[1:]
 
 
-def _stated_only(body: str, request: str, topic: str) -> str:
-    """``body`` up to the first sentence with a word neither the request nor plain courtesy says
-    (a small model invents gifts and weddings); the topic is said if nothing kept says it."""
-    said = {w.lower() for w in re.findall(r"[\w'’]+", request)}
-    kept = ""
-    for sentence, gap in re.findall(r"(.+?(?:[.!?]+|$))(\s*)", body.strip(), re.S):
-        words = {w.lower().replace("’", "'") for w in re.findall(r"[\w'’]+", sentence)}
-        if words - said - _COURTESY:
-            break
-        kept += sentence + gap
-    kept = kept.strip()
-    if topic and topic.lower() not in kept.lower():
-        kept = (kept + "\n\n" if kept else "") + f"I wanted to get in touch about {topic[:1].lower() + topic[1:]}."
-    return kept
+_GENERIC_TITLES = {"create_event": "Event", "create_reminder": "Reminder"}
+_TITLE_WORDS = {"event", "reminder", "meeting", "appointment", "call", "the", "a", "an", "with", "and", "to", "for", "of"}
 
 
-def filled(draft: Draft, generated: str) -> dict[str, Any]:
-    """The call's arguments: what the request states, then the model's words for the rest."""
+def _title(written: str, draft: Draft) -> str:
+    """The model's title when it is short and every word of it is the request's; else a plain
+    "Event" or "Reminder" (a title the user never said is an invention, and the panel can edit it)."""
+    title = " ".join(written.split()).strip(" .,:;\"“”")
+    said = {w.lower() for w in re.findall(r"[\w'’]+", draft.request)}
+    words = {w.lower() for w in re.findall(r"[\w'’]+", title)}
+    if title and len(title.split()) <= 6 and not words - said - _TITLE_WORDS:
+        return title[:1].upper() + title[1:]
+    return _GENERIC_TITLES.get(draft.tool, title[:40])
+
+
+def filled(draft: Draft, generated: str, mail: MailShape | None = None) -> dict[str, Any]:
+    """The call's arguments: what the request states, then the model's words for the rest (a
+    mail's middle checked and set between Hearth's own greeting and sign-off)."""
     try:
         value = json.loads(generated[generated.find("{"):]) if "{" in generated else {}
     except ValueError:
         value = {}
+    value = value if isinstance(value, dict) else {}
     written = {k: _no_repeats(v) if isinstance(v, str) else v for k, v in value.items()
-               if k in draft.fill and v not in ("", None)} if isinstance(value, dict) else {}
-    if draft.tool in ("draft_mail", "send_mail") and "body" in draft.fill:
-        topic = str(draft.fields.get("subject") or written.get("subject") or "")
-        written["body"] = _stated_only(str(written.get("body", "")), draft.request, topic)
+               if k in draft.fill and v not in ("", None)}
+    if isinstance(written.get("title"), str):
+        written["title"] = _title(written["title"], draft)
+    if mail is not None and "body" in draft.fill:
+        context = [*mail.first_names, mail.sender]
+        middle = mailbody.checked_sentences(str(value.get("sentences", "")), request=draft.request,
+                                            topic=mail.topic, context=context)
+        written["body"] = mailbody.compose(middle, first_names=mail.first_names, sender=mail.sender)
+        if "subject" in draft.fill:
+            written["subject"] = _subject(str(value.get("subject", "")), request=draft.request, topic=mail.topic)
     return {**written, **draft.fields}
 
 

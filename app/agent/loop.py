@@ -15,7 +15,7 @@ from app.answer.check import check_answer
 from app.answer.guard import MAX_CHARS_SUMMARY
 from app.answer.questions import is_read_request
 from app.audit import AuditLog
-from app.config import Settings, load_settings
+from app.config import Settings, agent_role, load_settings
 from app.conversations import ConversationStore
 from app.event_stream import EventStream
 from app.events import (
@@ -281,7 +281,7 @@ class Agent:
                 logits_processors=factory,
                 assistant_prefix=prefix,
                 request_id=f"{turn.turn_id}-{step}",
-                model_role="answer" if plain else "fast",  # questions go to the stronger model
+                model_role="answer" if plain else agent_role(settings.model),  # questions: the stronger model
             )
             guard = self._reply_guard()
             done = self._generate(turn, request, toolcall.AnswerStream(routed and offer), guard)
@@ -363,7 +363,8 @@ class Agent:
               taint: Taint) -> actions.Plan | bool | None:
         """The explicit action this request asks for, or the one Hearth's last question was about and
         this request answers; False when the turn is over (the user called the waiting action off)."""
-        planned = actions.plan(text, tools, self.memory)
+        sender = self.settings.mail.sender_name
+        planned = actions.plan(text, tools, self.memory, sender=sender)
         if planned is not None or intent.is_question(text) and len(text.split()) > 4:
             return planned
         pending = actions.waiting(self.conversations.load(conversation_id).get("messages", []))
@@ -372,7 +373,7 @@ class Agent:
         if actions.is_cancel(text):
             self._say(turn, conversation_id, "OK, I won't do it.", taint)
             return False
-        return actions.follow_up(pending, text, tools, self.memory)
+        return actions.follow_up(pending, text, tools, self.memory, sender=sender)
 
     def _planned(self, turn: Turn, gate: Gate, planned: actions.Plan, text: str, conversation_id: str,
                  taint: Taint) -> None:
@@ -386,13 +387,14 @@ class Agent:
         args = dict(draft.fields)
         if draft.fill:
             request = actions.fill_request(text, tool, draft, conversation_id=conversation_id,
-                                           request_id=f"{turn.turn_id}-fill", temperature=self.settings.model.temperature)
+                                           request_id=f"{turn.turn_id}-fill", temperature=self.settings.model.temperature,
+                                           mail=planned.mail, model_role=agent_role(self.settings.model))
             hidden = toolcall.AnswerStream(True)
             hidden.decided = "call"  # the JSON of the fields is never shown as text
             done = self._generate(turn, request, hidden)
             if done is None:
                 return
-            args = actions.filled(draft, done.text)
+            args = actions.filled(draft, done.text, planned.mail)
         taint.add(draft.untrusted)
         problems = validate(tool.parameters, args)
         if problems:

@@ -175,7 +175,8 @@ def test_a_model_written_mail_body_keeps_only_what_the_request_and_courtesy_say(
     draft = arguments.extract("draft_mail", "Email Priya about the gallery opening", directory=PEOPLE)
     assert draft.fields == {"to": ["priya.raman@example.com"], "subject": "The gallery opening"}
     assert draft.fill == ["body"]
-    invented = json.dumps({"body": "Hi Priya, I hope you're doing well. I'm sending you a special gift today. "
-                                   "I'm sending you a special gift today."})
-    body = actions.filled(draft, invented)["body"]
-    assert body == "Hi Priya, I hope you're doing well.\n\nI wanted to get in touch about the gallery opening."
+    invented = json.dumps({"sentences": "Hi Priya, I hope you're doing well. I'm sending you a special gift today. "
+                                        "I'm sending you a special gift today."})
+    body = actions.filled(draft, invented, actions.MailShape(["Priya"], topic="the gallery opening"))["body"]
+    assert body == ("Hi Priya,\n\nI wanted to get in touch about the gallery opening. I hope you're doing well."
+                    "\n\nBest,")
