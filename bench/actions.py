@@ -14,8 +14,18 @@ by side.
 ``--set heldout`` runs bench/action_set_heldout.py instead: requests phrased as people type them,
 written before reading the extractor (its own table in bench/README.md).
 
-Usage: .venv/bin/python bench/actions.py [--set main|heldout] [--old /tmp/actions-old]
-       [--json bench/results/actions.json] [--limit N]
+Model-written fields (``--set written``): mail "about …" and "asking …" requests, whose body (and
+subject) a model writes, event and reminder requests with no title, and requests the pre-router
+does not recognise (the model writes the whole call). A body is scored on covering its topic,
+inventing no specific (date, time, amount, number, name, address) absent from the request and the
+contact's name, a sane length and no markup, role tags or echoed instructions; a subject and a
+title on being short, plain and inventing nothing. ``--agent fast|answer|one`` picks the model
+that writes them (SmolLM2 as the fast model, Qwen2.5-Coder-0.5B as the answer model, or the 0.5B
+as the only model); ``--compare`` runs all three in their own processes, side by side, with each
+one's peak memory.
+
+Usage: .venv/bin/python bench/actions.py [--set main|heldout|fresh|written|all] [--old /tmp/actions-old]
+       [--json bench/results/actions.json] [--limit N] [--agent fast|answer|one] [--compare]
 """
 
 from __future__ import annotations
@@ -25,6 +35,8 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -177,6 +189,45 @@ def requests(today: dt.date, corpus: Any) -> list[dict[str, Any]]:
     return cases
 
 
+def written_requests(today: dt.date, corpus: Any) -> list[dict[str, Any]]:
+    """Requests whose words a model writes: ``written`` names the model-written fields, ``topic``
+    what a body must cover. ``tool`` may list the acceptable tools (a model-routed mail may be a
+    draft or a send)."""
+    cases: list[dict[str, Any]] = []
+    contact = {c.name: c for c in corpus.contacts}
+    first = {c.first: c for c in corpus.contacts}
+
+    def add(kind: str, request: str, tool: str | list[str], written: list[str], topic: str = "",
+            **fields: Any) -> None:
+        cases.append({"kind": kind, "request": request, "tool": tool, "fields": fields, "written": written,
+                      "topic": topic})
+
+    for name, topic in [("Priya Raman", "the gallery opening"), ("Dana Ortiz", "my parental leave dates"),
+                        ("Noah Williams", "the leaking kitchen tap"), ("Jordan Lee", "the cost estimate for the deck"),
+                        ("Helen Park", "moving my cleaning appointment")]:
+        person = contact.get(name) or first[name.split()[0]]
+        add("w_mail_about", f"Email {person.name} about {topic}", "draft_mail", ["body"], topic, to=[person.emails[0]])
+    for who, purpose in [("Marco", "asking if I can borrow his ladder again"),
+                         ("Aisha", "to ask whether climbing is still on"),
+                         ("Linda", "to thank her for the birthday card")]:
+        add("w_mail_purpose", f"Draft an email to {who} {purpose}", "draft_mail", ["subject", "body"], purpose,
+            to=[first[who].emails[0]])
+    tomorrow = today + dt.timedelta(days=1)
+    add("w_title", "Add an event to my calendar tomorrow at 9", "create_event", ["title"],
+        start=_iso(tomorrow, 9, 0))
+    add("w_title", "Remind me tomorrow at 8 AM", "create_reminder", ["title"], due=_iso(tomorrow, 8, 0))
+    friday = _next_weekday(today, 4)
+    add("w_unrouted", "Let Priya know by email that the slides are ready", ["draft_mail", "send_mail"], [],
+        to=[first["Priya"].emails[0]])
+    add("w_unrouted", "I need the plumber on my calendar Friday at 10 AM", "create_event", [],
+        start=_iso(friday, 10, 0))
+    add("w_unrouted", "Could you file ~/Downloads/invoice.pdf under ~/Documents/bills/", "move_file", [],
+        source="~/Downloads/invoice.pdf", destination="~/Documents/bills/")
+    add("w_unrouted", "Message Marco by email: dinner is at 8", ["draft_mail", "send_mail"], [],
+        to=[first["Marco"].emails[0]])
+    return cases
+
+
 # --- scoring ---------------------------------------------------------------------------------------
 def _norm(value: Any) -> Any:
     if isinstance(value, str):
@@ -197,17 +248,71 @@ def score(case: dict[str, Any], proposals: list[dict[str, Any]]) -> dict[str, An
     first = proposals[0] if proposals else None
     if case["tool"] is None:  # a question: right when nothing is proposed
         return {"right_tool": not proposals, "fields": {}, "right_args": not proposals, "repeats": max(0, len(proposals) - 1)}
-    right_tool = bool(first and first["tool"] == case["tool"])
+    tools = case["tool"] if isinstance(case["tool"], list) else [case["tool"]]
+    right_tool = bool(first and first["tool"] in tools)
     fields = {}
     for key, want in case["fields"].items():
         got = first["arguments"].get(key) if right_tool and first else None
-        fields[key] = _norm(got) == _norm(want)
-    return {"right_tool": right_tool, "fields": fields, "right_args": right_tool and all(fields.values()),
-            "repeats": max(0, len(proposals) - 1)}
+        if key == "body" and isinstance(got, str):  # the user's words, inside a greeting and a sign-off
+            fields[key] = _norm(want) in _norm(got)
+        else:
+            fields[key] = _norm(got) == _norm(want)
+    out = {"right_tool": right_tool, "fields": fields, "right_args": right_tool and all(fields.values()),
+           "repeats": max(0, len(proposals) - 1)}
+    if case.get("written"):
+        out["written"] = score_written(case, first["arguments"] if right_tool and first else {})
+    return out
+
+
+# Markup, chat-role tags and the prompt's own words: none belongs in a mail or a title.
+_UNCLEAN = re.compile(r"<[^>]*>|```|[{}]|\*\*|^\s*#|\b(?:system|user|assistant|request|topic|write|sentences|json)\s*:"
+                      r"|\bas an ai\b|\[(?:name|your name|date)\]|\bplaceholder\b", re.I | re.M)
+_STOP = set(["a", "an", "the", "to", "of", "for", "and", "or", "in", "on", "at", "by", "with", "about", "my", "your", "our", "his", "her", "their", "is", "are", "was", "be", "it", "this", "that", "if", "can", "i", "me", "we", "you", "he", "she", "they", "whether", "again", "still"])
+_GENERIC = {"event", "reminder", "meeting", "appointment"}
+
+
+def _content(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z']+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _invented(text: str, known: list[str]) -> list[str]:
+    """The specifics in ``text`` that nothing in ``known`` states (app/answer's grounding check)."""
+    from app.answer import grounding, specifics
+
+    supports = [grounding.Support(k) for k in known if k]
+    return [s.text for s in specifics.extract(text) if not any(x.holds(s) for x in supports)]
+
+
+def score_written(case: dict[str, Any], arguments: dict[str, Any]) -> dict[str, bool]:
+    """Each model-written field: covers its topic, invents no specific, sane length, clean."""
+    known = [case["request"], *(str(n) for n in case.get("names", [])), "Best", "Hi"]
+    out: dict[str, bool] = {}
+    if "body" in case["written"]:
+        body = str(arguments.get("body", ""))
+        out["body_covers"] = bool(body) and _content(case["topic"]) <= _content(body) | {"ask", "thank"}
+        out["body_no_invention"] = bool(body) and not _invented(body, known)
+        out["body_length"] = 20 <= len(body) <= 700 and body.count(".") + body.count("?") + body.count("!") <= 6
+        out["body_clean"] = bool(body) and not _UNCLEAN.search(body)
+    if "subject" in case["written"]:
+        subject = str(arguments.get("subject", ""))
+        out["subject_ok"] = (0 < len(subject.split()) <= 10 and "\n" not in subject and not _UNCLEAN.search(subject)
+                             and not _invented(subject, known))
+    if "title" in case["written"]:
+        title = str(arguments.get("title", ""))
+        new = _content(title) - _content(case["request"]) - _GENERIC
+        out["title_ok"] = 0 < len(title.split()) <= 6 and not new and not _UNCLEAN.search(title)
+    return out
 
 
 # --- running ---------------------------------------------------------------------------------------
-def run_cases(cases: list[dict[str, Any]], home: Path) -> list[dict[str, Any]]:
+AGENTS = {  # --agent: (fast model, answer model, the role that writes actions' words)
+    "fast": ("SmolLM2-135M-Instruct", "Qwen2.5-Coder-0.5B-Instruct", "fast"),
+    "answer": ("SmolLM2-135M-Instruct", "Qwen2.5-Coder-0.5B-Instruct", "answer"),
+    "one": ("Qwen2.5-Coder-0.5B-Instruct", "", "answer"),
+}
+
+
+def run_cases(cases: list[dict[str, Any]], home: Path, agent_config: str = "") -> list[dict[str, Any]]:
     """Each request through the real agent and models, every approval denied.
 
     ``~`` is ``home`` here, and the files the requests move exist there (a move of a missing file
@@ -216,7 +321,7 @@ def run_cases(cases: list[dict[str, Any]], home: Path) -> list[dict[str, Any]]:
     os.environ["HEARTH_HOME"] = str(home)
     os.environ["HOME"] = str(home)
     for case in cases:
-        if case["tool"] == "move_file":
+        if "source" in case["fields"]:
             source = Path(os.path.expanduser(case["fields"]["source"]))
             source.parent.mkdir(parents=True, exist_ok=True)
             source.write_text("bench file\n")
@@ -236,8 +341,16 @@ def run_cases(cases: list[dict[str, Any]], home: Path) -> list[dict[str, Any]]:
     memory.ingest_path(corpus.vcf)
     settings = Settings()
     settings.mail.smtp_host, settings.mail.from_address = "smtp.example.invalid", corpus_mod.OWNER_EMAIL
-    service = ModelService(paths=paths, settings=settings, model_name=str(ensure_default_model(paths)))
+    ensure_default_model(paths)
+    if agent_config:  # the app's own roles: each model by name, as settings.toml would set them
+        settings.model.name, settings.model.answer, settings.model.agent = AGENTS[agent_config]
+        service = ModelService(paths=paths, settings=settings)
+    else:
+        service = ModelService(paths=paths, settings=settings, model_name=str(ensure_default_model(paths)))
     service.ensure_loaded()
+    for role in ("answer", "fast"):  # every model loaded before the first timed request
+        service._call(lambda role=role: service._role_model(role), None)
+    names = {e: c.name for c in corpus.contacts for e in c.emails}
     agent = Agent(service, memory=memory, settings=settings, cwd=home,
                   approver=lambda request: ApprovalDecision("denied"))
     agent.ask("Add an event to my calendar: warm-up on December 1, 2030 at 9:00 AM", conversation_id="warm",
@@ -254,6 +367,8 @@ def run_cases(cases: list[dict[str, Any]], home: Path) -> list[dict[str, Any]]:
                     first_at = time.perf_counter() - started
                 proposals.append({"tool": event.tool, "arguments": dict(event.arguments)})
         final = turn.final.text if isinstance(turn.final, FinalAnswer) else ""
+        case = {**case, "names": [names.get(a, "") for a in (proposals[0]["arguments"].get("to") or [])
+                                  if isinstance(a, str)] if proposals else []}
         row = {**case, "proposals": proposals, "seconds_to_proposal": first_at,
                "seconds": time.perf_counter() - started, "final": final[:300], **score(case, proposals)}
         results.append(row)
@@ -262,6 +377,9 @@ def run_cases(cases: list[dict[str, Any]], home: Path) -> list[dict[str, Any]]:
               f"{proposals[0] if proposals else final[:80]!r}", file=sys.stderr, flush=True)
     service.shutdown()
     memory.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # KiB on Linux
+    for row in results:
+        row["peak_rss_gb"] = round(peak * (1 if sys.platform != "darwin" else 1 / 1024), 2)
     return results
 
 
@@ -277,7 +395,34 @@ def summary(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
                      "right_args": sum(r["right_args"] for r in rows) / len(rows),
                      "repeats": sum(r["repeats"] for r in rows),
                      "median_s_to_proposal": statistics.median(times) if times else None}
+        for key in WRITTEN_KEYS:
+            marks = [r["written"][key] for r in rows if key in r.get("written", {})]
+            if marks:
+                out[kind][key] = sum(marks) / len(marks)
     return out
+
+
+WRITTEN_KEYS = ("body_covers", "body_no_invention", "body_length", "body_clean", "subject_ok", "title_ok")
+
+
+def compare_table(runs: dict[str, list[dict[str, Any]]]) -> str:
+    """Model-written fields per agent configuration, side by side (one column each)."""
+    sums = {name: summary(rows) for name, rows in runs.items()}
+    names = list(runs)
+    lines = ["| measure | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    kinds = [k for k in next(iter(sums.values())) if k != "ALL"] + ["ALL"]
+    for kind in kinds:
+        n = sums[names[0]][kind]["n"]
+        for key, pct in [("right_tool", True), ("right_args", True), *((k, True) for k in WRITTEN_KEYS),
+                         ("median_s_to_proposal", False)]:
+            cells = [sums[name].get(kind, {}).get(key) for name in names]
+            if all(c is None for c in cells) or (kind == "ALL" and key in WRITTEN_KEYS):
+                continue
+            lines.append(f"| {kind} (n={n}) {key.replace('_', ' ')} | " + " | ".join(_cell(c, pct) for c in cells) + " |")
+    for key, label in [("peak_rss_gb", "peak RSS, GB")]:
+        lines.append(f"| {label} | " + " | ".join(_cell(runs[name][0].get(key) if runs[name] else None)
+                                                 for name in names) + " |")
+    return "\n".join(lines)
 
 
 def _cell(value: Any, pct: bool = False) -> str:
@@ -304,16 +449,21 @@ def main() -> int:
     parser.add_argument("--old", default="", help="another checkout to run the same requests on, side by side")
     parser.add_argument("--json", default="", help="default bench/results/actions[-heldout].json")
     parser.add_argument("--limit", type=int, default=0)
-    parser.add_argument("--set", choices=("main", "heldout", "fresh"), default="main",
+    parser.add_argument("--set", choices=("main", "heldout", "fresh", "written", "all"), default="main",
                         help="main: the 62 requests above; heldout and fresh: bench/action_set_heldout.py")
     parser.add_argument("--only", default="", help="run only requests containing this text (debugging)")
     parser.add_argument("--old-json", default="", help="reuse the old checkout's rows from an earlier results file")
     parser.add_argument("--old-every", type=int, default=1,
                         help="run the old checkout on every k-th request only (it can take a minute each)")
     parser.add_argument("--only-run", action="store_true", help="(internal) run and print JSON results")
+    parser.add_argument("--agent", choices=sorted(AGENTS), default="",
+                        help="the models by name in their roles (default: the fast model in every role)")
+    parser.add_argument("--compare", action="store_true",
+                        help="run --set under every --agent configuration, each in its own process")
     args = parser.parse_args()
     corpus = _corpus_module().build(Path(tempfile.mkdtemp(prefix="hearth-actions-corpus-")), dt.date.today())
-    sets = {"main": requests, "heldout": _heldout_module().requests, "fresh": _heldout_module().requests_fresh}
+    sets = {"main": requests, "heldout": _heldout_module().requests, "fresh": _heldout_module().requests_fresh,
+            "written": written_requests, "all": lambda d, c: [*requests(d, c), *written_requests(d, c)]}
     cases = sets[args.set](dt.date.today(), corpus)
     if args.only:
         cases = [c for c in cases if args.only.casefold() in c["request"].casefold()]
@@ -321,10 +471,24 @@ def main() -> int:
         cases = cases[: args.limit]
     if args.only_run:
         home = Path(tempfile.mkdtemp(prefix="hearth-actions-"))
-        print(json.dumps(run_cases(cases[:: args.old_every], home)))
+        print(json.dumps(run_cases(cases[:: args.old_every], home, args.agent), default=str))
+        return 0
+    if args.compare:
+        runs: dict[str, list[dict[str, Any]]] = {}
+        for config in ("fast", "answer", "one"):
+            print(f"[compare] agent={config} {AGENTS[config]}", file=sys.stderr, flush=True)
+            command = [sys.executable, str(Path(__file__).resolve()), "--only-run", "--set", args.set,
+                       "--agent", config] + (["--limit", str(args.limit)] if args.limit else [])
+            done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+            runs[config] = json.loads(done.stdout)
+        print(f"{len(cases)} requests ({args.set}), every approval denied; columns: --agent")
+        print(compare_table(runs))
+        out = Path(args.json)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"today": dt.date.today().isoformat(), "compare": runs}, indent=1, default=str))
         return 0
     home = Path(tempfile.mkdtemp(prefix="hearth-actions-"))
-    new_rows = run_cases(cases, home)
+    new_rows = run_cases(cases, home, args.agent)
     new_sum = summary(new_rows)
     print(f"{len(cases)} action requests, every approval denied")
     print(table(new_sum, None), flush=True)

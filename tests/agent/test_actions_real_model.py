@@ -73,7 +73,13 @@ def test_a_name_becomes_the_contacts_address_and_a_denial_is_the_end(model_servi
     assert len(proposals) == 1, [(p.tool, p.arguments) for p in proposals]  # denied: never proposed again
     call = proposals[0]
     assert call.tool == "draft_mail" and call.arguments["to"] == ["priya.raman@example.com"]
-    assert call.arguments["subject"] and call.arguments["body"]  # the model wrote only these
+    body = call.arguments["body"]  # the model wrote only its middle, checked
+    assert call.arguments["subject"] == "The gallery opening on Saturday"
+    assert body.startswith("Hi Priya,\n\n") and body.endswith("\n\nBest,"), body
+    assert "gallery opening" in body.lower() and "{" not in body and "<" not in body
+    from app.answer import grounding, specifics
+    request = grounding.Support("Draft an email to Priya about the gallery opening on Saturday")
+    assert [s.text for s in specifics.extract(body) if not request.holds(s)] == [], body
     assert turn.final is not None and "did not save the draft" in turn.final.text
     assert not any(e.kind == "Token" and "{" in getattr(e, "text", "") for e in turn.events)
 
@@ -89,6 +95,6 @@ def test_an_ambiguous_name_is_asked_and_the_answer_completes_the_same_action(mod
     second = agent.ask("Alex Chen", conversation_id="alex", timeout=600)
     proposals = [e for e in second.events if isinstance(e, ActionProposed)]
     assert [(p.tool, p.arguments["to"], p.arguments["body"]) for p in proposals] == [
-        ("draft_mail", ["alex.chen@acme-robotics.example"], "the design doc is updated")]
+        ("draft_mail", ["alex.chen@acme-robotics.example"], "Hi Alex,\n\nThe design doc is updated.\n\nBest,")]
     third = agent.ask("Alex Chen", conversation_id="alex", timeout=600)  # the action is over: nothing waits
     assert not any(isinstance(e, ActionProposed) for e in third.events)

@@ -155,6 +155,28 @@ def test_ask_answers_with_the_bundled_model(bundle: Path, clean_home: Path) -> N
     assert imported, "the default model was not imported under HOME"
 
 
+def test_a_date_request_resolves_inside_the_bundle(bundle: Path, clean_home: Path) -> None:
+    """dateparser (its language data, regex, tzlocal) travels in the bundle: "next Tuesday at
+    4:15 PM" becomes the event's start in the user's zone, as the virtualenv's code reads it, and
+    the action is proposed (then denied: no terminal, no approver) without any model writing it."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from app.agent import when
+
+    request = "Add an event to my calendar: Dentist next Tuesday at 4:15 PM"
+    result = run_bundle(clean_home, "ask", "--json", "--no-memory", request, timeout=600, TZ="Pacific/Kiritimati")
+    assert "Traceback" not in result.stderr, result.stderr[-4000:]
+    events = _events(result.stdout)
+    proposed = [e for e in events if e["event"] == "ActionProposed"]
+    now = dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).replace(tzinfo=None)
+    stated = when.find_when(request, now)
+    assert stated is not None and stated.start_text().endswith("T16:15")
+    assert [(e["tool"], e["arguments"].get("start"), e["arguments"].get("title")) for e in proposed] == [
+        ("create_event", stated.start_text(), "Dentist")], result.stdout[-4000:]
+    assert "did not add" in _answer(events), _answer(events)
+
+
 def test_bundle_answers_exactly_as_the_venv(bundle: Path, clean_home: Path) -> None:
     """Same code, same model, greedy decoding: the bundle's answer is the virtualenv's, word for
     word (a missing module, data file or a different BLAS/MLX would show up here)."""
