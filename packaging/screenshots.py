@@ -29,6 +29,9 @@ def main() -> int:
     parser.add_argument("--real", action="store_true", help="the main window mid-answer from the real default model")
     parser.add_argument("--ask", action="append", default=[], metavar="QUESTION",
                         help="ask the real core these in turn (memory of HEARTH_HOME) and grab the window after each")
+    parser.add_argument("--act", action="append", default=[], metavar="REQUEST",
+                        help="make these action requests of the real core in turn: grab the approval panel, "
+                             "deny, grab the outcome")
     args = parser.parse_args()
     os.environ.setdefault("HEARTH_HOME", tempfile.mkdtemp(prefix="hearth-shots-"))
     out = Path(args.out)
@@ -36,6 +39,8 @@ def main() -> int:
 
     if args.ask:
         return questions_shots(out, args.theme, args.ask)
+    if args.act:
+        return action_shots(out, args.theme, args.act)
     if args.real:
         return real_model_shot(out, args.theme)
 
@@ -263,6 +268,50 @@ def questions_shots(out: Path, theme: str, questions: list[str]) -> int:
     hearth.center.requested.connect(deny_all)
     _run_when_ready(qapp, hearth, ask_next, limit_s=120 + 90 * len(questions))
     os._exit(0 if len(taken) == len(questions) else 1)
+
+
+def action_shots(out: Path, theme: str, requests: list[str]) -> int:
+    """The real app acting: each request in turn, a picture of the approval panel (when one is
+    asked for), the request denied, and a picture of the turn's outcome."""
+    from PySide6.QtCore import QTimer
+
+    from app.config import Settings
+    from ui.app import HearthApp, get_qapp
+
+    qapp = get_qapp()
+    settings = Settings()
+    settings.ui.theme = theme
+    hearth = HearthApp(qapp, settings=settings, start_hotkey=False)
+    hearth.main.resize(1320, 900)
+    pending = list(requests)
+    done: list[Path] = []
+
+    def grab(kind: str) -> None:
+        path = out / f"act-{len(done) + 1:02d}-{kind}-{theme}.png"
+        hearth.main.grab().save(str(path))
+        print(path, flush=True)
+
+    def ask_next() -> None:
+        if not pending:
+            QTimer.singleShot(300, qapp.quit)
+            return
+        hearth.main.send(pending.pop(0))
+
+    def requested(_request) -> None:  # noqa: ANN001
+        QTimer.singleShot(900, lambda: (grab("panel"), QTimer.singleShot(200, hearth.center.deny_all)))
+
+    def finished(_stats: object) -> None:
+        def take() -> None:
+            grab("outcome")
+            done.append(out)
+            QTimer.singleShot(300, ask_next)
+
+        QTimer.singleShot(700, take)
+
+    hearth.main.runner.finished.connect(finished)
+    hearth.center.requested.connect(requested)
+    _run_when_ready(qapp, hearth, ask_next, limit_s=180 + 120 * len(requests))
+    os._exit(0 if len(done) == len(requests) else 1)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,9 @@ _PURPOSE = re.compile(r"\b((?:to\s+)?(?:ask|tell|let\s+\w+\s+know|wish|thank|inv
                       r"congratulat|welcome|follow\s+up)\w*\b.+?)[.?!]*$", re.I)
 
 
+_ABOUT_TOPIC = re.compile(r"\b(?:about|regarding|re:)\s+(.+?)[.?!]*$", re.I)
+
+
 def _shaped(planned: Plan, directory: Directory, sender: str) -> Plan:
     """A mail's body built from the request: a greeting with the recipients' first names, the
     user's words ("saying …") as they were said, a sign-off with ``sender``; for a mail "about …"
@@ -104,7 +107,8 @@ def _shaped(planned: Plan, directory: Directory, sender: str) -> Plan:
     names = [mailbody.first_name(by_address[a.lower()].name) if a.lower() in by_address else ""
              for a in draft.fields.get("to", [])]
     purpose = _PURPOSE.search(draft.request)
-    topic = mailbody.lower_start(str(draft.fields.get("subject") or "")) if "subject" not in draft.fill else ""
+    about = _ABOUT_TOPIC.search(draft.request) if "subject" not in draft.fill else None
+    topic = about.group(1).strip() if about else ""
     if not topic and purpose:
         topic = purpose.group(1).strip()
     shape = MailShape(names, sender, topic if "body" in draft.fill else "")
@@ -248,14 +252,11 @@ def _no_repeats(text: str) -> str:
 
 
 def _subject(written: str, *, request: str, topic: str) -> str:
-    """The model's subject line if it is short, plain and invents no specific; else the topic's words."""
+    """The model's subject line if it is short, plain and invents no specific; else one from the topic."""
     line = " ".join(written.split()).strip(" .")
     if line and len(line.split()) <= 10 and mailbody.checked_sentences(line, request=request) == line:
         return line
-    words = re.sub(r"^(?:to\s+)?(?:ask|tell)\w*\s+(?:(?:him|her|them|you)\s+)?(?:if|whether|about|for)?\s*", "",
-                   topic, flags=re.I).split()
-    subject = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
-    return subject[:1].upper() + subject[1:]
+    return mailbody.purpose_subject(topic)
 
 
 _GENERIC_TITLES = {"create_event": "Event", "create_reminder": "Reminder"}

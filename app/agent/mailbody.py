@@ -129,10 +129,69 @@ def checked_sentences(text: str, *, request: str, topic: str = "", context: Sequ
     return " ".join(k for k in kept if k)
 
 
+# "asking if …" -> "ask if …": a purpose said as what the user wants to do.
+_PURPOSE_VERB = re.compile(r"^(?:to\s+)?(ask|tell|let|wish|thank|invit|remind|check|confirm|apologi[sz]|congratulat|"
+                           r"welcom|follow)(?:e|es|s|ing|ed)?\b\s*", re.I)
+_OBJECT_NEXT = {"for", "to", "about", "that", "if", "whether", "with", "on", "at", "in", "know", "a", "an", "the"}
+_SUBJECTS = {"ask": "A quick question", "check": "A quick question", "confirm": "A quick question",
+             "thank": "Thank you", "invit": "An invitation", "remind": "A reminder", "congratulat": "Congratulations",
+             "apologis": "Sorry", "apologiz": "Sorry", "wish": "Best wishes", "welcom": "Welcome"}
+
+
+def _to_you(text: str) -> str:
+    """The recipient spoken to: "borrow his ladder" -> "borrow your ladder", "thank her for" -> "thank you for"."""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        bare = word.lower().strip(".,!?")
+        tail = word[len(word.rstrip(".,!?")):]
+        following = words[i + 1].lower() if i + 1 < len(words) else ""
+        if bare in ("his", "their", "hers", "theirs"):
+            words[i] = ("your" if bare in ("his", "their") else "yours") + tail
+        elif bare in ("him", "them"):
+            words[i] = "you" + tail
+        elif bare == "her":
+            words[i] = ("you" if not following or following in _OBJECT_NEXT or tail else "your") + tail
+    return " ".join(words)
+
+
+def purpose_parts(topic: str) -> tuple[str, str]:
+    """(verb, the rest) of a purpose ("asking if I can …" -> ("ask", "if I can …")); ("", topic) for a plain topic."""
+    match = _PURPOSE_VERB.match(topic.strip())
+    if not match:
+        return "", topic.strip()
+    verb = match.group(1).lower()
+    rest = topic.strip()[match.end():]
+    if verb == "let":
+        rest = re.sub(r"^(?:him|her|them|you)\s+know\s+(?:that\s+)?", "", rest, flags=re.I)
+    verb = {"invit": "invite", "apologis": "apologise", "apologiz": "apologize", "congratulat": "congratulate",
+            "welcom": "welcome"}.get(verb, verb)
+    return verb, rest
+
+
 def about_sentence(topic: str) -> str:
-    """The sentence used when the model's text does not pass: the topic in the user's own words."""
-    topic = lower_start(topic.strip().rstrip(".!?"))
-    return f"I wanted to get in touch about {topic}." if topic else ""
+    """The sentence used when the model's text does not pass: the topic in the user's own words
+    ("I wanted to get in touch about the gallery opening.", "I wanted to ask if I can borrow your
+    ladder again.")."""
+    topic = topic.strip().rstrip(".!?")
+    if not topic:
+        return ""
+    verb, rest = purpose_parts(topic)
+    if verb:
+        if verb == "let":
+            return f"I wanted to let you know that {_to_you(rest)}."
+        return f"I wanted to {verb} {_to_you(rest)}.".replace("to ask you if", "to ask if")
+    return f"I wanted to get in touch about {lower_start(topic)}."
+
+
+def purpose_subject(topic: str) -> str:
+    """A subject line for a mail whose purpose is all the request says ("A quick question", "Thank you")."""
+    verb, rest = purpose_parts(topic)
+    key = next((k for k in _SUBJECTS if verb.startswith(k[:5])), "")
+    if key:
+        return _SUBJECTS[key]
+    words = rest.split()
+    subject = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    return subject[:1].upper() + subject[1:]
 
 
 _PLAIN_OPENERS = {"the", "my", "a", "an", "our", "your", "this", "that", "some", "next", "last"}

@@ -98,7 +98,10 @@ def test_a_purpose_is_the_topic_and_a_bad_subject_falls_back_to_its_words() -> N
     args = actions.filled(planned.draft, json.dumps({"sentences": "Could I borrow your ladder again?",
                                                      "subject": "Ladder on 12 May"}), planned.mail)
     assert args["body"] == "Hi Marco,\n\nCould I borrow your ladder again?\n\nBest,"
-    assert args["subject"] == "I can borrow his ladder again"
+    assert args["subject"] == "A quick question"
+    fallback = actions.filled(planned.draft, json.dumps({"sentences": "We will have a barbecue.", "subject": ""}),
+                              planned.mail)
+    assert fallback["body"] == "Hi Marco,\n\nI wanted to ask if I can borrow your ladder again.\n\nBest,"
 
 
 def test_a_title_the_request_never_said_becomes_a_plain_one() -> None:
