@@ -483,7 +483,7 @@ def main() -> int:
             runs[config] = json.loads(done.stdout)
         print(f"{len(cases)} requests ({args.set}), every approval denied; columns: --agent")
         print(compare_table(runs))
-        out = Path(args.json)
+        out = Path(args.json or ROOT / "bench" / "results" / "actions-compare.json")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps({"today": dt.date.today().isoformat(), "compare": runs}, indent=1, default=str))
         return 0
