@@ -275,11 +275,11 @@ def action_shots(out: Path, theme: str, requests: list[str]) -> int:
     asked for), the request denied, and a picture of the turn's outcome."""
     from PySide6.QtCore import QTimer
 
-    from app.config import Settings
+    from app.config import load_settings
     from ui.app import HearthApp, get_qapp
 
     qapp = get_qapp()
-    settings = Settings()
+    settings = load_settings()  # the home's own (a sender name, a mail account), as the app reads them
     settings.ui.theme = theme
     hearth = HearthApp(qapp, settings=settings, start_hotkey=False)
     hearth.main.resize(1320, 900)

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -58,6 +58,20 @@ def preview_html(preview: str) -> str:
             out.append(text)
     mono = theme.mono_font_family()
     return f'<pre style="font-family:\'{mono}\'; font-size:12px; white-space:pre-wrap;">' + "\n".join(out) + "</pre>"
+
+
+ARGUMENT_COLUMNS = 46  # characters of the 12 px monospace font in the panel's width, about
+
+
+def arguments_height(text: str, compact: bool = False) -> int:
+    """The arguments box's height: every line of ``text`` (wrapped ones counted as they wrap) in the
+    style's 12 px monospace font, plus its padding, border and margins; at most 12 lines (6 compact),
+    the rest scrolls."""
+    font = QFont(theme.mono_font_family())
+    font.setPixelSize(12)
+    shown = sum(max(1, -(-len(line) // ARGUMENT_COLUMNS)) for line in text.split("\n"))
+    lines = min(12 if not compact else 6, max(2, shown))
+    return lines * QFontMetrics(font).lineSpacing() + 2 * 6 + 2 * 1 + 2 * 4 + 4  # padding, border, margin, slack
 
 
 def _field_label(text: str) -> QLabel:
@@ -143,8 +157,7 @@ class ApprovalCard(QFrame):
         self.arguments.setReadOnly(True)
         self.arguments.setTabChangesFocus(True)
         self.arguments.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        lines = min(12 if not compact else 6, max(2, self.arguments.toPlainText().count("\n") + 1))
-        self.arguments.setFixedHeight(lines * self.arguments.fontMetrics().lineSpacing() + 18)
+        self.arguments.setFixedHeight(arguments_height(self.arguments.toPlainText(), compact))
         layout.addWidget(self.arguments)
         self.error = QLabel("")
         self.error.setObjectName("Warning")

@@ -310,9 +310,14 @@ class _Missing(dict[str, str]):
 
 
 def _when_words(tool: str, arguments: dict[str, Any]) -> str:
+    """" on Tuesday 15 December 2026 at 4:15 PM": the time as the approval headline says it."""
     key = "start" if tool == "create_event" else "due" if tool == "create_reminder" else ""
     stated = when.parse_iso(str(arguments.get(key, ""))) if key and arguments.get(key) else None
-    return f" on {when.spoken(*stated)}" if stated else ""
+    if not stated:
+        return ""
+    moment, has_time = stated
+    day = f"{moment:%A} {moment.day} {moment:%B %Y}"
+    return f" on {day} at {moment:%I:%M %p}".replace(" at 0", " at ") if has_time else f" on {day}"
 
 
 _NOBODY = {"no_approver": "no one can approve it here", "timeout": "no one approved it in time"}

@@ -162,7 +162,7 @@ def test_the_outcome_says_who_did_not_approve() -> None:
     args = {"title": "Dentist", "start": "2026-12-15T16:15"}
     assert actions.outcome("create_event", args, approved=False, ok=False, output="cancelled by the user",
                            by="user") == ("OK, I did not add “Dentist” to your calendar on Tuesday 15 December 2026 "
-                                          "at 16:15, as you declined it.")
+                                          "at 4:15 PM, as you declined it.")
     assert "no one can approve it here" in actions.outcome("create_event", args, approved=False, ok=False,
                                                            output="cancelled by the user", by="no_approver")
     assert actions.outcome("write_file", {"path": "~/a.md"}, approved=True, ok=True, output="wrote") == \

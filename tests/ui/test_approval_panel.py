@@ -150,3 +150,22 @@ def test_hidden_characters_are_shown_escaped_with_a_warning(themed_qapp, qtbot, 
     card.approve()
     waiter.join(5)
     assert decided and decided[0].decision == "approved" and decided[0].edited_arguments is None
+
+
+def test_short_arguments_are_shown_whole_without_scrolling(themed_qapp, qtbot, tmp_path):
+    """An event's four lines of arguments fit their box (the closing brace was cut off before)."""
+    agent = ScriptedAgent("OK.")
+    agent.action = ("create_event", {"title": "Dentist", "start": "2026-12-15T16:15"}, "reversible")
+    app = HearthApp(themed_qapp, core=FakeCore(agent), start_hotkey=False)
+    agent.approver = app.center
+    qtbot.addWidget(app.main)
+    app.main.resize(1320, 900)
+    app.main.show()
+    app.main.send("add the dentist")
+    card = _pending_card(app, qtbot)
+    qtbot.waitUntil(lambda: card.arguments.isVisible(), timeout=5000)
+    qtbot.wait(100)
+    box = card.arguments
+    assert box.toPlainText().count("\n") == 3
+    assert box.verticalScrollBar().maximum() == 0, "the arguments scroll although they are four lines"
+    app.center.close()
