@@ -62,6 +62,10 @@ def summarise_arguments(arguments: dict[str, Any], limit: int = 3) -> str:
     return escape_hidden(" · ".join(parts))
 
 
+# Tools whose output is a terminal's or a file's text: shown in the monospace font.
+MONO_OUTPUT = frozenset({"run_command", "list_files", "read_file", "search_files"})
+
+
 def _plain(text: str, name: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
@@ -173,6 +177,11 @@ class ActionCard(QFrame):
         lines = output.splitlines()
         shown = "\n".join(lines[:OUTPUT_LINES]) + ("\n…" if len(lines) > OUTPUT_LINES else "")
         self.output_label.setText(escape_hidden(shown))
+        mono = status == "done" and str(state.get("tool") or "") in MONO_OUTPUT  # columns line up as in a terminal
+        if self.output_label.property("mono") != mono:
+            self.output_label.setProperty("mono", mono)
+            self.output_label.style().unpolish(self.output_label)
+            self.output_label.style().polish(self.output_label)
         self.output_label.setToolTip(escape_hidden(output[:2000]) if len(lines) > OUTPUT_LINES else "")
         self.output_label.setVisible(bool(shown))
         can_undo = status == "done" and bool(state.get("undo_available"))

@@ -149,3 +149,30 @@ def test_the_quick_prompt_shows_the_card_and_its_undo_works_there(themed_qapp, q
         assert not target.exists()
     finally:
         app.center.close()
+
+
+def test_a_commands_output_is_shown_in_the_monospace_font_and_a_sentence_is_not(themed_qapp, qtbot) -> None:
+    """`ls -la`'s columns line up as in a terminal; a denial's sentence stays in the text font."""
+    from PySide6.QtGui import QFontInfo
+
+    from ui import theme
+    from ui.step_cards import ActionCard
+
+    listing = "total 12\ndrwxr-xr-x 3 sam sam 4096 Dec  4 08:22 .\ndrwxr-xr-x 2 sam sam 4096 Dec  4 08:22 notes"
+    ran = ActionCard({"action_id": "a1", "tool": "run_command", "arguments": {"command": "ls -la"},
+                      "status": "done", "ok": True, "output": listing})
+    denied = ActionCard({"action_id": "a2", "tool": "run_command", "arguments": {"command": "ls -la"},
+                         "status": "denied", "by": "user"})
+    for card in (ran, denied):
+        qtbot.addWidget(card)
+        card.show()
+    mono = QFontInfo(ran.output_label.font())
+    assert ran.output_label.text() == listing
+    assert mono.family() == QFontInfo(theme_font(theme.mono_font_family())).family()
+    assert QFontInfo(denied.output_label.font()).family() != mono.family()
+
+
+def theme_font(family: str):  # noqa: ANN201
+    from PySide6.QtGui import QFont
+
+    return QFont(family)
