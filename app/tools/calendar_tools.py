@@ -67,8 +67,23 @@ def _ics(kind: str, args: dict[str, Any]) -> tuple[str, str]:
 
 
 def _preview(kind: str, args: dict[str, Any]) -> str:
-    """The .ics text as the panel shows it: plain line ends (the file's CRLF is not a hidden character)."""
-    return _ics(kind, args)[1].replace("\r\n", "\n")
+    """The day and time in words (a bare "at 9" read as 9:00 AM is seen as such), then the .ics text
+    as written: plain line ends (the file's CRLF is not a hidden character)."""
+    ics = _ics(kind, args)[1].replace("\r\n", "\n")
+    plain = [f"{label}: {_spoken(str(args[key]))}" for label, key in (("When", "start"), ("Ends", "end"), ("Due", "due"))
+             if args.get(key)]
+    if args.get("location"):
+        plain.append(f"Where: {args['location']}")
+    return "\n".join(plain) + "\n\n" + ics if plain else ics
+
+
+def _spoken(text: str) -> str:
+    """``2026-12-04T09:00`` as "Friday 4 December 2026 at 9:00 AM"; a date alone as its day."""
+    moment = _when(text, "time")
+    day = f"{moment:%A} {moment.day} {moment:%B %Y}"
+    if len(text.strip()) == 10:
+        return day
+    return f"{day} at {(moment.hour - 1) % 12 + 1}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
 
 
 def _folder(ctx: ToolContext) -> Path:

@@ -129,6 +129,9 @@ def test_calendar_writes_ics_and_undo_removes_it(ctx: ToolContext) -> None:
 
     shown = event.preview(args, ctx)  # type: ignore[misc]
     assert "DTSTART:20250601T143000" in shown and not hidden_characters(shown)  # no false "hidden characters" alarm
+    assert shown.startswith("When: Sunday 1 June 2025 at 2:30 PM\n\nBEGIN:VCALENDAR")  # the time in words first
+    morning = event.preview({"title": "Haircut", "start": "2025-06-02T09:00", "location": "Salon"}, ctx)  # type: ignore[misc]
+    assert morning.startswith("When: Monday 2 June 2025 at 9:00 AM\nWhere: Salon\n\n")
     whole_day = event.preview({"title": "Mom's birthday", "start": "2026-12-14"}, ctx)  # type: ignore[misc]
     assert "DTSTART;VALUE=DATE:20261214" in whole_day and "DTEND;VALUE=DATE:20261215" in whole_day
     todo = tool("create_reminder").execute({"title": "Buy milk", "due": "2025-06-02T09:00"}, ctx)
