@@ -10,7 +10,7 @@ HEARTH_HOME, ingested by its own code.
 Usage:
   git worktree add /tmp/answers-old e327dfa   # once (copy app/runtime/native/*.so into it too)
   .venv/bin/python bench/answers.py [--old /tmp/answers-old] [--answer-model NAME] [--only-new]
-      [--limit N] [--timeout 45] [--json bench/results/answers.json]
+      [--limit N] [--timeout 45] [--json bench/results/answers.json] [--set main|heldout]
 """
 
 from __future__ import annotations
@@ -155,12 +155,17 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=45.0)
     parser.add_argument("--json", default="")
     parser.add_argument("--work", default="")
+    parser.add_argument("--set", default="main", choices=("main", "heldout"),
+                        help="main: bench/question_set.py; heldout: bench/question_set_heldout.py")
     args = parser.parse_args()
     if args.child:
         return child(args.child)
     sys.path.insert(0, str(ROOT))
     from bench.personal_corpus import build
-    from bench.question_set import questions
+    if args.set == "heldout":
+        from bench.question_set_heldout import questions
+    else:
+        from bench.question_set import questions
 
     work = Path(args.work or tempfile.mkdtemp(prefix="hearth-answers-"))
     corpus = build(work / "corpus", dt.date.today())
