@@ -37,6 +37,7 @@ _DATES = [
     rf"\b(?:{_HOLIDAY})\b",
     rf"\b(?:(?:this|next|coming)\s+)?{WEEKDAY},?\s+(?:the\s+)?{_DAY_MONTH}\b",
     rf"\b{_DAY_MONTH}\b",
+    rf"\b{WEEKDAY},?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b",  # "Friday the 11th": the day of the month decides
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"(?<![\d/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])",
     r"\b(?:the\s+)?day\s+after\s+tomorrow\b",
@@ -124,7 +125,7 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def resolve_date(phrase: str, now: dt.datetime) -> dt.date | None:
     """One date phrase ("Saturday, January 9", "next Tuesday", "tomorrow") as a date on or after today."""
-    ordinal = re.fullmatch(r"(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)", phrase.strip(), re.I)
+    ordinal = re.fullmatch(rf"(?:on\s+)?(?:{WEEKDAY},?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)", phrase.strip(), re.I)
     if ordinal:  # "the 11th": that day of this month, or of the next month that has it
         return _next_day_of_month(now.date(), int(ordinal.group(1)))
     cleaned = re.sub(r"^\s*(?:on|the)\s+", "", phrase.strip(), flags=re.I)

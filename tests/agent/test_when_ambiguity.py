@@ -133,6 +133,10 @@ def test_a_weekday_named_on_that_weekday_asks_which_and_the_answer_completes_it(
     # today's 9:00 has passed at 10:00: next Friday, as said, with no question
     passed = actions.plan("Dentist on Friday at 9", tools, now=FRIDAY)
     assert passed is not None and not passed.draft.ask and passed.draft.fields["start"] == "2026-12-11T09:00"
+    # a weekday with its date, or "this Friday", says which: no question
+    for said in ("Dentist on Friday the 11th at 3", "Dentist this Friday at 3"):
+        dated = actions.plan(said, tools, now=FRIDAY)
+        assert dated is not None and not dated.draft.ask, said
     # another day: no question
     thursday = actions.plan("Dentist on Friday at 9", tools, now=THURSDAY)
     assert thursday is not None and not thursday.draft.ask and thursday.draft.fields["start"] == "2026-12-04T09:00"
