@@ -68,6 +68,7 @@ class Plan:
     draft: Draft
     request: str = ""  # the request the draft was read from (with a follow-up answer folded in)
     mail: MailShape | None = None
+    quick: bool = False  # a calendar quick add ("Friday 3pm dentist"): no action words, only its shape
 
     def pending(self) -> dict[str, Any]:
         """What a question back to the user leaves waiting for the answer (kept in the conversation)."""
@@ -81,11 +82,14 @@ def _directory(tool: str, memory: Any) -> Directory:
 def plan(text: str, tools: list[Tool], memory: Any = None, *, now: dt.datetime | None = None,
          sender: str = "") -> Plan | None:
     """The plan for an explicit action request, or None for anything else (questions included)."""
-    name = intent.action_tool(text, [t.name for t in tools])
+    names = [t.name for t in tools]
+    name = intent.action_tool(text, names)
     if not name:
         return None
     directory = _directory(name, memory)
-    return _shaped(Plan(name, extract(name, text, now=now, directory=directory), text), directory, sender)
+    planned = _shaped(Plan(name, extract(name, text, now=now, directory=directory), text), directory, sender)
+    planned.quick = name == "create_event" and not intent.action_tool(text, names, quick_add=False)
+    return planned
 
 
 # "… asking if I can borrow his ladder", "… to tell her the car is fixed": what a mail is for.

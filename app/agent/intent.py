@@ -152,7 +152,7 @@ _ANYWHERE = (
 )
 
 
-def action_tool(request: str, available: Iterable[str]) -> str:
+def action_tool(request: str, available: Iterable[str], *, quick_add: bool = True) -> str:
     """The one tool an explicit action request asks for ('' when the request is not one, or is a
     question): "Add … to my calendar" is create_event, "Remind me …" create_reminder, "Draft an
     email …" draft_mail, "Remember that …" remember, "Move A to B" move_file, "Run `…`"
@@ -169,7 +169,7 @@ def action_tool(request: str, available: Iterable[str]) -> str:
             return tool
     if "run_command" in names and re.fullmatch(r"\s*`[^`]+`\s*[.!]?\s*", text):
         return "run_command"
-    if "create_event" in names and looks_like_event(text):
+    if quick_add and "create_event" in names and looks_like_event(text):
         return "create_event"
     return ""
 

@@ -365,11 +365,13 @@ class Agent:
         this request answers; False when the turn is over (the user called the waiting action off)."""
         sender = self.settings.mail.sender_name
         planned = actions.plan(text, tools, self.memory, sender=sender)
-        if planned is not None or intent.is_question(text) and len(text.split()) > 4:
+        if planned is not None and not planned.quick or intent.is_question(text) and len(text.split()) > 4:
             return planned
         pending = actions.waiting(self.conversations.load(conversation_id).get("messages", []))
-        if pending is None:
-            return None
+        if pending is None or planned is not None and pending.get("tool") not in ("create_event", "create_reminder"):
+            return planned  # a quick add answers a question about a day or time, nothing else
+        if planned is not None:
+            return actions.follow_up(pending, text, tools, self.memory, sender=sender)
         if actions.is_cancel(text):
             self._say(turn, conversation_id, "OK, I won't do it.", taint)
             return False

@@ -169,3 +169,25 @@ def test_the_which_day_question_goes_through_the_agent_and_the_reply_proposes_th
     assert dict(proposals[0].arguments) == {"title": "Lunch with Sam", "location": "Café Luna",
                                             "start": f"{today.date().isoformat()}T23:59"}
     assert not model.requests
+
+
+def test_a_reply_that_looks_like_a_quick_add_still_answers_the_question(tmp_path: Path) -> None:
+    """"next Friday at 11:59 PM instead" has the shape of a quick add ("Instead" at a time), but after
+    "Today … or next Friday …?" it is the answer: the waiting event is proposed on the day chosen."""
+    from app.agent.loop import Agent
+    from app.config import Settings
+    from app.policy.approval import ApprovalDecision
+
+    from .scripted import ScriptedModel
+
+    today = when.now_local()
+    proposals: list = []
+    agent = Agent(ScriptedModel([]), settings=Settings(), cwd=tmp_path,
+                  approver=lambda r: proposals.append(r) or ApprovalDecision("denied"))
+    agent.ask(f"Lunch with Sam, Café Luna, {today:%A} at 11:59 PM", conversation_id="c", timeout=20)
+    agent.ask(f"next {today:%A} at 11:59 PM instead", conversation_id="c", timeout=20)
+    later = today.date() + dt.timedelta(days=7)
+    assert [dict(p.arguments) for p in proposals] == [{"title": "Lunch with Sam", "location": "Café Luna",
+                                                       "start": f"{later.isoformat()}T23:59"}]
+    # with no question waiting, the same words are a quick add of their own
+    assert intent.action_tool(f"next {today:%A} at 11:59 PM instead", TOOLS) == "create_event"
