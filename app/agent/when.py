@@ -270,16 +270,18 @@ def _looks_like_count(text: str, match: re.Match[str]) -> bool:
     return bool(re.match(r"\s*(people|persons|guests|items|times|days|weeks|hours|minutes)\b", after))
 
 
+_STREET = r"(?:st|street|rd|road|ave|avenue|ln|lane|dr|drive|way|blvd|boulevard|pl|place|ct|court|sq|square)"
+
+
 def _bare_hour_is_time(text: str, end: int) -> bool:
     """After "at 9": the hour is a time unless a street or a count follows ("at 9 Elm Street",
     "at 12 people"); "at 9 haircut" and "at 9 to water the plants" are times."""
     after = text[end:end + 30]
-    if re.match(rf"\s+(?!(?:{WEEKDAY}|{MONTH}|today|tomorrow|tonight|o'?clock|sharp)\b)(?-i:[A-Z])", after, re.I):
-        return False  # a name follows: a street number
+    if re.match(rf"\s+(?:(?-i:[A-Z])[\w'’-]*\s+){{1,3}}{_STREET}\b", text[end:end + 60], re.I):
+        return False  # a street follows: a house number
     return re.match(r"\s*(?:[%$€£/]|(?:people|persons|guests|items|percent|dollars?|euros?|pounds?|kg|km|miles?|"
-                    r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times?|st|street|rd|road|ave|avenue|"
-                    r"ln|lane|dr|drive|way|blvd|boulevard|pl|place|ct|court|sq|square|floor|main|north|south|east|"
-                    r"west|[a-z]?\d)\b)", after, re.I) is None
+                    rf"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times?|floor|main|north|south|east|"
+                    rf"west|{_STREET}|[a-z]?\d)\b)", after, re.I) is None
 
 
 def _inside_date(text: str, span: tuple[int, int]) -> bool:

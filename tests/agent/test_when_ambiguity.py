@@ -116,7 +116,9 @@ def test_a_bare_hour_is_read_as_people_mean_it() -> None:
     assert start("coffee tomorrow at 4 at Blue Bottle") == "2026-12-05T16:00"
     assert start("meeting on the 15th from 2 to 3") == "2026-12-15T14:00"
     assert start("call on the 11th at 10") == "2026-12-11T10:00"  # not November: "11" is a day here
-    assert when.find_when("meet at 9 Elm Street", FRIDAY) is None  # a street number, not a time
+    assert start("Monday at 9 Haircut") == "2026-12-07T09:00"  # a capitalised title is not a street
+    assert when.find_when("meet at 9 Elm Street", FRIDAY) is None  # a house number, not a time
+    assert when.find_when("dinner at 12 Baker St", FRIDAY) is None
 
 
 def test_a_weekday_named_on_that_weekday_asks_which_and_the_answer_completes_it() -> None:
