@@ -35,6 +35,7 @@ from app.paths import Paths, get_paths
 from app.runtime.api import GenerationRequest, Message
 from app.runtime.generation import GenerationHandle
 from app.runtime.loader import LoadedModel, load_model_dir
+from app.runtime.prefill import StepSizer, StoppedReading, prefill
 from app.runtime.prompt_cache import PromptCachePool
 from app.runtime.registry import locate_model
 from app.runtime.stops import StopMatcher
@@ -43,14 +44,11 @@ Listener = Callable[[Event], None]
 # Overrides ``[model] answer`` for this process: a model name, or "" to answer with the fast model
 # (the test suite sets "" so mechanics tests run on SmolLM2 alone).
 ANSWER_MODEL_ENV = "HEARTH_ANSWER_MODEL"
-# Prompt tokens read per step; a Stop is seen between steps, so it acts within one step: ~0.3 s on
-# an idle 2-core CPU at 64 (mlx_lm's 2048 waited out the whole prompt). Smaller steps did not read
-# slower in bench/stop.py.
-PREFILL_STEP = 64
-
-
-class _StoppedReading(Exception):
-    """Raised between prompt chunks when the generation was cancelled while reading its prompt."""
+# How prompts are read: steps sized from the measured speed, a Stop checked after every layer
+# (app/runtime/prefill.py). ``bench/stop.py`` swaps this for mlx_lm's fixed steps to compare.
+Sizer = Callable[[], StepSizer]
+PREFILL_SIZER: Sizer = StepSizer
+PREFILL_PER_LAYER = True
 
 
 _ids = itertools.count(1)
@@ -311,25 +309,27 @@ class ModelService:
         first_token_at: float | None = None
         finish = "length"
         last: Any = None
-        def reading(_done: int, _total: int) -> None:  # between prompt chunks: Stop acts mid-prefill
-            if handle.cancelled:
-                raise _StoppedReading
-
-        stream = gen_mod.stream_generate(
+        reading_started = time.perf_counter()
+        try:  # all but the last prompt token; stream_generate reads that one and answers
+            prefill(loaded.model, cache, feed[:-1], stop=lambda: handle.cancelled, sizer=PREFILL_SIZER(),
+                    stream=gen_mod.generation_stream, per_layer=PREFILL_PER_LAYER)
+        except StoppedReading:  # the cache holds part of the prompt: dropped below, never reused
+            finish = "cancelled"
+        read_s = time.perf_counter() - reading_started
+        stream = None if finish == "cancelled" else gen_mod.stream_generate(
             loaded.model,
             tokenizer,
-            feed,
+            feed[-1:],
             max_tokens=max_tokens,
             sampler=sampler,
             logits_processors=processors,
             prompt_cache=cache,
-            prefill_step_size=PREFILL_STEP,
-            prompt_progress_callback=reading,
         )
         try:
-            for response in stream:
+            for response in stream or ():
                 last = response
                 if first_token_at is None:
+                    read_s += 1 / max(float(response.prompt_tps), 1e-9)  # the last prompt token
                     first_token_at = time.perf_counter()
                 generated.append(int(response.token))  # each response carries a new token
                 if handle.cancelled:
@@ -344,10 +344,9 @@ class ModelService:
                     break
                 if response.finish_reason is not None:
                     finish = response.finish_reason
-        except _StoppedReading:  # the cache holds part of the prompt: dropped below, never reused
-            finish = "cancelled"
         finally:
-            stream.close()
+            if stream is not None:
+                stream.close()
             self._synchronize()
         tail = stops.flush()
         if tail and finish != "cancelled":
@@ -369,7 +368,7 @@ class ModelService:
                 cached_tokens=reused,
                 generation_tokens=len(generated),
                 time_to_first_token_s=(first_token_at or now) - started,
-                prompt_tps=float(last.prompt_tps) if last is not None else 0.0,
+                prompt_tps=len(prompt[reused:]) / read_s if last is not None else 0.0,
                 generation_tps=float(last.generation_tps) if last is not None else 0.0,
                 peak_memory_gb=float(last.peak_memory) if last is not None else 0.0,
             )
