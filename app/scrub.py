@@ -8,8 +8,8 @@ A message that cited a forgotten item loses the prompt that carried the item's t
 citation itself. And any other stored text that repeats the item or one of those answers — a title,
 a label, a log line — has each distinctive piece of it replaced by ``[forgotten]``: every run of
 five or more of its words in a row, and every word of it that identifies (one with a digit or an
-``@``, or of 12 letters or more). Common words on their own are left alone, so unrelated text is
-not mangled.
+``@``, or of 12 letters or more) — and every whole repeat of one of those replaced answers.
+Common words on their own are left alone, so unrelated text is not mangled.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from app.paths import Paths
 
 MARK = "[forgotten]"
 RUN = 5  # words in a row that repeat the forgotten text
+WHOLE_CHARS = 16  # a shorter answer ("Yes, it is.") is not looked for elsewhere as a whole
 _WORD = re.compile(r"[\w@.+'-]*\w", re.UNICODE)
 _TEXT_FILES = (".log", ".txt", ".jsonl", ".json")
 
@@ -52,9 +53,11 @@ class Fragments:
     whole mailbox costs memory in proportion to what is stored elsewhere, not to the mailbox.
     """
 
-    def __init__(self, texts: Iterable[str], within: Iterable[str] | None = None) -> None:
+    def __init__(self, texts: Iterable[str], within: Iterable[str] | None = None, wholes: Iterable[str] = ()) -> None:
         self.words: set[str] = set()
         self.runs: set[int] = set()
+        # whole texts that go wherever they occur, however short (answers made from a forgotten item)
+        self.wholes = sorted({w.strip() for w in wholes if len(w.strip()) >= WHOLE_CHARS}, key=len, reverse=True)
         seen_words: set[str] | None = None
         seen_runs: set[int] | None = None
         if within is not None:
@@ -71,12 +74,15 @@ class Fragments:
             self.runs |= runs if seen_runs is None else runs & seen_runs
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.runs)
+        return bool(self.words or self.runs or self.wholes)
 
     def cut(self, text: str) -> str:
         """``text`` with every distinctive piece of the forgotten texts replaced by the mark."""
         if not self or not text:
             return text
+        for whole in self.wholes:
+            if whole in text:
+                text = text.replace(whole, MARK)
         spans = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
         hit = [w in self.words for _, _, w in spans]
         if self.runs:
@@ -253,7 +259,7 @@ def scrub_home(paths: Paths, item_ids: Iterable[str], texts: Iterable[str], item
     texts = list(texts)
     forgotten = Forgotten.of(item_ids, texts, item_paths, within=_stored_words(paths))
     found = find_derived(paths, forgotten)
-    fragments = Fragments([*texts, *found.texts], within=stored_texts(paths))
+    fragments = Fragments([*texts, *found.texts], within=stored_texts(paths), wholes=found.texts)
     if not forgotten.item_ids and not forgotten.paths and not fragments:
         return 0
     changed = scrub_conversations(paths, forgotten, fragments)

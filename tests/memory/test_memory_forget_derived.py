@@ -1,7 +1,8 @@
 """Forgetting an item also removes what was made from it: an answer the model phrased from the
 note in other words (so no word of the note is in it) goes, found by the sources stored with it,
-not by its words; and nothing of the note or the answer is left in any file under HEARTH_HOME,
-the conversations' SQLite write-ahead log included."""
+not by its words; and nothing of the note or the answer is left in any file under HEARTH_HOME:
+the conversations' SQLite database and write-ahead log, the audit log, a log line that repeated
+the answer."""
 
 from __future__ import annotations
 
@@ -63,6 +64,9 @@ def _ask_and_forget(tmp_path: Path, hearth_home: Path, model: Any, monkeypatch: 
     stored = ConversationStore().load("c-cake")["messages"]
     assert stored[-1]["content"] == answer and hit.item_id in stored[-1]["sources"]
     assert any(name.startswith("data/conversations/") for name in grep_files(hearth_home, answer.split(" [")[0]))
+    logs = get_paths().logs_dir
+    logs.mkdir(parents=True, exist_ok=True)
+    (logs / "hearth.log").write_text(f"turn answered: {answer}\nother line\n", encoding="utf-8")
 
     assert main(["memory", "forget", "--item", hit.item_id]) == 0
 
@@ -71,6 +75,7 @@ def _ask_and_forget(tmp_path: Path, hearth_home: Path, model: Any, monkeypatch: 
     assert stored[-1]["content"] == PLACEHOLDER and not stored[-1].get("citations") and not stored[-1].get("sources")
     for word in SPECIFICS:
         assert grep_files(hearth_home, word) == [], surroundings(hearth_home, word)
+    assert "other line" in (logs / "hearth.log").read_text(encoding="utf-8")
     return answer, method
 
 
