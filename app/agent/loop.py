@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from app.answer import followup, smalltalk
 from app.answer.check import check_answer
 from app.answer.guard import MAX_CHARS_SUMMARY
 from app.answer.questions import is_read_request
@@ -205,13 +206,17 @@ class Agent:
         return messages, Taint(data.get("untrusted_sources", []))
 
     def _turn(self, turn: Turn, text: str, conversation_id: str) -> None:
+        if self.preroute and self._smalltalk(turn, text, conversation_id):
+            return
         offered = set(intent.tools_to_offer(text, [t.name for t in self.tools])) - {"search_memory"}
         if self.preroute and (intent.is_question(text) or is_read_request(text)) and not offered:
             # a question that no file tool serves (not "what is in ~/x.txt"): the read path answers
             # it from the user's data, checked against its sources (app/answer)
             from app.answer.reader import answer_turn
 
-            answer_turn(self, turn, text, conversation_id)
+            earlier = (self.conversations.load(conversation_id).get("messages", [])
+                       if self.conversations.exists(conversation_id) else [])
+            answer_turn(self, turn, followup.resolve(text, earlier), conversation_id, said=text)
             return
         settings = self.settings
         call_format = self._call_format()
@@ -341,6 +346,30 @@ class Agent:
             new += [prompt.call_message(tool.name, args, native=native, call_format=call_format),
                     prompt.tool_result_message(tool.name, output, native=native)]
         turn.emit(ErrorEvent(stage="agent", message="the step limit was reached without an answer"))
+
+    def _smalltalk(self, turn: Turn, text: str, conversation_id: str) -> bool:
+        """A greeting, a thank-you, "what can you do?", the time, or a question only live data could
+        answer: Hearth's own words (app/answer/smalltalk.py), no search and no model. Not while
+        Hearth's last question waits for this reply."""
+        said = smalltalk.reply(text, kinds=self._memory_kinds)
+        if said is None:
+            return False
+        if self.conversations.exists(conversation_id) and actions.waiting(
+                self.conversations.load(conversation_id).get("messages", [])) is not None:
+            return False
+        self.conversations.append(conversation_id, {"role": "user", "content": text})
+        self.conversations.append(conversation_id, {"role": "assistant", "content": said.text})
+        turn.emit(Token(request_id=f"{turn.turn_id}-said", text=said.text))
+        turn.emit(FinalAnswer(turn_id=turn.turn_id, text=said.text, citations=(), checked="hearth"))
+        return True
+
+    def _memory_kinds(self) -> tuple[str, ...]:
+        if self.memory is None:
+            return ()
+        try:
+            return tuple(self.memory.stats().get("chunks_by_source_type", {}))
+        except Exception:  # the answer still says what Hearth can do
+            return ()
 
     def _record_call(self, conversation_id: str, tool: str, args: dict[str, Any], output: str, taint: Taint) -> None:
         self.conversations.append(conversation_id, {"role": "assistant", "content": f"(used {tool})",

@@ -57,8 +57,9 @@ class Outcome:
 class Reader:
     """Answers one question inside an agent turn (``agent`` gives model, memory, settings, store)."""
 
-    def __init__(self, agent: Any, turn: Any, question: str, conversation_id: str) -> None:
+    def __init__(self, agent: Any, turn: Any, question: str, conversation_id: str, said: str = "") -> None:
         self.agent = agent
+        self.said = said or question  # the user's own words (``question`` may have its "it" resolved)
         self.turn = turn
         self.today = dt.date.today()
         self.now = dt.datetime.now().astimezone()
@@ -73,7 +74,7 @@ class Reader:
     # -- the turn ------------------------------------------------------------------------------
     def run(self) -> None:
         agent, turn = self.agent, self.turn
-        agent.conversations.append(self.conversation_id, {"role": "user", "content": self.q.text},
+        agent.conversations.append(self.conversation_id, {"role": "user", "content": self.said},
                                    untrusted_sources=self.taint.sources)
         outcome = self.answer()
         if outcome is None:  # cancelled or failed; the event says which
@@ -81,7 +82,7 @@ class Reader:
         if not outcome.streamed:
             turn.emit(Token(request_id=f"{turn.turn_id}-answer", text=outcome.text))
         self.taint.add_citations(p.citation for p in outcome.passages)
-        citations = outcome.cited.citations()
+        citations = outcome.cited.citations() if compose.MARKER.search(outcome.text) else ()
         turn.emit(AnswerChecked(turn_id=turn.turn_id, method=outcome.method, unsupported=tuple(outcome.unsupported)))
         agent.conversations.append(
             self.conversation_id,
@@ -434,6 +435,7 @@ def _listed(items: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def answer_turn(agent: Any, turn: Any, text: str, conversation_id: str) -> None:
-    """Run a question's turn (called by the agent loop for every question)."""
-    Reader(agent, turn, text, conversation_id).run()
+def answer_turn(agent: Any, turn: Any, text: str, conversation_id: str, said: str = "") -> None:
+    """Run a question's turn (called by the agent loop for every question); ``said``: the user's
+    own words when ``text`` is the question with its "it" resolved (app/answer/followup.py)."""
+    Reader(agent, turn, text, conversation_id, said).run()
