@@ -223,8 +223,6 @@ def written_requests(today: dt.date, corpus: Any) -> list[dict[str, Any]]:
         start=_iso(friday, 10, 0))
     add("w_unrouted", "Could you file ~/Downloads/invoice.pdf under ~/Documents/bills/", "move_file", [],
         source="~/Downloads/invoice.pdf", destination="~/Documents/bills/")
-    add("w_unrouted", "Message Marco by email: dinner is at 8", ["draft_mail", "send_mail"], [],
-        to=[first["Marco"].emails[0]])
     return cases
 
 
@@ -269,6 +267,7 @@ _UNCLEAN = re.compile(r"<[^>]*>|```|[{}]|\*\*|^\s*#|\b(?:system|user|assistant|r
                       r"|\bas an ai\b|\[(?:name|your name|date)\]|\bplaceholder\b", re.I | re.M)
 _STOP = set(["a", "an", "the", "to", "of", "for", "and", "or", "in", "on", "at", "by", "with", "about", "my", "your", "our", "his", "her", "their", "is", "are", "was", "be", "it", "this", "that", "if", "can", "i", "me", "we", "you", "he", "she", "they", "whether", "again", "still"])
 _GENERIC = {"event", "reminder", "meeting", "appointment"}
+_COMMAND_WORDS = {"remind", "me", "add", "calendar", "my", "tomorrow", "today", "am", "pm", "at", "on", "schedule", "put"}
 
 
 def _content(text: str) -> set[str]:
@@ -300,7 +299,9 @@ def score_written(case: dict[str, Any], arguments: dict[str, Any]) -> dict[str, 
     if "title" in case["written"]:
         title = str(arguments.get("title", ""))
         new = _content(title) - _content(case["request"]) - _GENERIC
-        out["title_ok"] = 0 < len(title.split()) <= 6 and not new and not _UNCLEAN.search(title)
+        echoed = _COMMAND_WORDS & {w.lower() for w in re.findall(r"[\w']+", title)}  # "Remind me tomorrow at 8 AM"
+        out["title_ok"] = (0 < len(title.split()) <= 6 and not new and not echoed and not _UNCLEAN.search(title)
+                           and not re.search(r"\d", title))
     return out
 
 
@@ -460,6 +461,7 @@ def main() -> int:
                         help="the models by name in their roles (default: the fast model in every role)")
     parser.add_argument("--compare", action="store_true",
                         help="run --set under every --agent configuration, each in its own process")
+    parser.add_argument("--table-from", default="", help="print the --compare table of an earlier results file")
     args = parser.parse_args()
     corpus = _corpus_module().build(Path(tempfile.mkdtemp(prefix="hearth-actions-corpus-")), dt.date.today())
     sets = {"main": requests, "heldout": _heldout_module().requests, "fresh": _heldout_module().requests_fresh,
@@ -469,6 +471,12 @@ def main() -> int:
         cases = [c for c in cases if args.only.casefold() in c["request"].casefold()]
     if args.limit:
         cases = cases[: args.limit]
+    if args.table_from:  # an earlier --compare, scored again with this code's scoring, on this set's requests
+        runs = json.loads(Path(args.table_from).read_text())["compare"]
+        asked = {c["request"] for c in cases}
+        print(compare_table({name: [{**r, **score(r, r["proposals"])} for r in rows if r["request"] in asked]
+                             for name, rows in runs.items()}))
+        return 0
     if args.only_run:
         home = Path(tempfile.mkdtemp(prefix="hearth-actions-"))
         print(json.dumps(run_cases(cases[:: args.old_every], home, args.agent), default=str))
@@ -480,7 +488,7 @@ def main() -> int:
             command = [sys.executable, str(Path(__file__).resolve()), "--only-run", "--set", args.set,
                        "--agent", config] + (["--limit", str(args.limit)] if args.limit else [])
             done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
-            runs[config] = json.loads(done.stdout)
+            runs[config] = [{**row, **score(row, row["proposals"])} for row in json.loads(done.stdout)]
         print(f"{len(cases)} requests ({args.set}), every approval denied; columns: --agent")
         print(compare_table(runs))
         out = Path(args.json or ROOT / "bench" / "results" / "actions-compare.json")

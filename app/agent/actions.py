@@ -265,6 +265,9 @@ def _subject(written: str, *, request: str, topic: str) -> str:
 
 _GENERIC_TITLES = {"create_event": "Event", "create_reminder": "Reminder"}
 _TITLE_WORDS = {"event", "reminder", "meeting", "appointment", "call", "the", "a", "an", "with", "and", "to", "for", "of"}
+# The request's own command and time words: a title made of them only repeats the request.
+_NOT_TITLE = {"remind", "me", "add", "put", "schedule", "calendar", "my", "tomorrow", "today", "tonight", "am", "pm",
+              "at", "on", "in", "next", "this", "event", "reminder"}
 
 
 def _title(written: str, draft: Draft) -> str:
@@ -273,7 +276,8 @@ def _title(written: str, draft: Draft) -> str:
     title = " ".join(written.split()).strip(" .,:;\"“”")
     said = {w.lower() for w in re.findall(r"[\w'’]+", draft.request)}
     words = {w.lower() for w in re.findall(r"[\w'’]+", title)}
-    if title and len(title.split()) <= 6 and not words - said - _TITLE_WORDS:
+    if (title and len(title.split()) <= 6 and not words - said - _TITLE_WORDS and words - _NOT_TITLE
+            and not re.search(r"\d", title)):
         return title[:1].upper() + title[1:]
     return _GENERIC_TITLES.get(draft.tool, title[:40])
 

@@ -97,6 +97,12 @@ def _content_words(text: str) -> set[str]:
     return {tn.stem(w) for w in tn.words(tn.fold(text)) if w not in COURTESY and not w.isdigit()}
 
 
+def _whose_flipped(sentence: str, request: str) -> bool:
+    """"my parental leave" said as "your parental leave": the model turned whose it is around."""
+    mine = {w.lower() for w in re.findall(r"\bmy\s+(\w+)", request, re.I)}
+    return any(w.lower() in mine for w in re.findall(r"\byour\s+(\w+)", sentence, re.I))
+
+
 def checked_sentences(text: str, *, request: str, topic: str = "", context: Sequence[str] = ()) -> str:
     """The model's sentences up to the first that is not plain and honest: at most
     :data:`MAX_SENTENCES`, no repeat, no markup or echoed instruction, no greeting or sign-off of
@@ -121,6 +127,8 @@ def checked_sentences(text: str, *, request: str, topic: str = "", context: Sequ
         if any(not any(s.holds(found) for s in supports) for found in sp.extract(sentence)):
             break
         if _content_words(sentence) - said or len(" ".join([*kept, sentence])) > MAX_CHARS:
+            break
+        if _whose_flipped(sentence, request):
             break
         seen.add(key)
         kept.append(sentence)

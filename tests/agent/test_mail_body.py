@@ -109,6 +109,14 @@ def test_a_title_the_request_never_said_becomes_a_plain_one() -> None:
     assert planned is not None and planned.draft.fill == ["title"]
     assert actions.filled(planned.draft, '{"title": "Team sync with Bob"}')["title"] == "Event"
     assert actions.filled(planned.draft, '{"title": "Event"}')["title"] == "Event"
+    assert actions.filled(planned.draft, '{"title": "Add an event tomorrow at 9"}')["title"] == "Event"
+
+
+def test_whose_it_is_is_never_turned_around() -> None:
+    request = "Email Dana Ortiz about my parental leave dates"
+    assert mailbody.checked_sentences("I'd love to hear about your parental leave dates.", request=request,
+                                      topic="my parental leave dates") == \
+        "I wanted to get in touch about my parental leave dates."
 
 
 def test_checked_sentences_stop_at_a_repeat_and_keep_two_at_most() -> None:
