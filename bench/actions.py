@@ -257,8 +257,8 @@ def score(case: dict[str, Any], proposals: list[dict[str, Any]]) -> dict[str, An
             fields[key] = _norm(got) == _norm(want)
     out = {"right_tool": right_tool, "fields": fields, "right_args": right_tool and all(fields.values()),
            "repeats": max(0, len(proposals) - 1)}
-    if case.get("written"):
-        out["written"] = score_written(case, first["arguments"] if right_tool and first else {})
+    if case.get("written") and right_tool and first:  # (a wrong or missing call is counted above)
+        out["written"] = score_written(case, first["arguments"])
     return out
 
 
@@ -271,7 +271,7 @@ _COMMAND_WORDS = {"remind", "me", "add", "calendar", "my", "tomorrow", "today", 
 
 
 def _content(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z']+", text.lower()) if w not in _STOP and len(w) > 2}
+    return {w.removesuffix("ing").rstrip("s") for w in re.findall(r"[a-z']+", text.lower()) if w not in _STOP and len(w) > 2}
 
 
 def _invented(text: str, known: list[str]) -> list[str]:
@@ -473,9 +473,10 @@ def main() -> int:
         cases = cases[: args.limit]
     if args.table_from:  # an earlier --compare, scored again with this code's scoring, on this set's requests
         runs = json.loads(Path(args.table_from).read_text())["compare"]
-        asked = {c["request"] for c in cases}
-        print(compare_table({name: [{**r, **score(r, r["proposals"])} for r in rows if r["request"] in asked]
-                             for name, rows in runs.items()}))
+        asked = {c["request"]: c for c in cases}
+        print(compare_table({name: [{**{k: v for k, v in r.items() if k != "written"},
+                                     **score({**asked[r["request"]], "names": r.get("names", [])}, r["proposals"])}
+                                    for r in rows if r["request"] in asked] for name, rows in runs.items()}))
         return 0
     if args.only_run:
         home = Path(tempfile.mkdtemp(prefix="hearth-actions-"))
@@ -488,7 +489,7 @@ def main() -> int:
             command = [sys.executable, str(Path(__file__).resolve()), "--only-run", "--set", args.set,
                        "--agent", config] + (["--limit", str(args.limit)] if args.limit else [])
             done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
-            runs[config] = [{**row, **score(row, row["proposals"])} for row in json.loads(done.stdout)]
+            runs[config] = json.loads(done.stdout)
         print(f"{len(cases)} requests ({args.set}), every approval denied; columns: --agent")
         print(compare_table(runs))
         out = Path(args.json or ROOT / "bench" / "results" / "actions-compare.json")

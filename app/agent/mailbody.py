@@ -98,9 +98,12 @@ def _content_words(text: str) -> set[str]:
 
 
 def _whose_flipped(sentence: str, request: str) -> bool:
-    """"my parental leave" said as "your parental leave": the model turned whose it is around."""
+    """"my parental leave" said as "your parental leave", "his ladder" as "my ladder": the model
+    turned whose it is around."""
     mine = {w.lower() for w in re.findall(r"\bmy\s+(\w+)", request, re.I)}
-    return any(w.lower() in mine for w in re.findall(r"\byour\s+(\w+)", sentence, re.I))
+    theirs = {w.lower() for w in re.findall(r"\b(?:his|her|their)\s+(\w+)", request, re.I)}
+    return (any(w.lower() in mine for w in re.findall(r"\byour\s+(\w+)", sentence, re.I))
+            or any(w.lower() in theirs for w in re.findall(r"\bmy\s+(\w+)", sentence, re.I)))
 
 
 def checked_sentences(text: str, *, request: str, topic: str = "", context: Sequence[str] = ()) -> str:

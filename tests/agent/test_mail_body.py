@@ -117,6 +117,10 @@ def test_whose_it_is_is_never_turned_around() -> None:
     assert mailbody.checked_sentences("I'd love to hear about your parental leave dates.", request=request,
                                       topic="my parental leave dates") == \
         "I wanted to get in touch about my parental leave dates."
+    ladder = "Draft an email to Marco asking if I can borrow his ladder again"
+    assert mailbody.checked_sentences("Could you borrow my ladder again?", request=ladder,
+                                      topic="asking if I can borrow his ladder again") == \
+        "I wanted to ask if I can borrow your ladder again."
 
 
 def test_checked_sentences_stop_at_a_repeat_and_keep_two_at_most() -> None:
