@@ -63,15 +63,25 @@ def preview_html(preview: str) -> str:
 ARGUMENT_COLUMNS = 46  # characters of the 12 px monospace font in the panel's width, about
 
 
-def arguments_height(text: str, compact: bool = False) -> int:
-    """The arguments box's height: every line of ``text`` (wrapped ones counted as they wrap) in the
-    style's 12 px monospace font, plus its padding, border and margins; at most 12 lines (6 compact),
-    the rest scrolls."""
+def _text_height(text: str, max_lines: int, min_lines: int) -> int:
+    """Height for ``text`` in the style's 12 px monospace font: every line (wrapped ones counted as
+    they wrap), between ``min_lines`` and ``max_lines``, plus padding, border and margins."""
     font = QFont(theme.mono_font_family())
     font.setPixelSize(12)
     shown = sum(max(1, -(-len(line) // ARGUMENT_COLUMNS)) for line in text.split("\n"))
-    lines = min(12 if not compact else 6, max(2, shown))
+    lines = min(max_lines, max(min_lines, shown))
     return lines * QFontMetrics(font).lineSpacing() + 2 * 6 + 2 * 1 + 2 * 4 + 4  # padding, border, margin, slack
+
+
+def arguments_height(text: str, compact: bool = False) -> int:
+    """The arguments box: whole up to 12 lines (6 compact); the rest scrolls."""
+    return _text_height(text, 12 if not compact else 6, 2)
+
+
+def preview_height(preview: str, compact: bool = False) -> int:
+    """The preview: a whole short mail or event up to 22 lines (7 compact), the rest scrolls; a
+    one-line move stays one line high instead of a tall empty box."""
+    return _text_height(preview, 22 if not compact else 7, 1)
 
 
 def _field_label(text: str) -> QLabel:
@@ -171,8 +181,7 @@ class ApprovalCard(QFrame):
             self.preview.setObjectName("Preview")
             self.preview.setOpenLinks(False)
             self.preview.setHtml(preview_html(request.preview))
-            self.preview.setMaximumHeight(220 if not compact else 120)
-            self.preview.setMinimumHeight(60)
+            self.preview.setFixedHeight(preview_height(request.preview, compact))
             layout.addWidget(self.preview)
 
         buttons = QHBoxLayout()

@@ -169,3 +169,24 @@ def test_short_arguments_are_shown_whole_without_scrolling(themed_qapp, qtbot, t
     assert box.toPlainText().count("\n") == 3
     assert box.verticalScrollBar().maximum() == 0, "the arguments scroll although they are four lines"
     app.center.close()
+
+
+def test_a_mails_preview_is_shown_whole_down_to_its_sign_off(themed_qapp, qtbot, tmp_path):
+    """The draft's last line (the user's name under "Best,") was scrolled out of a 220 px box."""
+    agent = ScriptedAgent("OK.")
+    body = "Hi Dana,\n\nI wanted to talk to you about my parental leave dates. What would be a good time?\n\nBest,\nSam Rivera"
+    agent.action = ("draft_mail", {"to": ["dana.ortiz@acme-robotics.example"], "subject": "My parental leave dates",
+                                   "body": body}, "reversible")
+    agent.preview = ("From: sam.rivera@example.com\nTo: dana.ortiz@acme-robotics.example\n"
+                     f"Subject: My parental leave dates\n\n{body}")
+    app = HearthApp(themed_qapp, core=FakeCore(agent), start_hotkey=False)
+    agent.approver = app.center
+    qtbot.addWidget(app.main)
+    app.main.resize(1320, 900)
+    app.main.show()
+    app.main.send("email Dana")
+    card = _pending_card(app, qtbot)
+    qtbot.waitUntil(lambda: card.preview.isVisible(), timeout=5000)
+    qtbot.wait(100)
+    assert card.preview.verticalScrollBar().maximum() == 0, "the mail's preview scrolls"
+    app.center.close()
