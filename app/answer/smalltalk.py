@@ -84,7 +84,7 @@ def reply(text: str, *, now: dt.datetime | None = None,
 def capabilities(kinds: tuple[str, ...]) -> str:
     """What Hearth can do, with what the user's memory holds so far."""
     names = {"mail": "mail", "message": "messages", "calendar": "calendar", "contact": "contacts",
-             "document": "notes and files", "conversation": "things you asked me to remember"}
+             "document": "documents", "conversation": "things you asked me to remember"}
     held = [names[k] for k in names if k in kinds]
     if held:
         have = f"Your memory now holds your {_listed(held)}."
