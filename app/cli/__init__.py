@@ -48,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    code = _run(argv)
+    service = sys.modules.get("app.runtime.service")  # only commands that used a model import it
+    if service is not None:
+        service.exit_if_working(code)  # a model still loading in the background: leave now, cleanly
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = args.handler

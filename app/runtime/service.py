@@ -12,6 +12,7 @@ import importlib
 import itertools
 import os
 import queue
+import sys
 import threading
 import time
 import weakref
@@ -55,12 +56,52 @@ _ids = itertools.count(1)
 _live_services: weakref.WeakSet[ModelService] = weakref.WeakSet()
 
 
+# How long an ending process waits for model work that cannot be cut short (a model being
+# loaded: minutes on a busy CPU) before it leaves without finalizing the interpreter.
+EXIT_WAIT_S = 600.0
+
+
+def finish_all(wait: float) -> bool:
+    """Cancel and release every model service, waiting up to ``wait`` s in all; True when no
+    model thread is still working (a parked one is harmless at exit)."""
+    deadline = time.monotonic() + wait
+    services = list(_live_services)
+    for service in services:
+        service.shutdown(timeout=max(0.0, deadline - time.monotonic()))
+    return all(service.wait_idle(max(0.0, deadline - time.monotonic())) for service in services)
+
+
+def exit_if_working(code: int, wait: float = 2.0) -> None:
+    """End a finished command now, with ``code``, if a model thread is still inside MLX work
+    (say, loading the answer model in the background): finalizing the interpreter around a
+    working MLX thread aborts the process ("terminate called without an active exception").
+    Returns (and the process ends normally) when every model thread is idle."""
+    if finish_all(wait):
+        return
+    _leave(code)
+
+
+def _leave(code: int) -> None:
+    """Flush what this process wrote and end it without finalizing (no native teardown)."""
+    import logging
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to say there
+            pass
+    logging.shutdown()
+    os._exit(code)
+
+
 @atexit.register
 def _shutdown_all() -> None:
     """MLX aborts the process if its thread is cut off mid-computation during finalization:
-    cancel and finish all model work before the interpreter finalizes."""
-    for service in list(_live_services):
-        service.shutdown()
+    cancel and finish all model work before the interpreter finalizes, or leave without
+    finalizing when it does not finish in time."""
+    if not finish_all(EXIT_WAIT_S):
+        print("hearth: the model was still busy at exit; leaving without waiting", file=sys.stderr)
+        _leave(1)
 
 
 class ModelService:
@@ -88,6 +129,9 @@ class ModelService:
         self._loaded: LoadedModel | None = None
         self._pool: PromptCachePool | None = None
         self._current: GenerationHandle | None = None
+        self._closing = False  # shut down: background preloads are skipped
+        self._pending = 0  # jobs submitted and not yet finished
+        self._settled = threading.Condition()
 
     # -- public API (any thread) --------------------------------------------------------------
 
@@ -122,6 +166,8 @@ class ModelService:
         """Load a role's model in the background (on the model thread, after queued work)."""
 
         def job() -> None:
+            if self._closing:  # nobody will use it: a process that is ending must not wait for it
+                return
             try:
                 self._role_model(role)
             except Exception as exc:  # never take the model thread down; the request will say it
@@ -163,7 +209,9 @@ class ModelService:
     def shutdown(self, timeout: float = 10.0) -> None:
         """Cancel what is running and release the model. The thread itself stays parked: MLX's
         thread-local destructors must never run while the interpreter is finalizing (they abort
-        the process), and a parked daemon thread simply ends with the process."""
+        the process), and a parked daemon thread simply ends with the process. A background
+        load not yet started is dropped; one under way cannot be cut short (see ``wait_idle``)."""
+        self._closing = True
         current = self._current
         if current is not None:
             current.cancel()
@@ -172,6 +220,11 @@ class ModelService:
                 self._call(self._release, timeout)
             except Exception:  # shutting down: nothing left to report to
                 pass
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until the model thread has no work left; True when it has none."""
+        with self._settled:
+            return self._settled.wait_for(lambda: self._pending == 0, timeout)
 
     def _release(self) -> None:
         self._synchronize()
@@ -190,6 +243,8 @@ class ModelService:
                 self._thread = threading.Thread(target=self._serve, name="hearth-mlx", daemon=True)
                 self._thread.start()
                 _live_services.add(self)
+        with self._settled:
+            self._pending += 1
         self._jobs.put(job)
 
     def _call(self, fn: Callable[[], Any], timeout: float | None) -> Any:
@@ -207,8 +262,12 @@ class ModelService:
     def _serve(self) -> None:
         while True:
             job = self._jobs.get()
-            if job is not None:
+            try:
                 job()
+            finally:
+                with self._settled:
+                    self._pending -= 1
+                    self._settled.notify_all()
 
     def _synchronize(self) -> None:
         """Wait for MLX work still queued on this thread's stream (generate_step computes the
