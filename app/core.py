@@ -30,12 +30,16 @@ class HearthCore:
         use_memory: bool = True,
         model: Any = None,
         compact_in_background: bool = False,
+        serve_model: bool = False,
     ) -> None:
         self.paths = paths or get_paths()
         self.settings = settings or load_settings(self.paths)
         self.approver = approver
         self.use_memory = use_memory
         self.compact_in_background = compact_in_background  # long-lived: the app's core
+        # The app's core serves its model to `hearth ask`/`chat`; any other core uses a served one.
+        self.serve_model = serve_model
+        self._model_server: Any = None
         self._listeners: list[Listener] = [listener] if listener else []
         self._lock = threading.RLock()
         self._model: Any = model
@@ -54,12 +58,30 @@ class HearthCore:
     def model(self) -> Any:
         with self._lock:
             if self._model is None:
-                from app.runtime.service import ModelService
-
-                self._model = ModelService(self.paths, self.settings)
+                self._model = self._make_model()
                 for listener in self._listeners:
                     self._model.add_listener(listener)
             return self._model
+
+    def _make_model(self) -> Any:
+        """The running app's model when it serves one (no second copy loaded), else our own."""
+        from app.runtime.service import ModelService
+        from app.runtime.share import ModelServer, connect_model
+
+        def local() -> ModelService:
+            return ModelService(self.paths, self.settings)
+
+        if not self.serve_model:
+            remote = connect_model(self.paths.models_dir, local)
+            if remote is not None:
+                return remote
+        model = local()
+        if self.serve_model:
+            try:
+                self._model_server = ModelServer(model, self.paths.models_dir)
+            except OSError:  # the model still works here; other processes load their own
+                self._model_server = None
+        return model
 
     @property
     def memory(self) -> Any:
@@ -106,6 +128,9 @@ class HearthCore:
 
     def shutdown(self) -> None:
         with self._lock:
+            if self._model_server is not None:
+                self._model_server.close()
+                self._model_server = None
             if self._memory is not None:
                 self._memory.close()
                 self._memory = None

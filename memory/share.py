@@ -43,11 +43,11 @@ class OwnerGone(HearthError):
     """The process that served the memory is no longer there."""
 
 
-def _socket_path(folder: Path) -> Path:
-    near = folder / SOCKET_NAME
+def _socket_path(folder: Path, name: str = SOCKET_NAME) -> Path:
+    near = folder / name
     if len(str(near)) <= MAX_SOCKET_PATH:
         return near
-    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(str(near).encode()).hexdigest()[:16]
     private = Path(tempfile.gettempdir()) / f"hearth-{os.getuid()}"
     private.mkdir(mode=0o700, exist_ok=True)
     if private.stat().st_uid != os.getuid() or private.stat().st_mode & 0o077:

@@ -73,7 +73,8 @@ class Host:
         from ui.core_ops import CoreOps
 
         core = HearthCore(paths=paths, settings=settings, approver=self.approve,
-                          listener=lambda event: self.send(("event", 0, event)), compact_in_background=True)
+                          listener=lambda event: self.send(("event", 0, event)), compact_in_background=True,
+                          serve_model=True)
         self.ops = CoreOps(core)
 
     def _call(self, call_id: int, method: str, args: tuple, kwargs: dict) -> None:
