@@ -91,12 +91,12 @@ def capabilities(kinds: tuple[str, ...]) -> str:
     else:
         have = ("Your memory is empty so far: add folders, a mailbox, a calendar or contacts in Settings → "
                 "Memory, or with `hearth memory ingest`.")
-    return ("I'm Hearth, an assistant that runs entirely on this computer; nothing you tell me leaves it.\n"
+    return ("I'm Hearth, an assistant that runs entirely on this computer; nothing you tell me leaves it.\n\n"
             "- Ask me about your mail, messages, calendar, contacts and notes: each answer names its source, "
             "and when your data doesn't say, I tell you so.\n"
             "- Ask me to add an event, set a reminder, write a note, draft a mail, remember something, "
             "or find and move files: every action waits in an approval panel for your yes.\n"
-            "- Hold the push-to-talk key to speak to me; I can read replies aloud.\n"
+            "- Hold the push-to-talk key to speak to me; I can read replies aloud.\n\n"
             f"{have} I have no internet access, so I can't look up live things like the weather or news.")
 
 

@@ -84,3 +84,11 @@ def test_a_session_opening(agent: Agent) -> None:
     messages = agent.conversations.load(conversation)["messages"]
     assert [m["role"] for m in messages] == ["user", "assistant"] * 3
     assert "mail" in messages[1]["content"] and "calendar" in messages[1]["content"]
+
+
+def test_capabilities_render_as_a_list() -> None:
+    """The window renders answers as Markdown: the three things Hearth does are list items."""
+    import markdown
+
+    html = markdown.markdown(smalltalk.capabilities(("mail",)), extensions=["sane_lists"])
+    assert html.count("<li>") == 3
