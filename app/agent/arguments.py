@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.agent import spans, when
-from app.agent.people import Directory, recipient_phrase, resolve
+from app.agent.people import PURPOSE_VERB, Directory, recipient_phrase, resolve
 
 # Words that only connect a title to a date, time or place ("Dentist on …", "Yoga from …").
 _CONNECTORS = {"on", "at", "from", "for", "in", "to", "until", "till", "by", "this", "next", "coming", "starting",
@@ -57,9 +57,15 @@ _ABOUT = re.compile(r"\b(?:about|regarding|re:)\s+(.+?)(?=\s+(?:saying|that\s+sa
 _SUBJECT = re.compile(r"\b(?:with\s+(?:the\s+)?subject(?:\s+line)?|subject(?:\s+line)?|titled|entitled)\s*[:\-]?\s*"
                       r"(?:[\"“'‘](?P<q>[^\"”'’]+)[\"”'’]|(?P<w>[^,.;\n]+?))(?=$|[,.;\n]|\s+(?:saying|that\s+says|and)\b)",
                       re.I)
-_MAIL_TO = re.compile(r"\b(?:e-?mail|mail|message|note|write|send|draft)\b[^.?!:]*?\bto\s+", re.I)
+# "Draft an email to Linda …": the first "to" after the verb, unless it says what the mail is for
+# ("Email Tom to ask …", "Write Dana an email to say …": there the recipient follows the verb).
+_MAIL_TO = re.compile(r"\b(?:e-?mail|mail|message|note|write|send|draft)\b(?:(?!\bto\b)[^.?!:])*?\bto\s+"
+                      rf"(?!{PURPOSE_VERB}\b)", re.I)
 # What the mail says, right after whom it is to: "email Priya that I'm running late", "mail Helen: …"
-_MAIL_SAYS = re.compile(r"\s*(?:(?:that|:|-|–|—)\s*)(?P<body>\S.*?)\s*$", re.S)
+# ("… by email: …", "write to Dana to say the keys are under the mat", "… to let her know that …")
+_MAIL_SAYS = re.compile(r"\s*(?:(?:by|via)\s+(?:e-?mail|mail)\s*)?(?:(?:that|:|-|–|—|to\s+say(?:\s+that)?|"
+                        r"to\s+tell\s+(?:him|her|them)(?:\s+that)?|to\s+let\s+(?:him|her|them)\s+know(?:\s+that)?)"
+                        r"\s*)(?P<body>\S.*?)\s*$", re.S | re.I)
 # A place after a comma, once the date and time are taken out: "Lunch with Sam, Café Luna, Friday".
 _COMMA_PLACE = re.compile(rf"^\s*(?P<place>{_PLACE_WORD}(?:\s+(?:(?:of|de|la|du|the|and|&|on)\s+)?{_PLACE_WORD}){{0,5}})"
                           r"\s*[.!]?\s*$")

@@ -127,8 +127,15 @@ def directory_from(memory: Any) -> Directory:
     return Directory(people)
 
 
+# What a mail is for, said right after its recipients: "to thank her for dinner", "thanking her …".
+PURPOSE_VERB = (r"(?:say|tell|ask|let|thank|invite|remind|check|confirm|apologi[sz]e|congratulate|welcome|follow\s+up|"
+                r"wish|see|find\s+out|share|update|inform|request|cancel|reschedule|arrange|offer|suggest|propose|"
+                r"explain|mention|give|get|send|book|plan|warn|remember|return|borrow|introduce|catch\s+up)")
+_PURPOSE_ING = (r"(?:say|tell|ask|lett|thank|invit|remind|check|confirm|apologi[sz]|congratulat|welcom|wish|inform|"
+                r"request|updat|offer|suggest|propos|explain|mention|shar|warn|introduc)ing")
 _STOP = re.compile(
-    r"\b(?:saying|that\s+says|that|about|regarding|re|to\s+(?:say|tell|ask|let)|telling|asking|letting|"
+    rf"\b(?:saying|that\s+says|that|about|regarding|re|to\s+{PURPOSE_VERB}|{_PURPOSE_ING}|"
+    r"by\s+(?:e-?mail|mail)|via\s+(?:e-?mail|mail)|"
     r"with\s+(?:the\s+)?(?:subject|title|text|message|body)|subject|titled|and\s+(?:say|tell|ask)|"
     r"on|at|tomorrow|today|tonight|this|next|if|whether|when|because|so|for|re:)\b|[:;,.!?\"“]",
     re.I,

@@ -180,3 +180,29 @@ def test_a_model_written_mail_body_keeps_only_what_the_request_and_courtesy_say(
     body = actions.filled(draft, invented, actions.MailShape(["Priya"], topic="the gallery opening"))["body"]
     assert body == ("Hi Priya,\n\nI wanted to get in touch about the gallery opening. I hope you're doing well."
                     "\n\nBest,")
+
+
+FRIENDS = Directory([Person("Linda Rivera", ("linda.rivera@example.org",)), Person("Tom Becker", ("tom.becker@example.com",)),
+                     Person("Marco Bellini", ("marco.bellini@example.net",)), Person("Dana Ortiz", ("dana@acme.example",)),
+                     Person("Priya Raman", ("priya.raman@example.com",)), Person("Aisha Khan", ("aisha.khan@example.com",))])
+
+
+@pytest.mark.parametrize(("request_text", "to", "body"), [
+    # the recipient is the name; what follows says what the mail is for (a model writes its middle)
+    ("Draft an email to Linda to thank her for dinner", ["linda.rivera@example.org"], None),
+    ("Draft an email to Linda thanking her for dinner", ["linda.rivera@example.org"], None),
+    ("Email Tom to ask whether the boiler is fixed", ["tom.becker@example.com"], None),
+    ("Email Tom, to ask about the boiler", ["tom.becker@example.com"], None),
+    ("Send Linda an email to invite her to lunch", ["linda.rivera@example.org"], None),
+    ("email Priya and Aisha to ask about Saturday", ["priya.raman@example.com", "aisha.khan@example.com"], None),
+    # … or is the mail's own words, copied
+    ("Message Marco by email: the ladder is back", ["marco.bellini@example.net"], "the ladder is back"),
+    ("write to Dana to say the keys are under the mat", ["dana@acme.example"], "the keys are under the mat"),
+    ("email Priya to let her know that I'm running late", ["priya.raman@example.com"], "I'm running late"),
+])
+def test_the_recipient_is_the_name_and_the_rest_is_the_mails_purpose(request_text: str, to: list[str],
+                                                                     body: str | None) -> None:
+    assert intent.action_tool(request_text, TOOLS) in ("draft_mail", "send_mail")
+    draft = arguments.extract("draft_mail", request_text, now=NOW, directory=FRIENDS)
+    assert not draft.ask and draft.fields["to"] == to
+    assert draft.fields.get("body") == body
