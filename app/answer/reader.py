@@ -18,7 +18,7 @@ from typing import Any
 
 from app.agent import prompt as agent_prompt
 from app.answer import calendar as cal
-from app.answer import compose, contacts, extractive, grounding, phrase, questions, specifics
+from app.answer import compose, contacts, extractive, grounding, mailbox, phrase, questions, specifics
 from app.answer import textnorm as tn
 from app.answer.lookups import Lookups
 from app.answer.passages import Passage, fields_of, from_record
@@ -95,6 +95,9 @@ class Reader:
     def answer(self) -> Outcome | None:
         q = self.q
         if self.agent.memory is not None:
+            asked = mailbox.read(q.text, self.today)
+            if asked is not None:
+                return self.mail_listing(asked)
             if q.calendar_range and q.range is not None:
                 return self.calendar_range()
             if q.contact_field:
@@ -110,6 +113,24 @@ class Reader:
                 if found is not None:
                     return found
         return self.from_passages()
+
+    # -- mailbox ---------------------------------------------------------------------------------
+    def mail_listing(self, asked: mailbox.MailQuestion) -> Outcome:
+        """"Any mail from Priya?", "Who emailed me this week?": the mails' own sender and date fields."""
+        people: list[str] = []
+        if asked.sender:
+            cards = self.cards_named() if self.q.names or self._mentions_role() else []
+            people = [asked.sender, *(contacts.card_fields(c).get("name", "") for c in cards)]
+            people += [e for c in cards for e in contacts.card_fields(c).get("email", "").split(", ") if e]
+            people = list(dict.fromkeys(p for p in people if p))
+        rows = mailbox.mails(self.agent.memory, asked, people)
+        whom = f" from {asked.sender}" if asked.sender else ""
+        self.lookups._step("mail_filter", f"Looked through your mail{whom} {asked.span.label}", "", len(rows))
+        cited = compose.Cited()
+        passages = [build_passage(self.agent.memory, self.lookups.citation(r)) for r in rows[:mailbox.MAX_LISTED]]
+        marks = [cited.mark(p) for p in passages]
+        text = mailbox.listing(asked, rows, marks, asked.sender)
+        return Outcome(text, "mailbox" if rows else "not_found", cited, passages)
 
     # -- calendar --------------------------------------------------------------------------------
     def calendar_range(self) -> Outcome:
