@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.answer import arithmetic
+
 _HELLO = r"(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening)|greetings)( there)?(,? hearth)?"
 _THANKS = (r"((ok(ay)?|great|perfect|awesome|cool|nice|lovely|brilliant|that'?s (great|perfect|helpful|it)|"
            r"got it)[,!. ]*)?(thanks|thank you|thx|ty|cheers|many thanks|thanks a lot|thank you so much)"
@@ -53,7 +55,7 @@ ACK_REPLY = "Okay."
 @dataclass(frozen=True)
 class Reply:
     text: str
-    kind: str  # hello, thanks, ack, capabilities, time, date, live
+    kind: str  # hello, thanks, ack, capabilities, time, date, math, live
 
 
 def reply(text: str, *, now: dt.datetime | None = None,
@@ -76,6 +78,9 @@ def reply(text: str, *, now: dt.datetime | None = None,
         return Reply(_time_in(now, m.group("place")), "time")
     if DATE_NOW.match(said):
         return Reply(f"Today is {now:%A} {now.day} {now:%B %Y}.", "date")
+    computed = arithmetic.answer(said)
+    if computed is not None:
+        return Reply(computed, "math")
     if LIVE.search(said) and not ABOUT_DATA.search(said):
         return Reply(NO_LIVE, "live")
     return None
