@@ -121,9 +121,9 @@ class ModelServer:
             for event in handle:
                 conn.send(("event", event))
             conn.send(("end", None))
-        except OSError:  # the peer left: stop the work it asked for
-            handle.cancel()
         finally:
+            if not handle.ended:  # the peer left, or an event could not be sent: stop the work
+                handle.cancel()
             done.set()
             watcher.join()  # before the connection closes, so its descriptor is never read again
 
