@@ -74,6 +74,13 @@ _QUESTION_START = re.compile(
     r"^\s*(what|what's|whats|when|when's|where|where's|who|who's|whom|whose|which|why|how|is|isn't|are|aren't|"
     r"was|were|do|does|did|have|has|had|am|can|could|should|would|will|any|tell me|show me|list)\b", re.I)
 
+# "remind me what my seat is" asks (a read); "remind me to …", "remind me when I get home to …" act
+_REMIND_WHAT = re.compile(r"^\s*(please\s+)?(can you\s+)?remind me\s+(what|which|who|whom|whose|where|how|why|"
+                          r"(when|whether|if)\b(?!.*\bto\s+\w))\b", re.I)
+# "by when do I have to pick it up", "at what time …", "for how long …"
+_PREPOSITION_WH = re.compile(r"^\s*(by|for|in|at|on|to|from|since|until|till|with)\s+(what|when|where|which|who|"
+                             r"whom|whose|how)\b", re.I)
+
 
 def is_question(request: str) -> bool:
     """A question about the user's data or the world: a read, never an action.
@@ -82,6 +89,8 @@ def is_question(request: str) -> bool:
     "Add an event …", "Remind me to …" and "Could you send …?" are action requests.
     """
     text = request.strip()
+    if _REMIND_WHAT.match(text) or _PREPOSITION_WH.match(text):
+        return True
     if not text or _IMPERATIVE.match(text) or _POLITE_REQUEST.match(text):
         return False
     return bool(_QUESTION_START.match(text)) or text.endswith("?")

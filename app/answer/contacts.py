@@ -10,6 +10,7 @@ from app.answer.passages import fields_of
 
 # question field -> (card field, how a sentence names it)
 FIELDS = {
+    "reach": ("tel", "phone number"),  # and the e-mail address with it
     "phone": ("tel", "phone number"),
     "email": ("email", "e-mail address"),
     "address": ("adr", "address"),
@@ -70,7 +71,9 @@ def answer(field: str, cards: list[tuple[dict[str, str], str]]) -> tuple[str, bo
             found = True
             values = [value_text(key, v.strip()) for v in value.split("; ") if v.strip()]
             said = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
-            parts.append(f"{possessive(name)} {label} is {said} {mark}")
+            email = fields.get("email", "").split("; ")[0].strip() if field == "reach" else ""
+            also = f" (e-mail {email})" if email else ""
+            parts.append(f"{possessive(name)} {label} is {said}{also} {mark}")
         else:
             parts.append(f"{possessive(name)} contact card has no {label} {mark}")
     if not found:

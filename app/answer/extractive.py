@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from app.answer import specifics as sp
 from app.answer import textnorm as tn
+from app.answer import wordforms
 from app.answer.passages import Passage
-from app.answer.questions import Question
+from app.answer.questions import STOP, Question
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(\[])")
 MESSAGE_LINE = re.compile(r"^\[(\d{1,2}:\d{2})\] ([^:]{1,60}): (.*)$")
@@ -27,14 +28,13 @@ appointment meeting event message messages mail email e-mail note notes calendar
 thing stuff new old today tomorrow week weekend month year morning evening night soon later going get got send
 sent write wrote tell told about said say says name
 """))
-SYNONYMS = {
-    "prescription": ("rx", "refill", "medication"), "medication": ("prescription", "rx", "tablet"),
-    "medicine": ("prescription", "rx", "tablet", "medication"), "bill": ("statement", "amount", "due"),
-    "cost": ("price", "total", "estimated"), "live": ("address", "moved"), "owe": ("owe",),
-    "password": ("password",), "dentist": ("dental", "dr"), "doctor": ("dr",), "flight": ("booking",),
-    "lend": ("borrow",), "borrow": ("lend",), "allergic": ("allergy",), "allergy": ("allergic",),
-    "oven": ("bake",), "pick": ("collect", "pickup"), "pickup": ("collect", "pick"), "collect": ("pick", "pickup"), "temperature": ("bake",), "read": ("reading",), "reading": ("read",),
-}
+# verbs a question uses around what it asks about ("how much do I *owe* for electricity", "who's
+# *bringing* Wingspan"): they count less than the thing asked about, and a passage that shares
+# only such a verb with the question does not answer it
+VERBS = frozenset(tn.stem(w) for w in tn.wordset("""
+owe pay paid need bring take make fly flying leave arrive pick meet see reach keep put buy use want start
+finish happen go come coming know remember forget expect sign lend lent borrow get live work collect give
+"""))
 KIND_FOR = {
     "amount": ("amount", "number"), "time": ("time",), "date": ("date", "weekday", "time"),
     "code": ("code", "number"), "name": ("name",),
@@ -60,6 +60,9 @@ class Quote:
     sentences: tuple[str, ...]
     speaker: str  # who wrote it, for a message
     score: float
+    # (what was asked, what the passage is about) when it is about another kind of the thing:
+    # ("car insurance policy number", "renters insurance"); the quote then is not the answer
+    instead: tuple[str, str] | None = None
 
     @property
     def text(self) -> str:
@@ -84,7 +87,7 @@ def _units(passage: Passage) -> list[tuple[str, list[str]]]:
         m = MESSAGE_LINE.match(line)
         if m:
             speaker, line = m.group(2), m.group(3)
-        elif passage.source_type in ("mail", "calendar") and HEADER_LINE.match(line):
+        elif passage.source_type in ("mail", "calendar", "contact") and HEADER_LINE.match(line):
             continue
         elif line.startswith("#"):
             line = _after_heading(line, passage.citation.title)
@@ -111,26 +114,41 @@ def _after_heading(line: str, title: str) -> str:
     return ""
 
 
+# "*which game* is Priya bringing", "the *friend who* lent me …": the kind of thing asked for,
+# which the answer names by its own name ("Wingspan"), not by the kind
+CATEGORY = re.compile(r"^\s*(?:which|what)\s+([a-z][\w-]*)\s+(?:is|are|was|were|am|do|does|did|will|have|has)\b"
+                      r"|\b([a-z][\w-]*)\s+(?:who|that|whose)\b")
+
+
+def categories(question: Question) -> set[str]:
+    """The stems of the words that name the kind of thing asked for, not what it is about."""
+    return {tn.stem(w) for m in CATEGORY.finditer(tn.fold(question.text)) for w in m.groups() if w}
+
+
 @dataclass(frozen=True)
 class _Concept:
-    """One thing the question asks about: its stem and its synonyms' stems (each with a factor)."""
+    """One thing the question asks about: its stem (found also as another form of the word or a
+    synonym, which count a little less) and its weight."""
 
-    stems: tuple[tuple[str, float], ...]
+    term: str
     weight: float
 
     def found(self, words: set[str]) -> float:
-        return max((f for s, f in self.stems if s in words), default=0.0)
+        return wordforms.found(self.term, words)
 
 
 def _concepts(question: Question) -> list[_Concept]:
-    """The question's content words as concepts; the first one (the focus: "what *seat*", "how
-    much is the *copay*") counts most; names count little, since every candidate holds them."""
+    """The question's content words as concepts; the first thing it asks about (the focus: "what
+    *seat*", "how much is the *copay*") counts most; names count little, since every candidate
+    holds them; a verb ("owe", "bring") counts less than a thing the question is about."""
     names = {tn.stem(n) for n in question.names}
+    things = [t for t in question.terms if t not in names and t not in GENERIC and t not in VERBS]
+    focus = things[0] if things else ""
     out = []
-    for n, term in enumerate(question.terms):
-        weight = 0.5 if term in names else 0.4 if term in GENERIC else 1.5 if n == 0 else 1.0
-        stems = ((term, 1.0), *((tn.stem(a), 0.8) for a in SYNONYMS.get(term, ())))
-        out.append(_Concept(stems, weight))
+    for term in question.terms:
+        weight = (0.5 if term in names else 0.4 if term in GENERIC else (0.6 if things else 1.0) if term in VERBS
+                  else 1.5 if term == focus else 1.0)
+        out.append(_Concept(term, weight))
     return out
 
 
@@ -172,14 +190,18 @@ def _name_in(name: str, stems: set[str], folded: str) -> bool:
 
 
 def _covers(question: Question, passage: Passage) -> bool:
-    """The passage holds at least half of what the question is about (all of it, for one thing):
-    "the name of my cat" is not answered by a passage that only says "name"."""
-    topic = [_Concept(c.stems, c.weight) for c in _concepts(question) if c.weight >= 1.0]
+    """The passage holds what the question is about (all of it, or all but one of three or more
+    things): "my blood type" is not answered by "… for blood pressure", "the name of my cat" not
+    by a passage that only says "name", and a passage that shares only a verb ("owe") with "how
+    much do I owe for electricity" does not answer it (with nothing but verbs to go by, "who lent me
+    the …", the verbs are what it is about)."""
+    kinds = categories(question)  # "which *game*": the answer names the game, not the word
+    topic = [c for c in _concepts(question) if c.weight >= 1.0 and c.term not in kinds]
     if not topic:
         return True
     words = _stems(passage.support_text())
     found = sum(1 for c in topic if c.found(words))
-    return found >= max(1, (len(topic) + 1) // 2)
+    return found >= len(topic) - (1 if len(topic) >= 3 else 0)
 
 
 def _candidates(question: Question, passages: list[Passage], aliases: Aliases | None) -> list[_Candidate]:
@@ -199,18 +221,28 @@ def _idf(concepts: list[_Concept], candidates: list[_Candidate]) -> list[_Concep
     out = []
     for concept in concepts:
         count = sum(1 for words in sentences if concept.found(words))
-        out.append(_Concept(concept.stems, concept.weight / (1.0 + math.log(count)) if count > 1 else concept.weight))
+        out.append(_Concept(concept.term, concept.weight / (1.0 + math.log(count)) if count > 1 else concept.weight))
     return out
 
 
-def _score(c: _Candidate, concepts: list[_Concept]) -> float:
+GIVEN = 1.5  # a value the question itself states ("the person who owes me $24") found in the sentence
+
+
+def _score(c: _Candidate, concepts: list[_Concept], given: frozenset[str] = frozenset()) -> float:
     words = _stems(c.sentence) | (_stems(c.speaker) if c.speaker else set())
     head = _stems(c.passage.heading + " " + c.passage.citation.title)
     score = 0.0
     for concept in concepts:
         inside = concept.found(words)
         score += concept.weight * (inside or 0.5 * concept.found(head))
+    if given and given & _values(c.sentence):
+        score += GIVEN
     return score
+
+
+def _values(text: str) -> frozenset[str]:
+    """The amounts, codes, numbers, phones and e-mail addresses a text states, in normal form."""
+    return frozenset(tn.alnum(s.text) for s in sp.extract(text) if s.kind not in ("name", "weekday"))
 
 
 def _kind_bonus(sentence: str, wants: str) -> float:
@@ -229,12 +261,13 @@ def best(question: Question, passages: list[Passage], *, wants: str = "", min_sc
     base = _concepts(question)
     concepts = _idf(base, candidates)
     typed = wants in KIND_FOR
+    given = _values(question.text)
     scored = []
     for c in candidates:
-        ranked = _score(c, concepts)
+        ranked = _score(c, concepts, given)
         if ranked <= 0:
             continue
-        scored.append((ranked + _kind_bonus(c.sentence, wants) - 0.1 * c.rank, _score(c, base), c))
+        scored.append((ranked + _kind_bonus(c.sentence, wants) - 0.1 * c.rank, _score(c, base, given), c))
     if not scored:
         return None
     scored.sort(key=lambda p: -p[0])
@@ -249,7 +282,36 @@ def best(question: Question, passages: list[Passage], *, wants: str = "", min_sc
         if not (nxt and _has_kind(nxt, wants)):
             return None
         sentences.append(nxt)
-    return Quote(top.passage, tuple(sentences), top.speaker, score)
+    return Quote(top.passage, tuple(sentences), top.speaker, score, _other_kind(question, top))
+
+
+# words that end what a question names ("car insurance policy number *for* …")
+_PHRASE_ENDS = STOP - {"number", "time", "day", "date", "kind", "sort"}
+
+
+def _other_kind(question: Question, c: _Candidate) -> tuple[str, str] | None:
+    """A sentence about another kind of the thing asked for: "car insurance" asked, "Renters
+    insurance" said, and the passage says "car" nowhere. Two words the question puts side by
+    side ("car insurance") where the sentence has the second after a word the question lacks."""
+    asked = [w.strip("'-") for w in tn.words(tn.fold(question.text))]
+    stems = {tn.stem(w) for w in asked}
+    support = _stems(c.passage.support_text())
+    said = tn.words(c.sentence)
+    for i in range(len(asked) - 1):
+        first, second = asked[i], asked[i + 1]
+        if first in STOP or second in STOP or first in question.names or len(first) < 3:
+            continue
+        if wordforms.found(tn.stem(first), support) or tn.stem(first) in GENERIC:
+            continue
+        for j in range(1, len(said)):
+            before = tn.fold(said[j - 1])
+            if tn.stem(said[j]) == tn.stem(second) and before not in STOP and tn.stem(before) not in stems:
+                end = i
+                while end + 1 < len(asked) and asked[end + 1] not in _PHRASE_ENDS:
+                    end += 1
+                found = f"{said[j - 1]} {said[j]}"
+                return " ".join(asked[i: end + 1]), found if j > 1 else found[0].lower() + found[1:]
+    return None
 
 
 def summary(question: Question, passages: list[Passage], limit: int = 3, aliases: Aliases | None = None) -> list[Quote]:
@@ -287,6 +349,16 @@ def summary(question: Question, passages: list[Passage], limit: int = 3, aliases
     speakers = {c.speaker for c in keep}
     speaker = speakers.pop() if len(speakers) == 1 else ""
     return [Quote(keep[0].passage, tuple(c.sentence for c in keep), speaker, sum(s for s, _ in top))]
+
+
+def render_other_kind(quote: Quote, mark: str) -> str:
+    """"I couldn't find a car insurance policy number. What I found is about renters insurance: …"."""
+    assert quote.instead is not None
+    asked, found = quote.instead
+    article = "an" if asked[:1] in "aeiou" else "a"
+    shown = render(quote, mark)
+    return (f"I couldn't find {article} {asked} in your sources. What I found is about {found}: "
+            f"{shown[0].lower()}{shown[1:]}")
 
 
 def render(quote: Quote, mark: str) -> str:

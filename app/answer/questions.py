@@ -21,7 +21,10 @@ they this those to up us was we were what what's whats when when's where where's
 will with would you your yours say said says know show give find look let remind anyone someone something thing
 things right now ever again also just more most much many time day date number kind sort like next last going
 """)
+TIME_WORDS = tn.wordset("today tomorrow tonight yesterday week weekend month year morning evening night")
 CONTACT_FIELDS = {
+    # "how do I reach the plumber": how to get hold of someone (the phone, and the e-mail with it)
+    "reach": re.compile(r"\bhow (do|can|could|should|would|will) (i|we) (reach|contact|get (hold of|in touch with))\b"),
     "phone": re.compile(r"\b(phone|cell|mobile|telephone|number to call|call (him|her|them)|text (him|her|them)|"
                         r"reach (him|her|them))\b|\bnumber\b"),
     "email": re.compile(r"\be-?mail( address)?\b"),
@@ -68,8 +71,10 @@ class Question:
     names: tuple[str, ...]  # capitalised words (possible people, places), as written
     range: timerange.TimeRange | None
     calendar_range: bool  # "what's on my calendar this week": list the events in the range
-    contact_field: str  # "phone", "email", "address", "birthday", "org", "title" or ""
+    contact_field: str  # "reach", "phone", "email", "address", "birthday", "org", "title" or ""
     personal: bool  # about the user's own life ("my", "I", "Priya's"); a contact's name is checked later
+    # lower-case possessives, capitalised ("what's jordan's email": "Jordan"): a name only if a card has it
+    maybe_names: tuple[str, ...] = ()
 
 
 def names_in(text: str) -> tuple[str, ...]:
@@ -82,6 +87,21 @@ def names_in(text: str) -> tuple[str, ...]:
         if word.lower() in STOP or word.lower() in tn.MONTHS or word.lower() in tn.WEEKDAYS or word == "I":
             continue
         found.append(word)
+    return tuple(dict.fromkeys(found))
+
+
+LOWER_POSSESSIVE = re.compile(r"(?<![\w'])([a-z][a-z-]+)'s\b")
+
+
+def possessives_in(text: str) -> tuple[str, ...]:
+    """Lower-case possessive words that may be names ("jordan's", "marco's"), capitalised; not
+    "what's", "today's" or a month's or weekday's name."""
+    found = []
+    for m in LOWER_POSSESSIVE.finditer(text.replace("\u2019", "'")):
+        word = m.group(1)
+        if word in STOP or word in tn.MONTHS or word in tn.WEEKDAYS or word in TIME_WORDS:
+            continue
+        found.append(word.capitalize())
     return tuple(dict.fromkeys(found))
 
 
@@ -132,6 +152,7 @@ def read(text: str, today: dt.date | None = None) -> Question:
         calendar_range=calendar_range,
         contact_field=_contact_field(folded),
         personal=bool(PRONOUNS.search(ASKING.sub("", text)) or POSSESSIVE.search(text)),
+        maybe_names=possessives_in(text),
     )
 
 
@@ -141,7 +162,8 @@ READ_REQUEST = re.compile(r"^\s*(please\s+)?(summari[sz]e|recap|catch me up|look
 
 # a short request that names what it wants and nothing to do: "Priya phone number", "dentist address please"
 LOOKUP_NOUNS = re.compile(r"\b(phone|number|e-?mail address|address|birthday|code|password|combination|pin|"
-                          r"confirmation|reservation|policy|ticket|plate|seat|copay|bill|price|cost)\b", re.I)
+                          r"confirmation|reservation|policy|ticket|plate|seat|copay|bill|price|cost|temp|"
+                          r"temperature|pressure|dose|size|hours)\b", re.I)
 ACTION_VERBS = tn.wordset("""add send email e-mail mail write delete remove move copy rename run create make set change
 remind draft open call text book cancel remember forget save put schedule reply forward update install""")
 LOOKUP_MAX_WORDS = 8

@@ -10,6 +10,7 @@ honest "I couldn't find that", never an invented value.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -18,7 +19,17 @@ from typing import Any
 
 from app.agent import prompt as agent_prompt
 from app.answer import calendar as cal
-from app.answer import compose, contacts, extractive, grounding, mailbox, phrase, questions, specifics
+from app.answer import (
+    compose,
+    contacts,
+    extractive,
+    grounding,
+    mailbox,
+    phrase,
+    questions,
+    specifics,
+    wordforms,
+)
 from app.answer import textnorm as tn
 from app.answer.lookups import Lookups
 from app.answer.passages import Passage, fields_of, from_record
@@ -41,6 +52,8 @@ brother-in-law sister-in-law colleague pharmacy hr partner friend wife husband a
 """)
 ROLE_STEMS = frozenset(tn.stem(w) for w in ROLE_WORDS)
 MAX_TOKENS = 160
+# what an event's fields never hold: "How much is the dental plan?" is not the dentist appointment
+NOT_FROM_EVENTS = frozenset({"amount", "count"})
 MAX_TOKENS_SUMMARY = 260
 
 
@@ -63,13 +76,22 @@ class Reader:
         self.turn = turn
         self.today = dt.date.today()
         self.now = dt.datetime.now().astimezone()
-        self.q = questions.read(question, self.today)
+        self.q = self._with_card_names(questions.read(question, self.today), agent.memory)
         self.conversation_id = conversation_id
         self.lookups = Lookups(agent.memory, turn.emit, turn.turn_id)
         self.history, self.taint = agent._history(conversation_id, native=True)
         self.history = self.history[-6:]
         self._cards: list[Any] | None = None
         self.aliases: dict[str, tuple[str, ...]] = {}  # "Mom" -> ("Linda Rivera", "Linda")
+
+    @staticmethod
+    def _with_card_names(q: questions.Question, memory: Any) -> questions.Question:
+        """"what's jordan's email": a lower-case possessive is a name when a contact card has it."""
+        if not q.maybe_names or memory is None:
+            return q
+        known = tuple(n for n in q.maybe_names if n not in q.names
+                      and memory.records(source_types="contact", person=n, limit=1))
+        return dataclasses.replace(q, names=q.names + known) if known else q
 
     # -- the turn ------------------------------------------------------------------------------
     def run(self) -> None:
@@ -108,7 +130,8 @@ class Reader:
                 found = self.who_is()
                 if found is not None:
                     return found
-            if questions.EVENT_QUESTION.search(tn.fold(q.text)) or questions.CALENDAR_WORDS.search(tn.fold(q.text)):
+            if q.wants not in NOT_FROM_EVENTS and (questions.EVENT_QUESTION.search(tn.fold(q.text))
+                                                   or questions.CALENDAR_WORDS.search(tn.fold(q.text))):
                 found = self.event_answer()
                 if found is not None:
                     return found
@@ -155,12 +178,8 @@ class Reader:
     def event_answer(self) -> Outcome | None:
         """"When is my dentist appointment?": the event whose words the question shares, next occurrence."""
         hits = self.agent.memory.search(self.q.text, k=4, source_types=["calendar"])
-        names = {tn.stem(n) for n in self.q.names}
-        topic = {t for t in self.q.terms if t not in CALENDAR_TERMS and t not in extractive.GENERIC}
-        about = topic - names or topic  # "Where does Marco keep the ladder?" is not about "… at Marco's"
         for hit in hits:
-            words = {tn.stem(w) for w in tn.words(tn.fold(f"{hit.title} {hit.snippet}"))}
-            if not topic or not (about & words) or not all(n in words for n in names):
+            if not event_is_about(self.q, f"{hit.title} {hit.snippet}"):
                 continue
             group = self._group_of(hit)
             rows = self.lookups.calendar_series(group, hit.title)
@@ -285,13 +304,15 @@ class Reader:
                     hits.append(h)
         passages = [build_passage(memory, h) for h in hits]
         present = set().union(*(extractive.stems_of(p.support_text()) for p in passages)) if passages else set()
-        for term in self.distinctive():  # a word no passage holds: look for it literally
-            if term in present:
+        for term in self.distinctive():  # a word no passage holds: look for it literally, in any form
+            if wordforms.has_form(term, present):
                 continue
-            for row in memory.records(contains=term, limit=3):
-                if str(row.meta.get("item_id")) not in seen:
-                    seen.add(str(row.meta.get("item_id")))
-                    passages.append(build_passage(memory, memory.citation(row, 0.0)))
+            root = wordforms.root(term)
+            for literal in dict.fromkeys((root, root.capitalize())):
+                for row in memory.records(contains=literal, limit=3):
+                    if str(row.meta.get("item_id")) not in seen:
+                        seen.add(str(row.meta.get("item_id")))
+                        passages.append(build_passage(memory, memory.citation(row, 0.0)))
         return passages
 
     def distinctive(self) -> list[str]:
@@ -322,6 +343,10 @@ class Reader:
         quote = None if summary else extractive.best(q, passages, aliases=self.aliases)
         relevant = bool(quotes or quote)
         cited = compose.Cited()
+        if quote is not None and quote.instead is not None:
+            # "car insurance" asked, only renters insurance on file: not the answer, said as what it is
+            return Outcome(extractive.render_other_kind(quote, cited.mark(quote.passage)), "not_found", cited,
+                           passages)
         if quote is not None and q.wants in extractive.KIND_FOR:
             # a single fact (an amount, a code, a date …) that a passage states: the passage's own
             # words, at once; the model would only restate them, slower and sometimes wrongly
@@ -449,6 +474,21 @@ class Reader:
                                result.unsupported, streamed=True)
             return Outcome(NOT_FOUND, "not_found", compose.Cited(), [], result.unsupported)
         return Outcome(result.text, "model" if grounded else "general", compose.Cited(), streamed=True)
+
+
+def event_is_about(q: questions.Question, event: str) -> bool:
+    """The event (its title and text) is what the question asks about: it holds the question's
+    topic words in some form ("fly" finds "Flight …", "the plumber" finds "… (Williams Plumbing)"),
+    all of them or all but one of three or more ("the spare car key" is not "Car service"), and
+    every name the question mentions."""
+    words = {tn.stem(w) for w in tn.words(tn.fold(event))}
+    names = {tn.stem(n) for n in q.names}
+    topic = {t for t in q.terms if t not in CALENDAR_TERMS and t not in extractive.GENERIC}
+    about = topic - names or topic  # "Where does Marco keep the ladder?" is not about "… at Marco's"
+    things = about - extractive.VERBS or about  # "when am I seeing the dentist": the dentist
+    held = sum(1 for t in things if wordforms.found(t, words))
+    return bool(topic) and held >= max(1, len(things) - (1 if len(things) >= 3 else 0)) \
+        and all(n in words for n in names)
 
 
 def _listed(items: list[str]) -> str:
