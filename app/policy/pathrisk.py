@@ -92,14 +92,18 @@ def read_tier(path: Path) -> tuple[Tier, str]:
     return Tier.READ_ONLY, ""
 
 
-def write_tier(path: Path, *, overwrite_ok: bool = True) -> tuple[Tier, str]:
-    """The tier of writing (creating, changing or removing) ``path`` and why."""
+def write_tier(path: Path, *, overwrite_ok: bool = True, moving_out: bool = False) -> tuple[Tier, str]:
+    """The tier of writing (creating, changing or removing) ``path`` and why.
+
+    ``moving_out``: ``path`` is the source of a move, so the reason says it is taken away, not
+    written (same tier); an ordinary file's move needs no reason beyond "This will move A to B".
+    """
     shown = display(path)
     if str(path) in _SAFE_DEVICES:
         return Tier.READ_ONLY, ""
     if is_credential_path(path):
         return Tier.CREDENTIALS, f"It changes {shown}, which holds credentials or security settings."
-    place = run_places.write_place(path)
+    place = run_places.write_place(path, moving_out=moving_out)
     if place is not None:
         return place
     if is_system_path(path):
@@ -108,4 +112,4 @@ def write_tier(path: Path, *, overwrite_ok: bool = True) -> tuple[Tier, str]:
         return Tier.DESTRUCTIVE, f"It changes {shown}, a hidden settings file that programs run or trust."
     if path.exists() and path.is_file() and not overwrite_ok:
         return Tier.DESTRUCTIVE, f"It overwrites the existing file {shown}."
-    return Tier.REVERSIBLE, f"It writes {shown}."
+    return Tier.REVERSIBLE, "" if moving_out else f"It writes {shown}."

@@ -83,11 +83,12 @@ def _task_setting(forms: list[Path], fold: bool) -> str:
     return ""
 
 
-def write_place(path: Path, *, system_bin: bool = True) -> tuple[Tier, str] | None:
+def write_place(path: Path, *, system_bin: bool = True, moving_out: bool = False) -> tuple[Tier, str] | None:
     """The tier and reason for writing ``path`` when it is a place whose files run later or sync away.
 
     ``system_bin=False`` leaves out the folders on PATH that belong to the system (for a path a
     command merely names: ``/usr/bin/python3`` is a program to run, not a place it writes).
+    ``moving_out``: ``path`` is a move's source, taken out of that place (same tier, its own words).
     """
     forms = places.candidates(path)
     fold = places.case_insensitive_disk(forms[-1])
@@ -100,11 +101,16 @@ def write_place(path: Path, *, system_bin: bool = True) -> tuple[Tier, str] | No
         return Tier.CREDENTIALS, f"It changes {shown}, which runs programs at log-in or when a shell starts."
     bin_dir = places.first_within(path, path_folders(system=system_bin), fold=fold)
     if bin_dir is not None:
+        if moving_out:
+            return Tier.CREDENTIALS, (f"It takes {shown} out of {bin_dir}, a folder on PATH: what runs for its "
+                                      "name changes.")
         return Tier.CREDENTIALS, (f"It writes into {bin_dir}, a folder on PATH: a program there can stand in for "
                                   "commands you run.")
     task = _task_setting(forms, fold)
     if task:
         return Tier.CREDENTIALS, f"It changes {shown}: {task} makes editors or git run commands."
     if _synced(forms, fold):
+        if moving_out:
+            return Tier.EXTERNAL, f"It takes {shown} out of a synced folder, which removes it from the cloud copy too."
         return Tier.EXTERNAL, f"It writes {shown} into a synced folder, which uploads it to a cloud service."
     return None

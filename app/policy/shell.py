@@ -486,7 +486,7 @@ def _classify_copy(name: str, args: list[str], adyn: list[bool], cwd: str, risk:
         tier, why = pathrisk.write_tier(target, overwrite_ok=False)
         risk.raise_to(max(tier, Tier.REVERSIBLE), why or f"`{name}` writes {pathrisk.display(target)}.")
         if name == "mv":
-            tier, why = pathrisk.write_tier(src)
+            tier, why = pathrisk.write_tier(src, moving_out=True)
             risk.raise_to(tier, why)
         else:
             tier, why = pathrisk.read_tier(src)

@@ -205,9 +205,11 @@ def _move_target(args: dict[str, Any], ctx: ToolContext) -> tuple[Path, Path]:
 def _move_risk(args: dict[str, Any], ctx: ToolContext) -> Risk:
     src, dest = _move_target(args, ctx)
     r = Risk(Tier.REVERSIBLE, explanation=f"This will move {pathrisk.display(src)} to {pathrisk.display(dest)}.")
-    for p in (src, dest):
-        tier, why = pathrisk.write_tier(p)
-        r.raise_to(max(tier, Tier.REVERSIBLE), why)
+    # The reasons say only what is more than "This will move A to B" (a move is not a write of its source).
+    tier, why = pathrisk.write_tier(src, moving_out=True)
+    r.raise_to(max(tier, Tier.REVERSIBLE), why)
+    tier, why = pathrisk.write_tier(dest)
+    r.raise_to(max(tier, Tier.REVERSIBLE), why if tier > Tier.REVERSIBLE else "")
     if dest.exists():
         r.raise_to(Tier.DESTRUCTIVE, f"{pathrisk.display(dest)} already exists and would be replaced.")
     return r

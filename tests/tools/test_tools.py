@@ -339,3 +339,26 @@ def test_the_panels_headline_says_an_events_time_as_a_person_reads_it(ctx: ToolC
     reminder = tool("create_reminder").risk({"title": "Milk", "due": "2026-12-05T09:00"}, ctx)
     assert "due Saturday 5 December 2026 at 9:00 AM" in reminder.explanation
     assert "next tuesday" in event.risk({"title": "x", "start": "next tuesday"}, ctx).explanation  # as given
+
+
+def test_a_moves_panel_says_it_moves_the_file_and_keeps_each_tier(ctx: ToolContext, fake_home: Path) -> None:
+    from app.policy import pathrisk, shell
+
+    for folder in ("Downloads", "Documents", "Dropbox"):
+        (fake_home / folder).mkdir()
+    (fake_home / "Downloads" / "report-q3.pdf").write_text("q3")
+    (fake_home / "Dropbox" / "plan.txt").write_text("plan")
+    (fake_home / ".bashrc").write_text("")
+    move = tool("move_file")
+    risk = move.risk({"source": "~/Downloads/report-q3.pdf", "destination": "~/Documents/"}, ctx)
+    assert risk.tier == Tier.REVERSIBLE
+    assert risk.explanation == "This will move ~/Downloads/report-q3.pdf to ~/Documents/report-q3.pdf."
+    assert not any("writes ~/Downloads" in r for r in risk.reasons), risk.reasons  # the source is not written
+    synced = move.risk({"source": "~/Dropbox/plan.txt", "destination": "~/Documents/"}, ctx)
+    assert synced.tier == pathrisk.write_tier(fake_home / "Dropbox" / "plan.txt")[0] == Tier.EXTERNAL
+    assert synced.reasons == ["It takes ~/Dropbox/plan.txt out of a synced folder, which removes it from the cloud "
+                              "copy too."]
+    dotfile = move.risk({"source": "~/.bashrc", "destination": "~/Documents/"}, ctx)
+    assert dotfile.tier == pathrisk.write_tier(fake_home / ".bashrc")[0] and dotfile.tier >= Tier.DESTRUCTIVE
+    typed = shell.classify_shell("mv ~/Downloads/report-q3.pdf ~/Documents/", str(ctx.cwd))
+    assert typed.tier == Tier.REVERSIBLE and not any("writes ~/Downloads" in r for r in typed.reasons)
