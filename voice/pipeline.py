@@ -59,6 +59,8 @@ def approval_question(event: ApprovalRequested) -> str:
     return f"I need your approval to {what}.{warning} Please check the approval panel."
 
 
+GENERAL_SPOKEN = "That was general knowledge from the model, not from your data, so it may be wrong."
+
 @dataclass
 class UtteranceMetrics:
     """Monotonic timestamps of one utterance and its reply (for the benchmark and tests)."""
@@ -386,6 +388,7 @@ class VoicePipeline:
             first_clause_words=self.first_clause_words, first_break_words=self.first_break_words
         )
         spoke_tokens = False
+        general = False  # the answer is the model's general knowledge: said so after it
         assert reply.turn is not None
         events = iter(reply.turn)
         try:
@@ -402,8 +405,10 @@ class VoicePipeline:
                     for sentence in splitter.flush():
                         self._say(reply, sentence)
                     self._say(reply, approval_question(event))
-                elif isinstance(event, FinalAnswer) and not spoke_tokens:
-                    splitter.feed(event.text)
+                elif isinstance(event, FinalAnswer):
+                    general = event.checked == "general"
+                    if not spoke_tokens:
+                        splitter.feed(event.text)
                 elif isinstance(event, ErrorEvent):
                     self._say(reply, "Sorry, something went wrong.")
         except Exception as exc:
@@ -419,6 +424,8 @@ class VoicePipeline:
         if not reply.cancelled:
             for sentence in splitter.flush():
                 self._say(reply, sentence)
+            if general:  # the window shows this under the answer; a listener hears it
+                self._say(reply, GENERAL_SPOKEN)
             self._synth_queue.put((reply, _END))
 
     def _say(self, reply: _Reply, sentence: str) -> None:

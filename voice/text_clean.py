@@ -7,6 +7,7 @@ import unicodedata
 
 _MARKDOWN = re.compile(r"(\*\*|__|\*|`+|^#+\s*|^\s*[-*+]\s+|^\s*>\s*)", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)")
+_CITATION = re.compile(r"\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\]")  # "[1]", "[2, 3]": the window links them, a voice says nothing
 _URL = re.compile(r"https?://\S+")
 _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
@@ -39,6 +40,7 @@ def clean_for_speech(text: str) -> str:
     """Return the text a voice should read, or "" when nothing in it can be spoken."""
     text = unicodedata.normalize("NFKC", text)
     text = _LINK.sub(r"\1", text)
+    text = _CITATION.sub("", text)
     text = _URL.sub(" a link ", text)
     text = _MARKDOWN.sub(" ", text)
     for old, new in _REPLACE.items():

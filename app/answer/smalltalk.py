@@ -26,10 +26,11 @@ _CAN = (r"(what can you do|what do you do|what are you( able to do)?|who are you
         r"what can i ask( you)?|what can you help( me)? with|help|how do (i use|you work)|what is hearth|"
         r"what are your (features|abilities|capabilities)|tell me about yourself)")
 _TAIL = r"[\s?!.,:)]*"
-HELLO = re.compile(rf"^{_HELLO}{_TAIL}$", re.I)
+_NAMED = r"(?:[\s,]+[a-z]+)?"  # "Hello, Hearth" as Whisper hears it: "Hello, Horace"
+HELLO = re.compile(rf"^{_HELLO}{_NAMED}{_TAIL}$", re.I)
 THANKS = re.compile(rf"^{_THANKS}{_TAIL}$", re.I)
 ACK = re.compile(rf"^{_ACK}{_TAIL}$", re.I)
-CAN = re.compile(rf"^({_HELLO}[\s!,.]*)?{_CAN}{_TAIL}$", re.I)
+CAN = re.compile(rf"^({_HELLO}{_NAMED}[\s!,.]*)?{_CAN}{_TAIL}$", re.I)
 TIME_NOW = re.compile(r"^(what('s| is) the time|what time is it|(do you know|tell me) (what time it is|the time))"
                       r"( (now|right now))?( in (?P<place>[a-z .'-]+?))?" + _TAIL + "$", re.I)
 DATE_NOW = re.compile(r"^(what('s| is) (the date|today'?s date)|what day is (it|today)|what('s| is) today|"

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import threading
+import uuid
 from typing import Any
 
 from app.events import (
@@ -122,6 +123,9 @@ def run_voice(args: argparse.Namespace) -> int:
         listener=printer,
         cue_sounds=vs.cue_sounds and not args.input,
         speak_replies=vs.speak_replies,
+        # one conversation per session, as `hearth chat` has: an earlier session's turns are not
+        # this one's history (a follow-up's "it" must not reach back to yesterday's question)
+        conversation_id=f"voice-{uuid.uuid4().hex[:8]}",
     )
     try:
         if source_file is not None:

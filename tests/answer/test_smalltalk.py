@@ -23,7 +23,7 @@ NOW = dt.datetime(2026, 12, 4, 9, 5, tzinfo=dt.UTC)
 
 @pytest.mark.parametrize(("text", "kind"), [
     ("Hi! What can you do?", "capabilities"), ("what can you do", "capabilities"), ("help", "capabilities"),
-    ("Who are you?", "capabilities"), ("hi", "hello"), ("Good morning, Hearth!", "hello"),
+    ("Who are you?", "capabilities"), ("Hello, Horace. What can you do?", "capabilities"), ("hi", "hello"), ("Good morning, Hearth!", "hello"),
     ("thanks!", "thanks"), ("great, thanks", "thanks"), ("Thank you so much.", "thanks"), ("ok", "ack"),
     ("n", "ack"), ("What time is it?", "time"), ("what's the date today", "date"),
     ("What's the weather in Lisbon right now?", "live"), ("Will it rain tomorrow?", "live"),

@@ -163,3 +163,18 @@ def test_release_without_press_and_double_press_are_harmless(stt, tts) -> None: 
     finally:
         pipeline.close()
     assert kinds(events).count("ListeningStarted") == 1 and ListeningStopped in map(type, events)
+
+
+def test_general_knowledge_is_said_to_be_so(stt, tts, question) -> None:  # noqa: ANN001
+    """The window marks a general-knowledge answer under it; a listener hears the same after it."""
+    from voice.pipeline import GENERAL_SPOKEN
+
+    answerer = ScriptedAnswerer("Paris is the capital of France.", delay=0.05, checked="general")
+    pipeline, _sink, events = make(stt, tts, answerer)
+    try:
+        pipeline.talk(WavSource(question, speed=4.0), timeout=60)
+        pipeline.speaker.wait_idle(10)
+    finally:
+        pipeline.close()
+    spoken = [e.sentence for e in events if isinstance(e, SpeakingStarted)]
+    assert spoken == ["Paris is the capital of France.", GENERAL_SPOKEN]

@@ -129,3 +129,12 @@ def test_clean_for_speech(raw: str, clean: str) -> None:
 
 def test_only_punctuation_or_symbols_is_unspeakable() -> None:
     assert clean_for_speech("... !!! ✔✔") == ""
+
+
+def test_source_markers_are_not_read_aloud() -> None:
+    """"[1]" links a source in the window; spoken, it was "one"."""
+    from voice.text_clean import clean_for_speech
+
+    said = clean_for_speech("Your dentist appointment is on Tuesday at 9:30 AM, Boston [1]. The code is 4821 [2, 3].")
+    assert said == "Your dentist appointment is on Tuesday at 9:30 AM, Boston. The code is 4821."
+    assert clean_for_speech("Read [the docs](http://x) or list [a]") == "Read the docs or list [a]"

@@ -12,8 +12,10 @@ from app.events import ApprovalRequested, Event, FinalAnswer, Token, TurnCancell
 class ScriptedTurn:
     """A turn that streams scripted tokens with a delay, like a model would; cancel() stops it."""
 
-    def __init__(self, tokens: list[str], delay: float, extra: list[Event] | None = None) -> None:
+    def __init__(self, tokens: list[str], delay: float, extra: list[Event] | None = None,
+                 checked: str = "model") -> None:
         self.tokens = tokens
+        self.checked = checked
         self.delay = delay
         self.extra = extra or []
         self.cancelled = threading.Event()
@@ -37,7 +39,7 @@ class ScriptedTurn:
                     return
                 self.generated += 1
                 yield Token(request_id="r1", text=token)
-            yield FinalAnswer(turn_id="t1", text="".join(self.tokens))
+            yield FinalAnswer(turn_id="t1", text="".join(self.tokens), checked=self.checked)
         finally:
             self.finished.set()
 
@@ -45,8 +47,10 @@ class ScriptedTurn:
 class ScriptedAnswerer:
     """Unit-test answerer: records what it was asked and answers with a script."""
 
-    def __init__(self, text: str = "", *, delay: float = 0.02, extra: list[Event] | None = None) -> None:
+    def __init__(self, text: str = "", *, delay: float = 0.02, extra: list[Event] | None = None,
+                 checked: str = "model") -> None:
         self.text = text
+        self.checked = checked
         self.delay = delay
         self.extra = extra
         self.asked: list[tuple[str, str]] = []
@@ -57,7 +61,7 @@ class ScriptedAnswerer:
     ) -> ScriptedTurn:
         self.asked.append((text, source))
         tokens = [piece + " " for piece in self.text.split(" ")] if self.text else []
-        turn = ScriptedTurn(tokens, self.delay, self.extra)
+        turn = ScriptedTurn(tokens, self.delay, self.extra, self.checked)
         self.turns.append(turn)
         return turn
 
