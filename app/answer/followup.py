@@ -20,6 +20,7 @@ from app.answer import textnorm as tn
 
 _POSSESSIVE = {"its": True, "his": True, "her": True, "their": True, "it": False, "that": False, "this": False,
                "him": False, "them": False, "he": False, "she": False, "they": False}
+PERSONAL = frozenset({"his", "her", "him", "he", "she"})  # a person, never an event
 PRONOUN = re.compile(r"\b(its|his|her|their|it|that|this|him|them|he|she|they)\b", re.I)
 LEAD = re.compile(r"^(and|so|ok|okay|also|then)\b[\s,]*", re.I)
 QUESTION_HEAD = re.compile(
@@ -43,10 +44,10 @@ def resolve(question: str, messages: list[dict[str, Any]]) -> str:
     rest = LEAD.sub("", PRONOUN.sub(" ", said)).strip(" ?!.,")
     if found is None or len(said.split()) > MAX_WORDS or not asking or not rest or _names_something(said):
         return question
-    subject = _subject(messages)
+    word = found.group(1).lower()
+    subject = _subject(messages, person=word in PERSONAL)
     if not subject:
         return question
-    word = found.group(1).lower()
     name = f"{subject}'s" if _POSSESSIVE[word] else subject
     return LEAD.sub("", said[:found.start()] + name + said[found.end():], count=1)
 
@@ -57,17 +58,26 @@ def _names_something(question: str) -> bool:
     return any(tn.stem(w) not in extractive.GENERIC for w in own)
 
 
-def _subject(messages: list[dict[str, Any]]) -> str:
-    """What the last exchange was about: the calendar event or contact the last answer cited, else
-    the last question's own topic words."""
+def _subject(messages: list[dict[str, Any]], *, person: bool = False) -> str:
+    """What the last exchange was about: the calendar event or contact the last answer cited (for
+    "he"/"she": the contact, or else the sender of the mail or message it cited), else the last
+    question's own topic words."""
     answer = next((m for m in reversed(messages) if m.get("role") == "assistant" and not m.get("tool")), None)
     if answer is None:
         return ""
-    for citation in answer.get("citations") or []:
-        if isinstance(citation, dict) and citation.get("source_type") in ("calendar", "contact"):
-            title = str(citation.get("title", "")).strip()
-            if title:
-                return title
+    cited = [c for c in answer.get("citations") or [] if isinstance(c, dict)]
+    kinds = ("contact",) if person else ("calendar", "contact")
+    for citation in cited:
+        title = str(citation.get("title", "")).strip()
+        if citation.get("source_type") in kinds and title:
+            return title
+    if person:
+        for citation in cited:
+            if citation.get("source_type") in ("mail", "message") and citation.get("people"):
+                name = str(citation["people"][0]).split("<", 1)[0].strip().strip('"')
+                if name:
+                    return name
+        return ""
     asked = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
     topic = QUESTION_HEAD.sub("", asked.strip().rstrip("?!. "), count=1)
     if not topic or topic == asked.strip().rstrip("?!. ") or len(topic.split()) > 5 or PRONOUN.search(topic):

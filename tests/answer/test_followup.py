@@ -20,6 +20,10 @@ DENTIST = [{"role": "user", "content": "When is my dentist appointment?"},
                                                                   "title": "Dentist appointment"}]}]
 PRIYA = [{"role": "user", "content": "What is Priya's phone number?"},
          {"role": "assistant", "content": "…", "citations": [{"source_type": "contact", "title": "Priya Raman"}]}]
+PRIYA_MAIL = [{"role": "user", "content": "Any mail from Priya?"},
+              {"role": "assistant", "content": "…", "citations": [
+                  {"source_type": "mail", "title": "Photos from the ceramics class",
+                   "people": ["Priya Raman <priya.raman@example.com>", "Sam Rivera <sam.rivera@example.com>"]}]}]
 BILL = [{"role": "user", "content": "How much is my electricity bill?"},
         {"role": "assistant", "content": "…", "citations": [{"source_type": "mail", "title": "Your electricity bill"}]}]
 
@@ -30,6 +34,8 @@ BILL = [{"role": "user", "content": "How much is my electricity bill?"},
     (PRIYA, "and her email?", "Priya Raman's email?"),
     (PRIYA, "What's her address?", "What's Priya Raman's address?"),
     (BILL, "when is it due?", "when is electricity bill due?"),
+    (PRIYA_MAIL, "What did she say?", "What did Priya Raman say?"),  # "she": the mail's sender
+    (PRIYA, "and what did she say?", "what did Priya Raman say?"),
 ])
 def test_resolved(history, question: str, resolved: str) -> None:
     assert resolve(question, history) == resolved
@@ -39,6 +45,7 @@ def test_resolved(history, question: str, resolved: str) -> None:
     (DENTIST, "Where is the party?"),  # names its own subject
     (DENTIST, "Is that right?"),  # not a question about a thing
     (DENTIST, "and that?"),  # nothing left to ask
+    (DENTIST, "What did she say?"),  # "she" is a person; the last answer named only an event
     ([], "where is it?"),  # nothing before it
     (DENTIST, "What is the capital of France and what is its population today?"),  # long: its own subject
 ])
