@@ -1,0 +1,86 @@
+"""A call the model writes whole (a request the pre-router does not recognise) is checked before
+the panel shows it: no invented phone number, birthday, address or date reaches the proposal.
+
+The agent's logic with a scripted model (test_actions_real_model.py runs the real models)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from app.agent import modelcall
+from app.agent.loop import Agent
+from app.agent.people import Directory, Person
+from app.config import Settings
+from app.events import ApprovalRequested
+
+from .scripted import ScriptedModel
+
+NOW = dt.datetime(2026, 12, 4, 10, 0)
+PEOPLE = Directory([Person("Priya Raman", ("priya.raman@example.com",))])
+
+
+class _Contacts:
+    def contacts(self) -> list[dict]:
+        return [{"name": p.name, "emails": list(p.emails)} for p in PEOPLE.people]
+
+    def search(self, text: str, k: int = 5) -> list:
+        return []
+
+
+def _proposed(request: str, call: str, context: object = None) -> tuple[list[ApprovalRequested], str]:
+    proposals: list[ApprovalRequested] = []
+
+    def deny(req: ApprovalRequested) -> str:
+        proposals.append(req)
+        return "deny"
+
+    agent = Agent(ScriptedModel([call, "Action: answer\nOK."]), memory=context or _Contacts(), settings=Settings(),
+                  cwd=Path.cwd(), approver=deny)  # type: ignore[arg-type]
+    turn = agent.ask(request, conversation_id="c", timeout=20)
+    assert turn.final is not None
+    return proposals, turn.final.text
+
+
+def test_a_model_written_mail_loses_the_phone_number_and_birthday_it_invented(hearth_home: Path) -> None:
+    body = ("Hi Priya,\n\nThe slides are ready. Call me at 415-555-0123 if anything is unclear. "
+            "Happy early birthday on March 3!\n\nBest,\nSam")
+    call = "Action: draft_mail\nArguments: " + json.dumps(
+        {"to": ["priya.raman@example.com"], "subject": "Slides for March 3", "body": body})
+    proposals, _said = _proposed("Let Priya know by email that the slides are ready", call)
+    assert len(proposals) == 1
+    args = proposals[0].arguments
+    assert args["to"] == ["priya.raman@example.com"]
+    assert "415-555-0123" not in args["body"] and "March 3" not in args["body"]
+    assert "The slides are ready." in args["body"] and args["body"].startswith("Hi Priya,")
+    assert args["subject"] == "Slides"
+
+
+def test_a_model_written_event_keeps_no_invented_place_or_end(hearth_home: Path) -> None:
+    call = "Action: create_event\nArguments: " + json.dumps(
+        {"title": "Dinner with Linda at 42 Elm Street", "start": "2026-12-11T19:00", "end": "2025-12-11T21:00"})
+    proposals, _said = _proposed("I want the dinner with Linda on December 11 at 7 PM in my calendar", call)
+    assert len(proposals) == 1
+    args = proposals[0].arguments
+    assert args["title"] == "Dinner with Linda" and args["start"] == "2026-12-11T19:00"
+    assert "end" not in args  # the request states no end: the model's (in 2025) is left out
+
+
+def test_a_model_written_event_with_no_stated_day_is_a_question_not_a_proposal(hearth_home: Path) -> None:
+    call = "Action: create_event\nArguments: " + json.dumps({"title": "Dinner with Linda", "start": "2025-06-01T19:00"})
+    proposals, said = _proposed("I want the dinner with Linda in my calendar", call)
+    assert not proposals and said.startswith("When is “Dinner with Linda”?")
+
+
+def test_what_the_request_or_context_holds_is_kept() -> None:
+    fixed = modelcall.check("create_reminder", {"title": "Pay Tom $450 rent", "due": "2026-12-15T09:00"},
+                            "I need a reminder about the rent", ["Tom: the rent is $450, due December 15 at 9 AM"],
+                            required=["title"], now=NOW)
+    assert fixed.arguments == {"title": "Pay Tom $450 rent", "due": "2026-12-15T09:00"} and not fixed.dropped
+    invented = modelcall.check("create_reminder", {"title": "Pay Tom $450 rent", "due": "2026-12-15T09:00"},
+                               "I need a reminder about the rent", required=["title"], now=NOW)
+    assert invented.arguments == {"title": "Pay"}  # "Tom", "$450" and the due day: nothing holds them
+    note = modelcall.check("write_file", {"path": "~/n.md", "content": "Buy milk. The code is 4412.\nCall Ana."},
+                           "Put buy milk into ~/n.md", now=NOW)
+    assert note.arguments["content"] == "Buy milk." and note.dropped
