@@ -20,6 +20,8 @@ from app.answer.passages import Passage
 from app.answer.questions import STOP, Question
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(\[])")
+# a title before a name is not a sentence's end ("Prescribed by Dr. Amir Haddad.")
+ABBREVIATION = re.compile(r"(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|Jr|Sr|No|Mt)\.$")
 MESSAGE_LINE = re.compile(r"^\[(\d{1,2}:\d{2})\] ([^:]{1,60}): (.*)$")
 HEADER_LINE = re.compile(r"^(From|To|Date|Subject|Event|When|Repeats|Status|Organizer|Attendees|Contact): ")
 # words that say little about which passage answers
@@ -93,7 +95,20 @@ def _units(passage: Passage) -> list[tuple[str, list[str]]]:
             line = _after_heading(line, passage.citation.title)
             if not line:
                 continue
-        out.append((speaker, [s.strip() for s in SENTENCE.split(line) if s.strip()]))
+        out.append((speaker, sentences_of(line)))
+    return out
+
+
+def sentences_of(line: str) -> list[str]:
+    """The line's sentences; a split after "Dr." or "Mr." is joined again."""
+    out: list[str] = []
+    for part in (p.strip() for p in SENTENCE.split(line)):
+        if not part:
+            continue
+        if out and ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,8 @@ dentist doctor plumber landlord manager boss neighbour neighbor mom mum mother d
 brother-in-law sister-in-law colleague pharmacy hr partner friend wife husband aunt uncle cousin
 """)
 ROLE_STEMS = frozenset(tn.stem(w) for w in ROLE_WORDS)
+# "Who is my manager?", "who's the plumber": the card that carries the role
+WHO_IS_ROLE = re.compile(r"^\s*who(?:'s| is| are)\s+(?:my|our|the)\s+([\w-]+)\s*\??\s*$")
 MAX_TOKENS = 160
 # what an event's fields never hold: "How much is the dental plan?" is not the dentist appointment
 NOT_FROM_EVENTS = frozenset({"amount", "count"})
@@ -126,7 +129,7 @@ class Reader:
                 found = self.contact_answer()
                 if found is not None:
                     return found
-            if q.wants == "person" and q.names:
+            if q.wants == "person" and (q.names or WHO_IS_ROLE.match(tn.fold(q.text))):
                 found = self.who_is()
                 if found is not None:
                     return found
@@ -272,6 +275,9 @@ class Reader:
         return Outcome(lead + text, "contact" if found else "not_found", cited, passages)
 
     def who_is(self) -> Outcome | None:
+        asked = WHO_IS_ROLE.match(tn.fold(self.q.text))
+        if not self.q.names and (asked is None or tn.stem(asked.group(1)) not in ROLE_STEMS):
+            return None
         rows = self.cards_named()
         if len(rows) != 1:
             return None

@@ -28,6 +28,9 @@ BILL = passage("mail", "Your electricity bill is ready",
                "Mail from City Power & Light, “Your electricity bill is ready”")
 MEDS = passage("document", "Medications", "# Medications\nLisinopril 10 mg, one tablet every morning, for blood "
                                           "pressure.\nAllergic to penicillin (rash).", "Note “medications.md”")
+MEDS_WITH_DOCTOR = passage("document", "Medications", "# Medications\nLisinopril 10 mg, one tablet every morning, "
+                                                      "for blood pressure. Prescribed by Dr. Amir Haddad.",
+                           "Note “medications.md”")
 INSURANCE = passage("document", "Insurance", "# Insurance\nRenters insurance with Evergreen Mutual, policy number "
                                              "HX-552-0981. It renews every year on March 1.", "Note “insurance.md”")
 GAMES = passage("message", "Messages with Priya Raman",
@@ -113,3 +116,18 @@ def test_an_event_answers_only_what_it_is_about() -> None:
     assert about("where's the car service", "Car service Eastside Subaru")
     assert not about("where's the spare car key", "Car service Eastside Subaru")  # it shares only "car"
     assert not about("what time do I fly to Lisbon", "Call with the Lisbon office")
+
+
+def test_a_title_before_a_name_does_not_end_a_sentence() -> None:
+    """"Who is my doctor?" was answered “Prescribed by Dr.”, the name cut off."""
+    assert extractive.sentences_of("Lisinopril 10 mg. Prescribed by Dr. Amir Haddad. Take it daily.") == [
+        "Lisinopril 10 mg.", "Prescribed by Dr. Amir Haddad.", "Take it daily."]
+    quote = best("Who is my doctor?", MEDS_WITH_DOCTOR)
+    assert quote is not None and quote.text == "Prescribed by Dr. Amir Haddad."
+
+
+def test_who_is_my_role_reads_the_card() -> None:
+    from app.answer.reader import WHO_IS_ROLE
+
+    assert WHO_IS_ROLE.match("who is my manager?") and WHO_IS_ROLE.match("who's the plumber")
+    assert not WHO_IS_ROLE.match("who is the friend who is bringing wingspan?")
