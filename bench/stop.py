@@ -5,7 +5,7 @@ side in one run.
 Ways of reading (``app/runtime/prefill.py``; the service's ``PREFILL_SIZER`` / ``PREFILL_PER_LAYER``):
   fixed64   mlx_lm's fixed 64-token steps, Stop checked between steps (Hearth before)
   steps     steps sized from the last step's speed to take <= 0.15 s (floor 16), checked between steps
-  layers    steps sized so one layer takes <= 0.1 s (16..128), Stop checked after every layer (Hearth now)
+  layers    steps sized so one layer takes <= 0.1 s (64..128), Stop checked after every layer (Hearth now)
 
 For each model and way: a ~1,000-token prompt with no cache; ``cancel()`` at a random moment
 0.3-1.5 s into the read, and the time from it to GenerationDone (median and worst); the prefill
