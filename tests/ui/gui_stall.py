@@ -4,9 +4,9 @@ A wall-clock heartbeat mixes two things: the GUI thread doing work (or waiting o
 a socket) instead of returning to its event loop, and the machine being too busy to run it. On a
 2-core machine with a load average of 10, a 10 ms timer's worst gap was 150-520 ms while the GUI
 thread had used under 12 ms of CPU and sat idle in its event loop (instrumented: its CPU time,
-its run-queue wait from ``/proc/thread-self/schedstat``, its Python stack; no garbage collection
-and no other thread of the process ran in those gaps). So the meter measures the GUI thread's own
-share instead:
+its run-queue wait from ``/proc/thread-self/schedstat``, its Python stack): most gaps were run-queue
+wait, the rest the whole process asleep or starved; no garbage collection ran in them. So the
+meter measures the GUI thread's own share instead:
 
 - ``busy_s``: the most CPU time the GUI thread used between two heartbeats (its own work: layout,
   parsing, anything that keeps the event loop from running). Waiting for a CPU adds nothing.
