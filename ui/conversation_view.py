@@ -24,6 +24,7 @@ from app.agent import sources, steps
 from app.events import Citation
 from app.wording import THIS_COMPUTER
 from ui import theme
+from ui.flow_layout import FlowLayout
 from ui.step_cards import ActionCard, LookupLine, StepsView, legacy_action
 from ui.widgets import CitationChip, RichLabel, icon_button
 
@@ -90,10 +91,8 @@ class AnswerWidget(QFrame):
         layout.addWidget(self.status)
         self.status.hide()
         self.citations_row = QWidget()
-        self.citations_layout = QHBoxLayout(self.citations_row)
+        self.citations_layout = FlowLayout(self.citations_row, spacing=8)  # cards wrap, never overlap
         self.citations_layout.setContentsMargins(0, 2, 0, 2)
-        self.citations_layout.setSpacing(8)
-        self.citations_layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.citations_row.hide()
         layout.addWidget(self.citations_row)
         footer = QHBoxLayout()

@@ -207,3 +207,25 @@ def test_which_sources_an_answer_used() -> None:
     assert relevant("The lock code is on the green card in the drawer.", [bike, priya]) == [1]
     assert relevant("2 + 2 is 4.", [bike, priya]) == []
     assert relevant(NOT_FOUND, [bike, priya]) == []
+
+
+def test_many_source_cards_wrap_without_overlapping(themed_qapp, qtbot) -> None:  # noqa: ANN001
+    """Seven mails used to squeeze into one row, the cards drawn over one another (screenshot of
+    "Who emailed me this week?"); now each keeps its width and a full row continues below."""
+    from ui.conversation_view import ConversationView
+    from ui.widgets import CitationChip
+
+    view = ConversationView()
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    marks = " ".join(f"Mail {n} [{n}]." for n in range(1, 8))
+    answer = view.add_answer(text=marks, citations=tuple(_citation(n, "mail") for n in range(1, 8)))
+    qtbot.waitUntil(lambda: len(answer.chips) == 7 and all(c.isVisible() for c in answer.chips), timeout=3000)
+    qtbot.wait(50)
+    boxes = [chip.geometry() for chip in answer.chips]
+    assert all(box.width() >= CitationChip.WIDTH_MIN for box in boxes), boxes
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.intersects(b)], boxes
+    assert len({box.y() for box in boxes}) >= 2  # wrapped onto a second row
+    row = answer.citations_row
+    assert all(row.rect().contains(box) for box in boxes), (row.rect(), boxes)
