@@ -98,3 +98,26 @@ def test_an_ambiguous_name_is_asked_and_the_answer_completes_the_same_action(mod
         ("draft_mail", ["alex.chen@acme-robotics.example"], "Hi Alex,\n\nThe design doc is updated.\n\nBest,")]
     third = agent.ask("Alex Chen", conversation_id="alex", timeout=600)  # the action is over: nothing waits
     assert not any(isinstance(e, ActionProposed) for e in third.events)
+
+
+@pytest.mark.parametrize("text", ["Let Linda know by email that I will be late tonight",
+                                  "I want the dinner with Linda in my calendar",
+                                  "A reminder about the boiler would help"])
+def test_a_call_the_model_writes_whole_shows_no_specific_nothing_holds(model_service, corpus_memory, tmp_path: Path,
+                                                                      text: str) -> None:
+    """Requests the pre-router does not recognise: the model writes the whole call. Whatever it
+    writes, the proposal's free text states no specific that neither the request nor the cited
+    contact cards hold, and it carries no day or time the request does not state."""
+    from app.answer import grounding, specifics
+
+    turn, proposals = _denied_turn(model_service, corpus_memory, text, tmp_path)
+    assert len(proposals) <= 1
+    cited = [c.snippet for e in turn.events if e.kind == "MemoryRetrieved" for c in e.citations]  # type: ignore[attr-defined]
+    supports = [grounding.Support(t) for t in (text, *cited)]
+    for call in proposals:
+        for key in ("title", "subject", "body", "notes", "content", "text", "location"):
+            value = str(call.arguments.get(key, ""))
+            invented = [s.text for s in specifics.extract(value) if s.kind != "name" or s.start > 0
+                        if not any(h.holds(s) for h in supports)]
+            assert invented == [], (call.tool, key, value)
+        assert not any(call.arguments.get(k) for k in ("start", "end", "due")), call.arguments  # no day was said
