@@ -328,9 +328,11 @@ class Agent:
             if tool.name in arguments.STRUCTURED:
                 directory = directory_from(self.memory) if tool.family == "mail" else None
                 if self.preroute:
-                    said = [str(m.get("content", "")) for m in (*history, *new) if m.get("role") == "user"]
+                    said = [str(m.get("content", "")) for m in history if m.get("role") == "user"]
+                    cited = [str(m.get("content", "")) for m in new if m.get("role") != "assistant"]
                     checked = modelcall.check(tool.name, parsed.arguments, text, [*said, settings.mail.sender_name],
-                                              required=tool.parameters.get("required", ()), directory=directory)
+                                              cited=cited, required=tool.parameters.get("required", ()),
+                                              directory=directory)
                     if checked.ask:
                         waiting = ({"tool": tool.name, "request": text, "unclear": []}
                                    if tool.family == "calendar" else None)

@@ -30,6 +30,7 @@ TEXTS = {"create_event": ("notes",), "create_reminder": ("notes",), "draft_mail"
 WHEN_FIELDS = {"create_event": ("start", "end"), "create_reminder": ("due",)}
 _GENERIC = {"create_event": "Event", "create_reminder": "Reminder"}
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)\s*")
+_CALENDAR_WORDS = re.compile(r"\s+(?:in|on|to|into)\s+(?:my|the)\s+(?:calendar|agenda|diary|reminders)\b", re.I)
 _TRAILING = re.compile(r"(?:\s+(?:at|on|in|with|for|from|to|by|and|of|the|a|an)\b|[\s,;:(\-–—])+$", re.I)
 
 
@@ -55,12 +56,20 @@ def _invented(text: str, supports: list[grounding.Support]) -> sp.Specific | Non
                  and not any(h.holds(s) for h in supports)), None)
 
 
-def _phrase(value: str, supports: list[grounding.Support]) -> str:
-    """``value`` up to its first invented specific ("Dinner at 42 Elm Street" -> "Dinner")."""
+def _phrase(value: str, supports: list[grounding.Support], *, when_words: bool = False) -> str:
+    """``value`` up to the word holding its first invented specific ("Dinner at 42 Elm Street" ->
+    "Dinner"); with ``when_words`` (a title) also up to its first day or time (the call's start or
+    due holds those) or comma (a list follows), and without "in my calendar"."""
     found = _invented(value, supports)
-    if found is None:
-        return value
-    return _TRAILING.sub("", value[: found.start]).strip()
+    starts = [found.start] if found is not None else []
+    if when_words:
+        starts += [s.start for s in sp.extract(value) if s.kind in ("date", "time", "weekday")]
+    end = min(starts, default=len(value))
+    end = value.rfind(" ", 0, end) + 1 if 0 < end < len(value) and not value[end - 1].isspace() else end
+    if when_words and "," in value[:end]:
+        end = value.index(",")
+    kept = value if end == len(value) else _TRAILING.sub("", value[:end]).strip()
+    return _CALENDAR_WORDS.sub("", kept).strip() if when_words else kept
 
 
 def _text(value: str, supports: list[grounding.Support]) -> str:
@@ -101,16 +110,20 @@ def _when_held(value: str, request: str, supports: list[grounding.Support], now:
 
 
 def check(tool: str, args: dict[str, Any], request: str, context: Sequence[str] = (), *,
-          required: Sequence[str] = (), now: dt.datetime | None = None,
+          cited: Sequence[str] = (), required: Sequence[str] = (), now: dt.datetime | None = None,
           directory: Directory | None = None) -> Checked:
     """``args`` as the model wrote them for ``request``, with every invented specific taken out.
 
-    ``context``: what else may back a specific (the conversation's user turns, the cited passages,
-    the recipients' names and the sender's). ``required``: the tool's required fields.
+    ``context``: what the user said besides (earlier turns, the sender's name); ``cited``: the
+    passages and tool results of this turn, which may back a body, a note, a date or a recipient
+    but not a title or subject (a contact card's address is not what the user asked to call it).
+    ``required``: the tool's required fields.
     """
     now = now or when.now_local()
     fixed, _changes = arguments.correct(tool, dict(args), request, now=now, directory=directory)
     stated = arguments.extract(tool, request, now=now, directory=directory).fields
+    said = _supports(request, context, now.date())
+    context = [*context, *cited]
     named = _named_addresses(directory, [request, *context])
     recipients = {str(a).lower() for a in (fixed.get("to") or []) if str(a).lower() in named or "to" in stated}
     names = [p.name for p in (directory.people if directory else []) if any(e.lower() in recipients for e in p.emails)]
@@ -129,6 +142,8 @@ def check(tool: str, args: dict[str, Any], request: str, context: Sequence[str] 
                 or any(str(a).lower() in s.text.lower() for s in supports)]
         if held != to:
             out.dropped.append(f"to: {[a for a in to if a not in held]!r} (not in your request)")
+            # nothing of it holds: the contacts the request itself names ("Let Priya know …"), if any
+            held = held or sorted(_named_addresses(directory, [request]))
             if held:
                 fixed["to"] = held
             else:
@@ -136,7 +151,7 @@ def check(tool: str, args: dict[str, Any], request: str, context: Sequence[str] 
     for key in PHRASES.get(tool, ()):
         value = fixed.get(key)
         if isinstance(value, str) and value != stated.get(key):
-            kept = _phrase(value, supports)
+            kept = _phrase(value, said, when_words=key == "title")
             if kept != value:
                 out.dropped.append(f"{key}: {value!r}")
                 if kept or key in required:

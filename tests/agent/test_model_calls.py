@@ -73,14 +73,43 @@ def test_a_model_written_event_with_no_stated_day_is_a_question_not_a_proposal(h
     assert not proposals and said.startswith("When is “Dinner with Linda”?")
 
 
+def test_a_title_keeps_no_day_time_or_cited_address() -> None:
+    card = "Noah Williams, Williams Plumbing, 42 Elm Street, Somerville, MA 02143"
+    wrote = {"title": "Plumber on Friday at 10 AM, 42 Elm Street, Somerville, MA, 02143", "start": "2026-12-04T10:00Z"}
+    fixed = modelcall.check("create_event", wrote, "I need the plumber on my calendar Friday at 10 AM", cited=[card],
+                            required=["title", "start"], now=NOW)
+    assert fixed.arguments == {"title": "Plumber", "start": "2026-12-11T10:00"}
+    # what the 0.5B wrote for a request with no day at all: a looping title and start, then a question
+    wrote = {"title": " dinner with Linda in my calendar, 12/14/2026, 1:00 PM, 1:30 PM, Linda Rivera, Priya Raman, 1",
+             "start": "2026-12-14 1:00 PM, 2026-12-14 1:30 PM, Linda Rivera, Priya,"}
+    asked = modelcall.check("create_event", wrote, "I want the dinner with Linda in my calendar",
+                            required=["title", "start"], now=NOW)
+    assert asked.arguments == {"title": "dinner with Linda"}
+    assert asked.ask == "When is “dinner with Linda”? Tell me the day and time."
+
+
 def test_what_the_request_or_context_holds_is_kept() -> None:
     fixed = modelcall.check("create_reminder", {"title": "Pay Tom $450 rent", "due": "2026-12-15T09:00"},
-                            "I need a reminder about the rent", ["Tom: the rent is $450, due December 15 at 9 AM"],
-                            required=["title"], now=NOW)
+                            "I need a reminder about the rent", ["The rent to Tom is $450, due December 15 at 9 AM"],
+                            required=["title"], now=NOW)  # the user said it earlier in the conversation
     assert fixed.arguments == {"title": "Pay Tom $450 rent", "due": "2026-12-15T09:00"} and not fixed.dropped
+    cited = modelcall.check("create_reminder", {"title": "Pay Tom $450 rent", "due": "2026-12-15T09:00"},
+                            "I need a reminder about the rent to Tom", cited=["Tom: the rent is $450, due December 15 "
+                                                                              "at 9 AM"], required=["title"], now=NOW)
+    assert cited.arguments == {"title": "Pay Tom", "due": "2026-12-15T09:00"}  # a mail's amount is not a title
     invented = modelcall.check("create_reminder", {"title": "Pay Tom $450 rent", "due": "2026-12-15T09:00"},
                                "I need a reminder about the rent", required=["title"], now=NOW)
     assert invented.arguments == {"title": "Pay"}  # "Tom", "$450" and the due day: nothing holds them
     note = modelcall.check("write_file", {"path": "~/n.md", "content": "Buy milk. The code is 4412.\nCall Ana."},
                            "Put buy milk into ~/n.md", now=NOW)
     assert note.arguments["content"] == "Buy milk." and note.dropped
+
+
+def test_a_recipient_nothing_holds_is_the_contact_the_request_names() -> None:
+    wrote = {"to": ["Priya Raman@example.com, Alex Chen@acme-robotics.example], "], "subject": "Slides", "body": "Hi."}
+    fixed = modelcall.check("draft_mail", wrote, "Let Priya know by email that the slides are ready",
+                            required=["to", "subject", "body"], now=NOW, directory=PEOPLE)
+    assert fixed.arguments["to"] == ["priya.raman@example.com"] and not fixed.ask and fixed.dropped
+    nobody = modelcall.check("draft_mail", {**wrote, "to": ["x@invented.example"]}, "Send the slides by email",
+                             required=["to", "subject", "body"], now=NOW, directory=PEOPLE)
+    assert "to" not in nobody.arguments and nobody.ask.startswith("Who should the mail go to?")
