@@ -137,13 +137,15 @@ def check(tool: str, args: dict[str, Any], request: str, context: Sequence[str] 
             del fixed[key]
             out.dropped.append(f"{key}: {value!r} (not in your request)")
     if tool in ("draft_mail", "send_mail") and "to" not in stated and fixed.get("to"):
-        to = fixed["to"] if isinstance(fixed["to"], list) else [fixed["to"]]
-        held = [a for a in to if str(a).lower() in named
-                or any(str(a).lower() in s.text.lower() for s in supports)]
-        if held != to:
+        to = list(dict.fromkeys(fixed["to"] if isinstance(fixed["to"], list) else [fixed["to"]]))
+        # the contacts the request names ("Let Linda know …") are the recipients when it names any;
+        # only a request that names no one takes an address from the conversation or the context
+        asked = _named_addresses(directory, [request])
+        held = [a for a in to if str(a).lower() in asked or str(a).lower() in request.lower()] if asked else \
+            [a for a in to if str(a).lower() in named or any(str(a).lower() in s.text.lower() for s in supports)]
+        held = held or sorted(asked)
+        if held != fixed["to"]:
             out.dropped.append(f"to: {[a for a in to if a not in held]!r} (not in your request)")
-            # nothing of it holds: the contacts the request itself names ("Let Priya know …"), if any
-            held = held or sorted(_named_addresses(directory, [request]))
             if held:
                 fixed["to"] = held
             else:

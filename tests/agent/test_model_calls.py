@@ -113,3 +113,18 @@ def test_a_recipient_nothing_holds_is_the_contact_the_request_names() -> None:
     nobody = modelcall.check("draft_mail", {**wrote, "to": ["x@invented.example"]}, "Send the slides by email",
                              required=["to", "subject", "body"], now=NOW, directory=PEOPLE)
     assert "to" not in nobody.arguments and nobody.ask.startswith("Who should the mail go to?")
+
+
+def test_recipients_are_the_contacts_the_request_names_not_every_cited_card() -> None:
+    people = Directory([*PEOPLE.people, Person("Linda Rivera", ("linda.rivera@example.org",)),
+                        Person("Jordan Lee", ("jordan.lee@acme-robotics.example",))])
+    cards = ["Linda Rivera <linda.rivera@example.org>", "Jordan Lee <jordan.lee@acme-robotics.example>"]
+    wrote = {"to": ["linda.rivera@example.org", "jordan.lee@acme-robotics.example", "linda.rivera@example.org"],
+             "subject": "Late", "body": "I will be late tonight."}
+    fixed = modelcall.check("send_mail", wrote, "Let Linda know by email I will be late tonight", cited=cards,
+                            required=["to", "subject", "body"], now=NOW, directory=people)
+    assert fixed.arguments["to"] == ["linda.rivera@example.org"]
+    unnamed = modelcall.check("send_mail", {**wrote, "to": ["jordan.lee@acme-robotics.example"]},
+                              "Reply to that mail by email: I will be late", cited=cards,
+                              required=["to", "subject", "body"], now=NOW, directory=people)
+    assert unnamed.arguments["to"] == ["jordan.lee@acme-robotics.example"]  # named by no one: the context holds it
