@@ -184,7 +184,7 @@ class FinalAnswer(Event):
     # how the answer was made: "model" (the model's words, checked), "quote" (a quote replaced what the
     # model said, or stands alone), "not_found", "calendar" / "contact" (from the data's own fields),
     # "general" (the model's general knowledge: nothing in the user's data backs it),
-    # "mailbox" (a list of mails from their sender and date fields),
+    # "mailbox" (a list of mails from their sender and date fields), "chat" (a chat, day by day, quoted),
     # "hearth" (Hearth's own words: a greeting, what it can do, the time, why it has no live data)
     checked: str = "model"
 

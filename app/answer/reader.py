@@ -21,6 +21,7 @@ from typing import Any
 from app.agent import prompt as agent_prompt
 from app.answer import calendar as cal
 from app.answer import (
+    chats,
     compose,
     contacts,
     extractive,
@@ -123,6 +124,9 @@ class Reader:
             asked = mailbox.read(q.text, self.today)
             if asked is not None:
                 return self.mail_listing(asked)
+            person = chats.asked_about(q.text)
+            if person:
+                return self.chat_digest(person)
             if q.calendar_range and q.range is not None:
                 return self.calendar_range()
             if q.contact_field:
@@ -157,6 +161,23 @@ class Reader:
         marks = [cited.mark(p) for p in passages]
         text = mailbox.listing(asked, rows, marks, asked.sender)
         return Outcome(text, "mailbox" if rows else "not_found", cited, passages)
+
+    def chat_digest(self, person: str) -> Outcome:
+        """"Summarize my messages with Marco": each day's messages from them, quoted and cited."""
+        cards = self.cards_named() if self.q.names or self._mentions_role() else []
+        names = list(dict.fromkeys([person, *(contacts.card_fields(c).get("name", "") for c in cards)]))
+        found: dict[str, Any] = {}
+        for name in (n for n in names if n):
+            for row in self.agent.memory.records(source_types="message", person=name):
+                found.setdefault(str(row.meta.get("item_id", row.chunk_id)), row)
+        days = [(row, said) for row in sorted(found.values(), key=lambda r: str(r.meta.get("date", "")))
+                if (said := chats.theirs(row, names))][-chats.MAX_DAYS:]
+        shown = names[-1] if len(names) > 1 else person
+        self.lookups._step("chat_lookup", f"Read your messages with {shown}", "", len(days))
+        cited = compose.Cited()
+        passages = [build_passage(self.agent.memory, self.lookups.citation(row)) for row, _ in days]
+        text = chats.digest(shown, days, [cited.mark(p) for p in passages])
+        return Outcome(text, "chat" if days else "not_found", cited, passages)
 
     # -- calendar --------------------------------------------------------------------------------
     def calendar_range(self) -> Outcome:
