@@ -10,7 +10,7 @@ HEARTH_HOME, ingested by its own code.
 Usage:
   git worktree add /tmp/answers-old e327dfa   # once (copy app/runtime/native/*.so into it too)
   .venv/bin/python bench/answers.py [--old /tmp/answers-old] [--answer-model NAME] [--only-new]
-      [--limit N] [--timeout 45] [--json bench/results/answers.json] [--set main|heldout]
+      [--limit N] [--timeout 45] [--json bench/results/answers.json] [--set main|heldout|session]
 """
 
 from __future__ import annotations
@@ -38,7 +38,11 @@ def child(config_path: str) -> int:
 
     core = HearthCore()
     agent = core.agent
-    for n, text in enumerate(config["questions"]):
+    for n, turns in enumerate(config["questions"]):
+        *before, text = turns.split("\n")  # earlier turns of the same conversation, then the one judged
+        for earlier in before:
+            for _event in agent.start_turn(earlier, conversation_id=f"bench-{n}"):
+                pass
         started = time.perf_counter()
         turn = agent.start_turn(text, conversation_id=f"bench-{n}")
         first = None
@@ -150,13 +154,16 @@ def main() -> int:
     parser.add_argument("--child")
     parser.add_argument("--old", default="/tmp/answers-old")
     parser.add_argument("--only-new", action="store_true")
+    parser.add_argument("--old-answer-model", default="",
+                        help="the old side's answer model ('' = its fast model: e327dfa had no other)")
     parser.add_argument("--answer-model", default="", help="the new side's answer model ('' = the fast model)")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=45.0)
     parser.add_argument("--json", default="")
     parser.add_argument("--work", default="")
-    parser.add_argument("--set", default="main", choices=("main", "heldout"),
-                        help="main: bench/question_set.py; heldout: bench/question_set_heldout.py")
+    parser.add_argument("--set", default="main", choices=("main", "heldout", "session"),
+                        help="main: bench/question_set.py; heldout: bench/question_set_heldout.py; "
+                             "session: bench/question_set_session.py (a new user's first turns)")
     args = parser.parse_args()
     if args.child:
         return child(args.child)
@@ -164,6 +171,8 @@ def main() -> int:
     from bench.personal_corpus import build
     if args.set == "heldout":
         from bench.question_set_heldout import questions
+    elif args.set == "session":
+        from bench.question_set_session import questions
     else:
         from bench.question_set import questions
 
@@ -175,7 +184,9 @@ def main() -> int:
     texts = [q.text for q in qs]
     sides = [("today", ROOT, work / "home-new", args.answer_model)]
     if not args.only_new:
-        sides.append(("e327dfa", Path(args.old), work / "home-old", ""))
+        label = subprocess.run(["git", "-C", args.old, "rev-parse", "--short=7", "HEAD"], capture_output=True,
+                               text=True).stdout.strip() or "old"
+        sides.append((label, Path(args.old), work / "home-old", args.old_answer_model))
     results = []
     for name, code, home, model in sides:
         home.mkdir(parents=True, exist_ok=True)
