@@ -45,7 +45,7 @@ def test_a_chat_reply_is_guarded_as_it_streams(reply: str, shown: str, never: li
 
 def test_a_reply_with_nothing_to_show_says_so(tmp_path: Path) -> None:
     agent = Agent(ScriptedModel(["<|im_start|>user\nhello"]), settings=Settings(), cwd=tmp_path)
-    turn = agent.ask("hi there", conversation_id="chat", timeout=30)
+    turn = agent.ask("write me a limerick", conversation_id="chat", timeout=30)  # a greeting gets Hearth's own words
     assert turn.final is not None and turn.final.text == NO_REPLY
 
 
