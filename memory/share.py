@@ -55,16 +55,18 @@ def _socket_path(folder: Path, name: str = SOCKET_NAME) -> Path:
     return private / f"{digest}.sock"
 
 
-class MemoryServer:
-    """Serves ``memory`` (a :class:`memory.api.Memory`) to other Hearth processes until ``close()``."""
+class KeyedSocketServer:
+    """A Unix socket private to the user that answers only a peer proving it holds the random key
+    in ``key_file`` (a challenge both ways, before anything the peer sent is read). Subclasses say
+    what a request does (:meth:`_handle`); the memory and the model are shared this way."""
 
-    def __init__(self, memory: Any, folder: Path) -> None:
-        self.memory = memory
+    def __init__(self, folder: Path, *, socket_name: str, key_file: str, thread_name: str) -> None:
         self.key = secrets.token_bytes(32)
-        self.address = _socket_path(folder)
-        self.key_file = folder / KEY_FILE
+        self.address = _socket_path(folder, socket_name)
+        self.key_file = folder / key_file
+        self._thread_name = thread_name
         self._stop = threading.Event()
-        self.address.unlink(missing_ok=True)  # we hold the lock: any socket there is stale
+        self.address.unlink(missing_ok=True)  # the owner's lock is held: any socket there is stale
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old = os.umask(0o177)
         try:
@@ -76,7 +78,7 @@ class MemoryServer:
         fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(f"{self.key.hex()}\n{self.address}\n")
-        self._thread = threading.Thread(target=self._accept, name="hearth-memory-share", daemon=True)
+        self._thread = threading.Thread(target=self._accept, name=f"{thread_name}-share", daemon=True)
         self._thread.start()
 
     def _accept(self) -> None:
@@ -89,26 +91,48 @@ class MemoryServer:
                 return
             sock.settimeout(None)
             threading.Thread(target=self._serve, args=(Connection(sock.detach()),), daemon=True,
-                             name="hearth-memory-peer").start()
+                             name=f"{self._thread_name}-peer").start()
 
     def _serve(self, conn: Connection) -> None:
         with conn:
             try:
                 deliver_challenge(conn, self.key)
                 answer_challenge(conn, self.key)
-                request = conn.recv()
-            except (OSError, EOFError, Exception):  # noqa: BLE001 - a peer without the key, or gone
+                request = conn.recv()  # unpickled only now: the peer holds the key
+            except Exception:  # noqa: BLE001 - a peer without the key, or gone
                 return
-            try:
-                result = self._run(conn, request)
-                if self._stop.is_set():
-                    return  # closing: the caller sees the owner gone and takes the memory over
-                conn.send(("result", result))
-            except Exception as exc:  # noqa: BLE001 - the caller gets the error, as it would in-process
-                if self._stop.is_set():
-                    return
-                with contextlib.suppress(Exception):
-                    conn.send(("error", _portable(exc)))
+            self._handle(conn, request)
+
+    def _handle(self, conn: Connection, request: Any) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        self._thread.join(2)
+        for path in (self.key_file, self.address):
+            path.unlink(missing_ok=True)
+
+
+class MemoryServer(KeyedSocketServer):
+    """Serves ``memory`` (a :class:`memory.api.Memory`) to other Hearth processes until ``close()``."""
+
+    def __init__(self, memory: Any, folder: Path) -> None:
+        self.memory = memory
+        super().__init__(folder, socket_name=SOCKET_NAME, key_file=KEY_FILE, thread_name="hearth-memory")
+
+    def _handle(self, conn: Connection, request: Any) -> None:
+        try:
+            result = self._run(conn, request)
+            if self._stop.is_set():
+                return  # closing: the caller sees the owner gone and takes the memory over
+            conn.send(("result", result))
+        except Exception as exc:  # noqa: BLE001 - the caller gets the error, as it would in-process
+            if self._stop.is_set():
+                return
+            with contextlib.suppress(Exception):
+                conn.send(("error", _portable(exc)))
 
     def _run(self, conn: Connection, request: Any) -> Any:
         op, name, args, kwargs = request
@@ -123,14 +147,6 @@ class MemoryServer:
 
             kwargs["on_event"] = forward
         return getattr(self.memory, name)(*args, **kwargs)
-
-    def close(self) -> None:
-        self._stop.set()
-        with contextlib.suppress(OSError):
-            self._sock.close()
-        self._thread.join(2)
-        for path in (self.key_file, self.address):
-            path.unlink(missing_ok=True)
 
 
 def _portable(exc: BaseException) -> BaseException:

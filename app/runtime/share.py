@@ -13,7 +13,6 @@ is ever unpickled. When the app is gone, the next request loads a model here, as
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
 import secrets
 import socket
@@ -27,7 +26,7 @@ from typing import Any
 from app.events import ErrorEvent, Event, HearthError
 from app.runtime.api import GenerationRequest, Message
 from app.runtime.generation import GenerationHandle
-from memory.share import _socket_path
+from memory.share import KeyedSocketServer
 
 KEY_FILE = "model-share.key"
 SOCKET_NAME = "model.sock"
@@ -39,62 +38,26 @@ class ModelOwnerGone(HearthError):
     """The process that served the model is no longer there."""
 
 
-class ModelServer:
+class ModelServer(KeyedSocketServer):
     """Serves ``service`` (a ModelService) to other Hearth processes until ``close()``."""
 
     def __init__(self, service: Any, folder: Path) -> None:
         self.service = service
-        self.key = secrets.token_bytes(32)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.address = _socket_path(folder, SOCKET_NAME)
-        self.key_file = folder / KEY_FILE
         self.served = 0  # generations run for other processes
-        self._stop = threading.Event()
-        self.address.unlink(missing_ok=True)
-        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old = os.umask(0o177)
+        folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(folder, socket_name=SOCKET_NAME, key_file=KEY_FILE, thread_name="hearth-model")
+
+    def _handle(self, conn: Connection, request: Any) -> None:
         try:
-            self._sock.bind(str(self.address))
-        finally:
-            os.umask(old)
-        self._sock.listen(8)
-        self._sock.settimeout(0.5)
-        fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(f"{self.key.hex()}\n{self.address}\n")
-        self._thread = threading.Thread(target=self._accept, name="hearth-model-share", daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                sock, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            sock.settimeout(None)
-            threading.Thread(target=self._serve, args=(Connection(sock.detach()),), daemon=True,
-                             name="hearth-model-peer").start()
-
-    def _serve(self, conn: Connection) -> None:
-        with conn:
-            try:
-                deliver_challenge(conn, self.key)
-                answer_challenge(conn, self.key)
-                request = conn.recv()  # unpickled only now: the peer holds the key
-            except Exception:  # noqa: BLE001 - a peer without the key, or gone
-                return
-            try:
-                if request[0] == "generate":
-                    self._generate(conn, request[1])
-                elif request[0] == "call" and request[1] in CALLS:
-                    conn.send(("result", getattr(self, "_" + request[1])(*request[2])))
-                else:
-                    raise HearthError(f"the model does not offer {request[1]!r} to other processes")
-            except Exception as exc:  # noqa: BLE001 - the caller gets the error, as it would in-process
-                with contextlib.suppress(Exception):
-                    conn.send(("error", HearthError(str(exc) or type(exc).__name__)))
+            if request[0] == "generate":
+                self._generate(conn, request[1])
+            elif request[0] == "call" and request[1] in CALLS:
+                conn.send(("result", getattr(self, "_" + request[1])(*request[2])))
+            else:
+                raise HearthError(f"the model does not offer {request[1]!r} to other processes")
+        except Exception as exc:  # noqa: BLE001 - the caller gets the error, as it would in-process
+            with contextlib.suppress(Exception):
+                conn.send(("error", HearthError(str(exc) or type(exc).__name__)))
 
     def _generate(self, conn: Connection, payload: bytes) -> None:
         """Queue the request on the model thread; stream its events; a Stop or a vanished peer cancels it."""
@@ -146,15 +109,6 @@ class ModelServer:
 
     def _role_status(self) -> dict[str, str]:
         return dict(self.service.role_status())
-
-    def close(self) -> None:
-        self._stop.set()
-        with contextlib.suppress(OSError):
-            self._sock.close()
-        self._thread.join(2)
-        for path in (self.key_file, self.address):
-            path.unlink(missing_ok=True)
-
 
 def _open(folder: Path) -> Connection:
     """An authenticated connection to the process serving the model in ``folder``."""
