@@ -28,6 +28,7 @@ LATEST = re.compile(rf"^(?:(?:what|which)\s+{_MAIL}\s+(?:did i get|have i got|ca
                     rf"(?:any|do i have any|did i get any|is there any)\s+(?:new\s+)?{_MAIL}|"
                     r"what'?s in my inbox|(?:show|list)(?: me)? my (?:new |recent |latest )?(?:e-?mails?|mail|inbox))"
                     r"(?P<rest>\s+[^?!.]*)?\s*[?!.]*$", re.I)
+ABOUT = re.compile(r"\b(about|regarding|re|concerning|on|that|with|saying)\b", re.I)
 DEFAULT_DAYS = 7
 MAX_LISTED = 8
 
@@ -49,7 +50,10 @@ def read(question: str, today: dt.date) -> MailQuestion | None:
         who = (m.groupdict().get("who") or "").strip()
         if who.lower() in ("me", "anyone", "anybody", "someone", "somebody", "you"):
             who = ""
-        return MailQuestion(who, _past(m.group("rest") or "", today, 30 if who else DEFAULT_DAYS), senders_only)
+        rest = m.group("rest") or ""
+        if len(who.split()) > 3 or ABOUT.search(who) or rest.strip() and timerange.parse(rest, today) is None:
+            return None  # "any mail from Tom about the rent": a question about what mail says, for the reader
+        return MailQuestion(who, _past(rest, today, 30 if who else DEFAULT_DAYS), senders_only)
     return None
 
 

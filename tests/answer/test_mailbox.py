@@ -37,6 +37,7 @@ def test_read(text: str, sender: str, senders_only: bool, lo: dt.date, hi: dt.da
 @pytest.mark.parametrize("text", [
     "What did Priya say in her mail about the photos?", "Email Priya that I'm late", "What is Priya's email?",
     "How much is my electricity bill?", "Send mail to Tom about the rent",
+    "Is there any mail about the boiler?", "Any mail from Tom about the rent?", "Did Tom email me about the rent?",
 ])
 def test_not_mailbox_questions(text: str) -> None:
     assert mailbox.read(text, TODAY) is None
