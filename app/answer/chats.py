@@ -26,7 +26,9 @@ MAX_CHARS = 160
 def asked_about(question: str) -> str:
     """The person whose chat the question asks to summarise, or ""."""
     m = ASK.match(" ".join(question.split()))
-    return m.group("who").strip() if m else ""
+    who = m.group("who").strip() if m else ""
+    # "… with Marco about the ladder" asks what was said about something: the reader's question
+    return "" if len(who.split()) > 3 or re.search(r"\b(about|regarding|on|that|since|from|in)\b", who, re.I) else who
 
 
 def theirs(record: Any, names: list[str]) -> list[str]:

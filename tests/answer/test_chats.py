@@ -18,7 +18,7 @@ from app.events import FinalAnswer
 @pytest.mark.parametrize(("question", "who"), [
     ("Summarize my messages with Marco.", "Marco"), ("recap my texts with Priya", "Priya"),
     ("Can you summarise the conversation with Mom?", "Mom"), ("What did Marco say?", ""),
-    ("Summarize the mail from Jordan", ""),
+    ("Summarize the mail from Jordan", ""), ("Summarize my messages with Marco about the ladder", ""),
 ])
 def test_asked_about(question: str, who: str) -> None:
     assert chats.asked_about(question) == who
