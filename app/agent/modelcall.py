@@ -109,6 +109,9 @@ def _when_held(value: str, request: str, supports: list[grounding.Support], now:
     return stated_year or now.date() <= day <= now.date() + dt.timedelta(days=366)
 
 
+OWN_NAME = "Hearth"  # the assistant's own name is no invented specific ("hello from Hearth")
+
+
 def check(tool: str, args: dict[str, Any], request: str, context: Sequence[str] = (), *,
           cited: Sequence[str] = (), required: Sequence[str] = (), now: dt.datetime | None = None,
           directory: Directory | None = None) -> Checked:
@@ -122,12 +125,12 @@ def check(tool: str, args: dict[str, Any], request: str, context: Sequence[str] 
     now = now or when.now_local()
     fixed, _changes = arguments.correct(tool, dict(args), request, now=now, directory=directory)
     stated = arguments.extract(tool, request, now=now, directory=directory).fields
-    said = _supports(request, context, now.date())
+    said = _supports(request, [*context, OWN_NAME], now.date())
     context = [*context, *cited]
     named = _named_addresses(directory, [request, *context])
     recipients = {str(a).lower() for a in (fixed.get("to") or []) if str(a).lower() in named or "to" in stated}
     names = [p.name for p in (directory.people if directory else []) if any(e.lower() in recipients for e in p.emails)]
-    supports = _supports(request, [*context, *names], now.date())
+    supports = _supports(request, [*context, *names, OWN_NAME], now.date())
     out = Checked(fixed)
     for key in WHEN_FIELDS.get(tool, ()):
         value = fixed.get(key)
@@ -164,7 +167,7 @@ def check(tool: str, args: dict[str, Any], request: str, context: Sequence[str] 
         value = fixed.get(key)
         if isinstance(value, str) and value != stated.get(key):
             kept = _text(value, supports)
-            if kept != value:
+            if kept.strip() != value.strip():  # only what was dropped changes it (a trailing newline stays)
                 out.dropped.append(f"{key}: {value!r}")
                 fixed[key] = kept
     out.ask = _question(tool, fixed, required)
@@ -180,4 +183,6 @@ def _question(tool: str, fixed: dict[str, Any], required: Sequence[str]) -> str:
         return f"When is “{title}”? Tell me the day and time." if fixed.get("title") else "When is it? Tell me the day and time."
     if "to" in missing:
         return "Who should the mail go to? Give me a name from your contacts or an address."
-    return f"I need more from you to prepare {tool}: what should the {missing[0]} be?"
+    if missing[0] in ("content", "text", "body", "note", "fact"):
+        return "What should it say? Tell me the words and I'll prepare it."
+    return f"I need one more thing first: what should the {missing[0].replace('_', ' ')} be?"

@@ -128,3 +128,16 @@ def test_recipients_are_the_contacts_the_request_names_not_every_cited_card() ->
                               "Reply to that mail by email: I will be late", cited=cards,
                               required=["to", "subject", "body"], now=NOW, directory=people)
     assert unnamed.arguments["to"] == ["jordan.lee@acme-robotics.example"]  # named by no one: the context holds it
+
+
+def test_hearths_own_name_and_the_texts_own_line_break_are_kept() -> None:
+    """"hello from Hearth\\n" is not invented (the assistant's own name) and is kept byte for byte;
+    the UI's action-card tests were asked "what should the content be?" instead."""
+
+
+    got = modelcall.check("write_file", {"path": "~/x.md", "content": "hello from Hearth\n"}, "Write a note",
+                          required=("path", "content"))
+    assert got.ask == "" and got.arguments["content"] == "hello from Hearth\n"
+    empty = modelcall.check("write_file", {"path": "~/x.md", "content": "Call Priya on 555-0199."}, "Write a note",
+                            required=("path", "content"))
+    assert empty.ask.startswith("What should it say?") and "write_file" not in empty.ask
