@@ -82,7 +82,7 @@ class ConversationStore:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(conn)
         finally:
             os.umask(old_umask)
         conn.execute("PRAGMA synchronous=FULL")
@@ -364,3 +364,19 @@ class ConversationStore:
             if self._conn is not None and self._pid == os.getpid():
                 self._conn.close()
             self._conn = None
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (it stays so). Two processes opening a new database at once
+    (the app and `hearth ask`) can get "database is locked" from the switch itself, at once and
+    not after the busy timeout (seen in CI); the one that lost waits and sees WAL already set."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
