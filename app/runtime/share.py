@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import pickle
 import secrets
-import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from typing import Any
 from app.events import ErrorEvent, Event, HearthError
 from app.runtime.api import GenerationRequest, Message
 from app.runtime.generation import GenerationHandle
-from memory.share import KeyedSocketServer
+from memory.share import KeyedSocketServer, _connect
 
 KEY_FILE = "model-share.key"
 SOCKET_NAME = "model.sock"
@@ -110,18 +109,13 @@ class ModelServer(KeyedSocketServer):
     def _role_status(self) -> dict[str, str]:
         return dict(self.service.role_status())
 
+
 def _open(folder: Path) -> Connection:
     """An authenticated connection to the process serving the model in ``folder``."""
     try:
         key_hex, address = (folder / KEY_FILE).read_text(encoding="ascii").split()[:2]
         key = bytes.fromhex(key_hex)
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.connect(address)
-        except OSError:
-            sock.close()
-            raise
-        conn = Connection(sock.detach())
+        conn = Connection(_connect(address))
     except (OSError, ValueError) as exc:
         raise ModelOwnerGone(f"the Hearth that runs the model does not answer ({exc})") from None
     try:
